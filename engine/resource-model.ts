@@ -1,0 +1,47 @@
+// The in-memory shape every input (state file, program run, test fixture) is
+// turned into before the driver marshals it for the pack. Values are plain JSON
+// in the engine's own wire conventions: an unknown is one of the engine's
+// sentinel strings and a secret is the signature envelope, so marshalling adds
+// nothing but the protobuf wrapping.
+
+export const unknownSentinels = {
+    boolean: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    number: "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    string: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    array: "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    asset: "030794c1-ac77-496b-92df-f27374a8bd58",
+    archive: "e48ece36-62e2-4504-bad9-02848725956a",
+    object: "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+} as const;
+
+/** The key and value that mark an object as a secret envelope on the wire. */
+export const specialSigKey = "4dabf18193072939515e22adb298388d";
+export const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+
+export function secret(value: unknown): Record<string, unknown> {
+    return { [specialSigKey]: secretSig, value };
+}
+
+export interface EngineResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** What `Analyze` sees: inputs after the provider's Check. */
+    inputs: Record<string, unknown>;
+    /** What `AnalyzeStack` sees. */
+    outputs: Record<string, unknown>;
+    parent?: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** Provider reference as `<provider URN>::<provider id>`, if any. */
+    provider?: string;
+}
+
+export interface Violation {
+    resourceUrn: string;
+    message: string;
+    policyName: string;
+    policyPackName: string;
+    policyPackVersion: string;
+    enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
+}
