@@ -1,0 +1,60 @@
+import { describeType, isPlainObject, readProperty, UNKNOWN } from "./read-property";
+
+// How every policy sees a stage's `accessLogSettings`. Classifying it in one
+// place keeps ownership clean: the stage policy reports anything that is not a
+// present value, and the other policies look only at present values.
+
+export type FieldState =
+    | { kind: "unknown" }
+    | { kind: "missing" }
+    | { kind: "blank" }
+    | { kind: "malformed"; type: string }
+    | { kind: "value"; value: string };
+
+export type StageLogging =
+    | { kind: "unknown" }
+    | { kind: "missing" }
+    | { kind: "malformed"; type: string }
+    | { kind: "object"; destinationArn: FieldState; format: FieldState };
+
+export function readField(obj: unknown, key: string): FieldState {
+    const value = readProperty(obj, key);
+    if (value === UNKNOWN) {
+        return { kind: "unknown" };
+    }
+    if (value === undefined || value === null) {
+        return { kind: "missing" };
+    }
+    if (typeof value !== "string") {
+        return { kind: "malformed", type: describeType(value) };
+    }
+    return value.trim() === "" ? { kind: "blank" } : { kind: "value", value };
+}
+
+export function readStageLogging(props: unknown): StageLogging {
+    const settings = readProperty(props, "accessLogSettings");
+    if (settings === UNKNOWN) {
+        return { kind: "unknown" };
+    }
+    if (settings === undefined || settings === null) {
+        return { kind: "missing" };
+    }
+    if (!isPlainObject(settings)) {
+        return { kind: "malformed", type: describeType(settings) };
+    }
+    return {
+        kind: "object",
+        destinationArn: readField(settings, "destinationArn"),
+        format: readField(settings, "format"),
+    };
+}
+
+/** The destination ARN when it is present and known, else undefined. */
+export function knownDestination(logging: StageLogging): string | undefined {
+    return logging.kind === "object" && logging.destinationArn.kind === "value" ? logging.destinationArn.value : undefined;
+}
+
+/** The format when it is present and known, else undefined. */
+export function knownFormat(logging: StageLogging): string | undefined {
+    return logging.kind === "object" && logging.format.kind === "value" ? logging.format.value : undefined;
+}

@@ -1,0 +1,85 @@
+// The $context variables API Gateway accepts in HTTP and WebSocket access-log
+// formats (AWS documentation, late 2026). The tables are built on first use so
+// that starting the pack costs nothing for them.
+
+export type Protocol = "HTTP" | "WEBSOCKET";
+
+const bothProtocols = [
+    "apiId", "authorizer.error", "authorizer.principalId", "domainName", "error.message",
+    "error.messageString", "error.responseType", "extendedRequestId", "identity.accountId",
+    "identity.caller", "identity.cognitoAuthenticationProvider", "identity.cognitoAuthenticationType",
+    "identity.cognitoIdentityId", "identity.cognitoIdentityPoolId", "identity.principalOrgId",
+    "identity.sourceIp", "identity.user", "identity.userAgent", "identity.userArn",
+    "integration.error", "integration.integrationStatus", "integration.latency",
+    "integration.requestId", "integration.status", "integrationLatency", "requestId",
+    "requestTime", "requestTimeEpoch", "routeKey", "stage", "status",
+];
+
+const httpOnly = [
+    "accountId", "awsEndpointRequestId", "awsEndpointRequestId2", "customDomain.basePathMatched",
+    "dataProcessed", "domainPrefix", "httpMethod", "identity.clientCert.clientCertPem",
+    "identity.clientCert.subjectDN", "identity.clientCert.issuerDN",
+    "identity.clientCert.serialNumber", "identity.clientCert.validity.notBefore",
+    "identity.clientCert.validity.notAfter", "integrationErrorMessage", "integrationStatus",
+    "path", "protocol", "responseLatency", "responseLength",
+];
+
+const websocketOnly = [
+    "connectedAt", "connectionId", "eventType", "messageId",
+    "authorize.error", "authorize.latency", "authorize.status",
+    "authenticate.error", "authenticate.latency", "authenticate.status",
+    "authorizer.integrationLatency", "authorizer.integrationStatus", "authorizer.latency",
+    "authorizer.requestId", "authorizer.status",
+    "error.validationErrorString", "identity.apiKey", "identity.apiKeyId",
+    "waf.error", "waf.latency", "waf.status",
+];
+
+interface Tables {
+    both: ReadonlySet<string>;
+    http: ReadonlySet<string>;
+    websocket: ReadonlySet<string>;
+}
+
+let tables: Tables | undefined;
+
+function getTables(): Tables {
+    if (tables === undefined) {
+        tables = { both: new Set(bothProtocols), http: new Set(httpOnly), websocket: new Set(websocketOnly) };
+    }
+    return tables;
+}
+
+/**
+ * Which protocols support a variable (the name after `$context.`):
+ * "both", "HTTP", "WEBSOCKET", or undefined when neither does.
+ * `authorizer.<property>` is open: Lambda and JWT authorizers put any custom
+ * property there. HTTP APIs also expose `authorizer.claims.<claim>`.
+ */
+export function protocolsOfVariable(name: string): "both" | Protocol | undefined {
+    const t = getTables();
+    if (t.both.has(name)) {
+        return "both";
+    }
+    if (t.http.has(name)) {
+        return "HTTP";
+    }
+    if (t.websocket.has(name)) {
+        return "WEBSOCKET";
+    }
+    if (name.startsWith("authorizer.claims.") && name.length > "authorizer.claims.".length) {
+        return "HTTP";
+    }
+    if (name.startsWith("authorizer.") && name.length > "authorizer.".length) {
+        return "both";
+    }
+    return undefined;
+}
+
+export function isSupportedVariable(name: string, additional: ReadonlySet<string>): boolean {
+    return additional.has(name) || protocolsOfVariable(name) !== undefined;
+}
+
+/** Every variable name the tables know, for suggestions in messages. */
+export function knownVariableNames(): string[] {
+    return [...bothProtocols, ...httpOnly, ...websocketOnly];
+}

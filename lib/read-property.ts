@@ -1,0 +1,145 @@
+import { Secret } from "@pulumi/policy";
+
+/**
+ * Stands for a value the engine does not know yet (a preview of a resource
+ * whose inputs depend on outputs that do not exist yet).
+ */
+export const UNKNOWN: unique symbol = Symbol("unknown");
+export type Unknown = typeof UNKNOWN;
+
+// The engine's sentinel strings for unknown values, as @pulumi/policy's proxy
+// recognises them. Reading one through the SDK's proxy throws UnknownValueError
+// and turns the whole check into a "can't run policy" advisory; we read around
+// the proxy instead and defer only the part of the check that needs the value.
+const unknownSentinels: ReadonlySet<string> = new Set([
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+export function isUnknownSentinel(value: unknown): boolean {
+    return typeof value === "string" && value.length === 36 && unknownSentinels.has(value);
+}
+
+/**
+ * The one way the pack reads a property. It never throws and never hands back
+ * a proxy: `getOwnPropertyDescriptor` passes through the SDK's unknown-checking
+ * proxy to the raw value, so everything below the first read is plain data.
+ *
+ * Returns UNKNOWN for an unknown value, `undefined` when `obj` is not an object
+ * or has no such own data property, and otherwise the value with any secret
+ * wrapper removed (policies never echo values, so secrecy does not change a
+ * verdict). Inherited properties and accessors are ignored, so keys such as
+ * `__proto__` or `constructor` in user data cannot reach the prototype chain.
+ */
+export function readProperty(obj: unknown, key: string): unknown {
+    if (obj === null || typeof obj !== "object") {
+        return undefined;
+    }
+    let descriptor: PropertyDescriptor | undefined;
+    try {
+        descriptor = Object.getOwnPropertyDescriptor(obj, key);
+    } catch {
+        return undefined;
+    }
+    if (descriptor === undefined || !("value" in descriptor)) {
+        return undefined;
+    }
+    return unwrap(descriptor.value);
+}
+
+/** Reads a nested property; stops at the first unknown or missing step. */
+export function readPath(obj: unknown, ...keys: string[]): unknown {
+    let current: unknown = obj;
+    for (const key of keys) {
+        current = readProperty(current, key);
+        if (current === UNKNOWN || current === undefined) {
+            return current;
+        }
+    }
+    return current;
+}
+
+function unwrap(value: unknown): unknown {
+    // Secrets nest (a secret of a secret) only in hostile input; the bound
+    // keeps that from looping.
+    for (let depth = 0; depth < 8; depth++) {
+        if (isUnknownSentinel(value)) {
+            return UNKNOWN;
+        }
+        if (!(value instanceof Secret)) {
+            return value;
+        }
+        value = readProperty(value, "value");
+        if (value === UNKNOWN) {
+            return UNKNOWN;
+        }
+    }
+    return undefined;
+}
+
+/** A plain (non-array) object, as JSON objects arrive from the engine. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** A string that is empty or only white space counts as no value at all. */
+export function isBlankString(value: unknown): boolean {
+    return typeof value === "string" && value.trim() === "";
+}
+
+/** A usable string: non-blank. */
+export function isNonBlankString(value: unknown): value is string {
+    return typeof value === "string" && value.trim() !== "";
+}
+
+/** Names a value's JSON type for messages, without quoting the value. */
+export function describeType(value: unknown): string {
+    if (value === UNKNOWN) {
+        return "unknown";
+    }
+    if (value === null) {
+        return "null";
+    }
+    if (value === undefined) {
+        return "missing";
+    }
+    if (Array.isArray(value)) {
+        return "an array";
+    }
+    switch (typeof value) {
+        case "string":
+            return value.trim() === "" ? "an empty string" : "a string";
+        case "number":
+            return "a number";
+        case "boolean":
+            return "a boolean";
+        case "object":
+            return "an object";
+        default:
+            return typeof value;
+    }
+}
+
+/**
+ * The raw own properties of a resource's props, with secrets and unknowns
+ * left exactly as the SDK handed them over, for building a remediated copy
+ * that keeps secretness.
+ */
+export function rawOwnEntries(obj: unknown): [string, unknown][] {
+    if (obj === null || typeof obj !== "object") {
+        return [];
+    }
+    const entries: [string, unknown][] = [];
+    for (const key of Object.keys(obj)) {
+        const descriptor = Object.getOwnPropertyDescriptor(obj, key);
+        if (descriptor !== undefined && "value" in descriptor) {
+            entries.push([key, descriptor.value]);
+        }
+    }
+    return entries;
+}

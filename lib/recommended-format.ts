@@ -1,0 +1,14 @@
+// The format remediation writes: JSON, one line, and only variables that both
+// HTTP and WebSocket APIs support, so it passes every policy of the pack with
+// the default config whatever the stage's protocol.
+export const recommendedAccessLogFormat = JSON.stringify({
+    requestId: "$context.requestId",
+    extendedRequestId: "$context.extendedRequestId",
+    ip: "$context.identity.sourceIp",
+    userAgent: "$context.identity.userAgent",
+    requestTime: "$context.requestTime",
+    routeKey: "$context.routeKey",
+    status: "$context.status",
+    integrationLatency: "$context.integrationLatency",
+    errorMessage: "$context.error.message",
+});

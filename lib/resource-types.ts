@@ -1,0 +1,27 @@
+// Type tokens the pack looks at. Plain strings, so the pack never has to load
+// @pulumi/aws (a large module) at run time just to compare types.
+
+export const awsStage = "aws:apigatewayv2/stage:Stage";
+export const nativeStage = "aws-native:apigatewayv2:Stage";
+export const awsApi = "aws:apigatewayv2/api:Api";
+export const nativeApi = "aws-native:apigatewayv2:Api";
+export const awsLogGroup = "aws:cloudwatch/logGroup:LogGroup";
+export const nativeLogGroup = "aws-native:logs:LogGroup";
+export const awsApiGatewayAccount = "aws:apigateway/account:Account";
+export const nativeApiGatewayAccount = "aws-native:apigateway:Account";
+
+export function isStageType(type: string): boolean {
+    return type === awsStage || type === nativeStage;
+}
+
+export function isApiType(type: string): boolean {
+    return type === awsApi || type === nativeApi;
+}
+
+export function isLogGroupType(type: string): boolean {
+    return type === awsLogGroup || type === nativeLogGroup;
+}
+
+export function isApiGatewayAccountType(type: string): boolean {
+    return type === awsApiGatewayAccount || type === nativeApiGatewayAccount;
+}

@@ -1,0 +1,109 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { knownDestination, readStageLogging } from "../lib/access-log-settings";
+import { isValidAccountId, isValidRegion, parseLogGroupArn } from "../lib/log-group-arn";
+import { stageConstructor, stageLabel, withFix } from "../lib/messages";
+import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
+import { quote, quoteList } from "../lib/quote";
+import { isStageType } from "../lib/resource-types";
+
+export const accessLogDestinationName = "apigatewayv2-access-log-destination";
+
+export interface AccessLogDestinationConfig {
+    allowedAccountIds: string[];
+    allowedRegions: string[];
+    logGroupNamePattern: string;
+}
+
+function compilePattern(source: string): RegExp | string {
+    try {
+        return new RegExp(source);
+    } catch (e) {
+        return e instanceof Error ? e.message : "is not a valid regular expression";
+    }
+}
+
+// Compiled once per distinct pattern, not once per stage.
+let lastPatternSource: string | undefined;
+let lastPattern: RegExp | undefined;
+function namePattern(source: string): RegExp | undefined {
+    if (source === "") {
+        return undefined;
+    }
+    if (source !== lastPatternSource) {
+        const compiled = compilePattern(source);
+        lastPattern = compiled instanceof RegExp ? compiled : undefined;
+        lastPatternSource = source;
+    }
+    return lastPattern;
+}
+
+const configProperties: ConfigSchemaOf<AccessLogDestinationConfig> = {
+    allowedAccountIds: {
+        type: "array", items: { type: "string" }, default: [],
+        description: "AWS account IDs a destination log group may belong to. Empty means any account.",
+    },
+    allowedRegions: {
+        type: "array", items: { type: "string" }, default: [],
+        description: "AWS regions a destination log group may be in. Empty means any region.",
+    },
+    logGroupNamePattern: {
+        type: "string", default: "",
+        description: "A JavaScript regular expression the log-group name must match (unanchored: use ^ and $ for a whole-name match). Empty means any name.",
+    },
+};
+
+const readConfig = makeConfigReader<AccessLogDestinationConfig>(
+    accessLogDestinationName,
+    configProperties,
+    (config) =>
+        firstBadEntry<AccessLogDestinationConfig>("allowedAccountIds", config.allowedAccountIds,
+            (v) => (isValidAccountId(v) ? undefined : "is not a 12-digit account ID")) ??
+        firstBadEntry<AccessLogDestinationConfig>("allowedRegions", config.allowedRegions,
+            (v) => (isValidRegion(v) ? undefined : "is not an AWS region such as us-east-1")) ??
+        (() => {
+            const compiled = config.logGroupNamePattern === "" ? undefined : compilePattern(config.logGroupNamePattern);
+            return typeof compiled === "string"
+                ? { key: "logGroupNamePattern" as const, problem: `is not a valid regular expression: ${compiled.slice(0, 120)}` }
+                : undefined;
+        })(),
+);
+
+export const accessLogDestination: ResourceValidationPolicy = {
+    name: accessLogDestinationName,
+    description: "API Gateway V2 access logs must go to a CloudWatch Logs log group, given by a valid log-group ARN.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    tags: ["apigatewayv2", "logging", "audit"],
+    remediationSteps: "Set accessLogSettings.destinationArn to a CloudWatch Logs log-group ARN (arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME), best bound to logGroup.arn of a log group in the same stack.",
+    url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
+    configSchema: toPolicyConfigSchema(configProperties),
+    validateResource: (args, reportViolation) => {
+        if (!isStageType(args.type)) {
+            return;
+        }
+        const config = readConfig(args.getConfig());
+        const destination = knownDestination(readStageLogging(args.props));
+        if (destination === undefined) {
+            return;
+        }
+        const label = stageLabel(args.name);
+        const fix = `${stageConstructor(args.type)}("stage", { ..., accessLogSettings: { destinationArn: logGroup.arn, format } })`;
+        const parsed = parseLogGroupArn(destination);
+        if (!parsed.ok) {
+            reportViolation(withFix(`${label} has accessLogSettings.destinationArn ${quote(destination)}, which is not a CloudWatch Logs log-group ARN: ${parsed.reason}.`, fix));
+            return;
+        }
+        const arn = parsed.arn;
+        if (config.allowedAccountIds.length > 0 && !config.allowedAccountIds.includes(arn.account)) {
+            reportViolation(withFix(`${label} logs to account ${arn.account}, which is not in allowedAccountIds (${quoteList(config.allowedAccountIds)}).`, fix));
+        }
+        if (config.allowedRegions.length > 0 && !config.allowedRegions.includes(arn.region)) {
+            reportViolation(withFix(`${label} logs to region ${arn.region}, which is not in allowedRegions (${quoteList(config.allowedRegions)}).`, fix));
+        }
+        const pattern = namePattern(config.logGroupNamePattern);
+        if (pattern !== undefined && !pattern.test(arn.name)) {
+            reportViolation(withFix(`${label} logs to log group ${quote(arn.name)}, whose name does not match logGroupNamePattern ${quote(config.logGroupNamePattern)}.`,
+                `new aws.cloudwatch.LogGroup("access-logs", { name: "<a name matching the pattern>", retentionInDays: 30 })`));
+        }
+    },
+};

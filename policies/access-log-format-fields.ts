@@ -1,0 +1,79 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { distinctVariableNames, findContextVariables, hasRequestIdVariable, jsonShapeOfFormat } from "../lib/access-log-format";
+import { knownFormat, readStageLogging } from "../lib/access-log-settings";
+import { stageLabel, withFix } from "../lib/messages";
+import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
+import { quoteList } from "../lib/quote";
+import { isStageType } from "../lib/resource-types";
+
+export const accessLogFormatFieldsName = "apigatewayv2-access-log-format-fields";
+
+export interface AccessLogFormatFieldsConfig {
+    requireJson: boolean;
+    requiredVariables: string[];
+}
+
+export const defaultRequiredVariables = ["requestId", "identity.sourceIp", "requestTime", "routeKey", "status"];
+
+const configProperties: ConfigSchemaOf<AccessLogFormatFieldsConfig> = {
+    requireJson: {
+        type: "boolean", default: true,
+        description: "Require the format to be a JSON object once $context variables are substituted, so logs can be queried with CloudWatch Logs Insights.",
+    },
+    requiredVariables: {
+        type: "array", items: { type: "string" }, default: defaultRequiredVariables,
+        description: "$context variable names (without \"$context.\") every format must contain.",
+    },
+};
+
+const variableNameShape = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+
+const readConfig = makeConfigReader<AccessLogFormatFieldsConfig>(accessLogFormatFieldsName, configProperties, (config) =>
+    firstBadEntry<AccessLogFormatFieldsConfig>("requiredVariables", config.requiredVariables, (v) =>
+        v.length <= 256 && variableNameShape.test(v) ? undefined : "is not a variable name such as \"identity.sourceIp\" (leave out \"$context.\")"));
+
+// The request-ID rule belongs to apigatewayv2-access-log-format; this policy
+// does not repeat it when a format has neither ID variable.
+const requestIdVariables = new Set(["requestId", "extendedRequestId"]);
+
+const shapeProblem: Record<string, string> = {
+    invalid: "is not valid JSON once $context variables are substituted",
+    array: "is a JSON array, not a JSON object",
+    scalar: "is a single JSON value, not a JSON object",
+};
+
+export const accessLogFormatFields: ResourceValidationPolicy = {
+    name: accessLogFormatFieldsName,
+    description: "API Gateway V2 access-log formats should be structured JSON that records who called what, when, and with which result.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    tags: ["apigatewayv2", "logging", "audit"],
+    remediationSteps: "Build the format with JSON.stringify({...}) and include $context.requestId, $context.identity.sourceIp, $context.requestTime, $context.routeKey and $context.status.",
+    url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
+    configSchema: toPolicyConfigSchema(configProperties),
+    validateResource: (args, reportViolation) => {
+        if (!isStageType(args.type)) {
+            return;
+        }
+        const config = readConfig(args.getConfig());
+        const format = knownFormat(readStageLogging(args.props));
+        if (format === undefined) {
+            return;
+        }
+        const label = stageLabel(args.name);
+        const variables = findContextVariables(format);
+        const fix = `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" }) }`;
+        if (config.requireJson) {
+            const shape = jsonShapeOfFormat(format, variables);
+            if (shape !== "object") {
+                reportViolation(withFix(`${label} has an access-log format that ${shapeProblem[shape]}.`, fix));
+            }
+        }
+        const present = new Set(distinctVariableNames(variables));
+        const skipRequestId = !hasRequestIdVariable(variables);
+        const missing = [...new Set(config.requiredVariables)].filter((name) => !present.has(name) && !(skipRequestId && requestIdVariables.has(name)));
+        if (missing.length > 0) {
+            reportViolation(withFix(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`, fix));
+        }
+    },
+};

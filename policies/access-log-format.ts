@@ -1,0 +1,77 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { findContextVariables, distinctVariableNames, hasRequestIdVariable, lineBreakOffset } from "../lib/access-log-format";
+import { knownFormat, readStageLogging } from "../lib/access-log-settings";
+import { isSupportedVariable } from "../lib/context-variables";
+import { stageLabel, withFix } from "../lib/messages";
+import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
+import { quoteList } from "../lib/quote";
+import { isStageType } from "../lib/resource-types";
+
+export const accessLogFormatName = "apigatewayv2-access-log-format";
+
+export interface AccessLogFormatConfig {
+    additionalVariables: string[];
+}
+
+const configProperties: ConfigSchemaOf<AccessLogFormatConfig> = {
+    additionalVariables: {
+        type: "array", items: { type: "string" }, default: [],
+        description: "Extra $context variable names (without \"$context.\") to accept, for variables AWS added after this pack was released.",
+    },
+};
+
+const variableNameShape = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+
+const readConfig = makeConfigReader<AccessLogFormatConfig>(accessLogFormatName, configProperties, (config) =>
+    firstBadEntry<AccessLogFormatConfig>("additionalVariables", config.additionalVariables, (v) =>
+        v.length <= 256 && variableNameShape.test(v) ? undefined : "is not a variable name such as \"identity.vpceId\" (leave out \"$context.\")"));
+
+// The Set of extra names is rebuilt only when the config's list changes.
+let lastAdditional: readonly string[] | undefined;
+let additionalSet: ReadonlySet<string> = new Set();
+function additionalVariableSet(list: readonly string[]): ReadonlySet<string> {
+    if (list !== lastAdditional) {
+        additionalSet = new Set(list);
+        lastAdditional = list;
+    }
+    return additionalSet;
+}
+
+export const accessLogFormat: ResourceValidationPolicy = {
+    name: accessLogFormatName,
+    description: "API Gateway V2 access-log formats must be accepted by AWS: a single line containing $context.requestId or $context.extendedRequestId, with only supported $context variables.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    tags: ["apigatewayv2", "logging", "audit"],
+    remediationSteps: "Write the format on one line, include \"$context.requestId\", and use only $context variables listed for HTTP or WebSocket APIs (or add new ones through additionalVariables).",
+    url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html",
+    configSchema: toPolicyConfigSchema(configProperties),
+    validateResource: (args, reportViolation) => {
+        if (!isStageType(args.type)) {
+            return;
+        }
+        const config = readConfig(args.getConfig());
+        const format = knownFormat(readStageLogging(args.props));
+        if (format === undefined) {
+            return;
+        }
+        const label = stageLabel(args.name);
+        const variables = findContextVariables(format);
+        if (!hasRequestIdVariable(variables)) {
+            reportViolation(withFix(`${label} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`,
+                `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", ... }) }`));
+        }
+        const breakAt = lineBreakOffset(format);
+        if (breakAt >= 0) {
+            reportViolation(withFix(`${label} has an access-log format with a line break at character ${breakAt + 1}; AWS accepts only a single line (one trailing newline at most).`,
+                `accessLogSettings: { ..., format: JSON.stringify({ ... }) } // JSON.stringify writes one line`));
+        }
+        const additional = additionalVariableSet(config.additionalVariables);
+        const unsupported = distinctVariableNames(variables).filter((name) => !isSupportedVariable(name, additional));
+        if (unsupported.length > 0) {
+            const names = unsupported.map((n) => `$context.${n}`);
+            reportViolation(withFix(`${label} has an access-log format with ${unsupported.length === 1 ? "a $context variable" : "$context variables"} that neither HTTP nor WebSocket APIs support: ${quoteList(names)}.`,
+                `remove or correct them (names are case-sensitive), or list new AWS variables in this policy's additionalVariables config`));
+        }
+    },
+};

@@ -1,0 +1,159 @@
+import { StackValidationPolicy } from "@pulumi/policy";
+import { readStageLogging } from "../lib/access-log-settings";
+import { arnPatternProblem, LogGroupArn, matchesArnPattern, parseLogGroupArn } from "../lib/log-group-arn";
+import { IndexedLogGroup, LogGroupIndex, StackResource } from "../lib/log-group-index";
+import { stageLabel, withFix } from "../lib/messages";
+import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
+import { quote } from "../lib/quote";
+import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
+import { isStageType, nativeLogGroup } from "../lib/resource-types";
+import { acceptedRetentionDays, isAcceptedRetention, maxRetentionDays } from "../lib/retention";
+
+export const accessLogGroupRetentionName = "apigatewayv2-access-log-group-retention";
+
+export interface AccessLogGroupRetentionConfig {
+    minimumRetentionDays: number;
+    maximumRetentionDays?: number;
+    allowNeverExpire: boolean;
+    requireKmsKey: boolean;
+    allowedExternalLogGroups: string[];
+}
+
+const configProperties: ConfigSchemaOf<AccessLogGroupRetentionConfig> = {
+    minimumRetentionDays: {
+        type: "integer", default: 30, minimum: 0, maximum: maxRetentionDays,
+        description: "The shortest retention, in days, a destination log group may have.",
+    },
+    maximumRetentionDays: {
+        type: "integer", minimum: 1, maximum: maxRetentionDays,
+        description: "The longest retention, in days, a destination log group may have. Unset means no cap.",
+    },
+    allowNeverExpire: {
+        type: "boolean", default: false,
+        description: "Accept log groups whose logs never expire (retentionInDays unset or 0).",
+    },
+    requireKmsKey: {
+        type: "boolean", default: false,
+        description: "Require the destination log group to be encrypted with a KMS key (kmsKeyId).",
+    },
+    allowedExternalLogGroups: {
+        type: "array", items: { type: "string" }, default: [],
+        description: "ARN patterns (* matches any run of characters) of log groups managed outside this stack that stages may write to.",
+    },
+};
+
+const readConfig = makeConfigReader<AccessLogGroupRetentionConfig>(accessLogGroupRetentionName, configProperties, (config) => {
+    const max = config.maximumRetentionDays;
+    if (max !== undefined && config.minimumRetentionDays > max) {
+        return { key: "minimumRetentionDays", problem: `(${config.minimumRetentionDays}) is greater than maximumRetentionDays (${max})` };
+    }
+    return firstBadEntry<AccessLogGroupRetentionConfig>("allowedExternalLogGroups", config.allowedExternalLogGroups, arnPatternProblem);
+});
+
+function groupLabel(group: IndexedLogGroup): string {
+    return `log group ${quote(typeof group.name === "string" ? group.name : group.resource.name)}`;
+}
+
+function logGroupFix(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig): string {
+    const ctor = group.resource.type === nativeLogGroup ? "new awsnative.logs.LogGroup" : "new aws.cloudwatch.LogGroup";
+    const kms = config.requireKmsKey ? ", kmsKeyId: key.arn" : "";
+    return `${ctor}(${quote(group.resource.name)}, { ..., retentionInDays: ${suggestedRetention(config)}${kms} })`;
+}
+
+/** The smallest retention CloudWatch accepts that satisfies the config. */
+function suggestedRetention(config: AccessLogGroupRetentionConfig): number {
+    const fit = acceptedRetentionDays.find((d) => d >= config.minimumRetentionDays &&
+        (config.maximumRetentionDays === undefined || d <= config.maximumRetentionDays));
+    return fit ?? Math.max(config.minimumRetentionDays, 1);
+}
+
+/** What is wrong with a log group's retention and encryption, one entry a problem. */
+export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig): string[] {
+    const problems: string[] = [];
+    const retention = readProperty(group.resource.props, "retentionInDays");
+    if (retention !== UNKNOWN) {
+        const days = typeof retention === "string" && /^\d{1,6}$/.test(retention) ? Number(retention) : retention;
+        if (days === undefined || days === null || days === 0) {
+            if (!config.allowNeverExpire) {
+                problems.push("keeps logs forever (retentionInDays is not set)");
+            }
+        } else if (typeof days !== "number" || !Number.isInteger(days)) {
+            problems.push("has a retentionInDays that is not a whole number");
+        } else if (!isAcceptedRetention(days)) {
+            problems.push(`has retentionInDays ${days}, which CloudWatch Logs does not accept (valid: 1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)`);
+        } else if (days < config.minimumRetentionDays) {
+            problems.push(`keeps logs for ${days} days, less than the required ${config.minimumRetentionDays}`);
+        } else if (config.maximumRetentionDays !== undefined && days > config.maximumRetentionDays) {
+            problems.push(`keeps logs for ${days} days, more than the allowed ${config.maximumRetentionDays}`);
+        }
+    }
+    if (config.requireKmsKey) {
+        const key = readProperty(group.resource.props, "kmsKeyId");
+        if (key !== UNKNOWN && !isNonBlankString(key)) {
+            problems.push("is not encrypted with a KMS key (kmsKeyId is not set)");
+        }
+    }
+    return problems;
+}
+
+export const accessLogGroupRetention: StackValidationPolicy = {
+    name: accessLogGroupRetentionName,
+    description: "API Gateway V2 access logs must go to a log group managed in the same stack, with a retention period.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    tags: ["apigatewayv2", "logging", "audit", "retention"],
+    remediationSteps: "Create the log group in the same stack with retentionInDays set (30 days or more by default), and bind the stage's accessLogSettings.destinationArn to logGroup.arn. For a log group managed elsewhere, list its ARN in allowedExternalLogGroups.",
+    url: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+    configSchema: toPolicyConfigSchema(configProperties),
+    validateStack: (args, reportViolation) => {
+        const config = readConfig(args.getConfig());
+        const resources = args.resources as unknown as StackResource[];
+        let index: LogGroupIndex | undefined;
+        for (const stage of resources) {
+            if (!isStageType(stage.type)) {
+                continue;
+            }
+            const logging = readStageLogging(stage.props);
+            if (logging.kind !== "object") {
+                continue;
+            }
+            let destination: LogGroupArn | typeof UNKNOWN;
+            if (logging.destinationArn.kind === "unknown") {
+                destination = UNKNOWN;
+            } else if (logging.destinationArn.kind === "value") {
+                const parsed = parseLogGroupArn(logging.destinationArn.value);
+                if (!parsed.ok) {
+                    continue; // apigatewayv2-access-log-destination reports it.
+                }
+                destination = parsed.arn;
+            } else {
+                continue; // apigatewayv2-stage-access-logging reports it.
+            }
+            index ??= new LogGroupIndex(resources);
+            const match = index.match(stage, destination);
+            const label = stageLabel(stage.name);
+            if (match.kind === "deferred") {
+                continue;
+            }
+            if (match.kind === "none") {
+                const arn = destination === UNKNOWN ? "" : destination.normalized;
+                if (config.allowedExternalLogGroups.some((pattern) => matchesArnPattern(pattern, arn))) {
+                    continue;
+                }
+                const suggested = suggestedRetention(config);
+                reportViolation(withFix(
+                    `${label} logs to ${quote(arn)}, a log group that is not managed in this stack, so its retention cannot be verified.`,
+                    `const logGroup = new aws.cloudwatch.LogGroup("access-logs", { retentionInDays: ${suggested} }); then destinationArn: logGroup.arn (or list the ARN in allowedExternalLogGroups)`,
+                ), stage.urn);
+                continue;
+            }
+            for (const group of match.groups) {
+                const problems = logGroupProblems(group, config);
+                if (problems.length > 0) {
+                    reportViolation(withFix(`${label} logs to ${groupLabel(group)}, which ${problems.join(" and ")}.`,
+                        logGroupFix(group, config)), stage.urn);
+                }
+            }
+        }
+    },
+};

@@ -1,0 +1,141 @@
+import { StackValidationPolicy } from "@pulumi/policy";
+import { distinctVariableNames, findContextVariables } from "../lib/access-log-format";
+import { knownFormat, readStageLogging } from "../lib/access-log-settings";
+import { Protocol, protocolsOfVariable } from "../lib/context-variables";
+import { StackResource } from "../lib/log-group-index";
+import { stageLabel, withFix } from "../lib/messages";
+import { ConfigSchemaOf, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
+import { quote, quoteList } from "../lib/quote";
+import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
+import { isApiGatewayAccountType, isApiType, isStageType } from "../lib/resource-types";
+
+export const accessLogProtocolName = "apigatewayv2-access-log-protocol";
+
+export interface AccessLogProtocolConfig {
+    requireCloudWatchRoleInStack: boolean;
+}
+
+const configProperties: ConfigSchemaOf<AccessLogProtocolConfig> = {
+    requireCloudWatchRoleInStack: {
+        type: "boolean", default: true,
+        description: "Report WebSocket stages with access logging when the stack has no aws.apigateway.Account with cloudwatchRoleArn. Turn off where the account-wide role is managed by another stack.",
+    },
+};
+
+const readConfig = makeConfigReader<AccessLogProtocolConfig>(accessLogProtocolName, configProperties);
+
+interface ApiInfo {
+    name: string;
+    protocol: Protocol | typeof UNKNOWN | undefined;
+}
+
+function readProtocol(props: unknown): Protocol | typeof UNKNOWN | undefined {
+    const value = readProperty(props, "protocolType");
+    if (value === UNKNOWN) {
+        return UNKNOWN;
+    }
+    const upper = typeof value === "string" ? value.toUpperCase() : undefined;
+    return upper === "HTTP" || upper === "WEBSOCKET" ? upper : undefined;
+}
+
+/** APIs of the stack, by URN and by every known ID they go by. */
+function indexApis(resources: readonly StackResource[]): { byUrn: Map<string, ApiInfo>; byId: Map<string, ApiInfo> } {
+    const byUrn = new Map<string, ApiInfo>();
+    const byId = new Map<string, ApiInfo>();
+    for (const r of resources) {
+        if (!isApiType(r.type)) {
+            continue;
+        }
+        const info: ApiInfo = { name: r.name, protocol: readProtocol(r.props) };
+        byUrn.set(r.urn, info);
+        for (const key of ["id", "apiId"]) {
+            const id = readProperty(r.props, key);
+            if (isNonBlankString(id)) {
+                byId.set(id, info);
+            }
+        }
+    }
+    return { byUrn, byId };
+}
+
+function apiOfStage(stage: StackResource, apis: ReturnType<typeof indexApis>): ApiInfo | undefined {
+    const deps = readProperty(stage.propertyDependencies, "apiId");
+    if (Array.isArray(deps)) {
+        for (const dep of deps) {
+            const urn = readProperty(dep, "urn");
+            const api = typeof urn === "string" ? apis.byUrn.get(urn) : undefined;
+            if (api !== undefined) {
+                return api;
+            }
+        }
+    }
+    const apiId = readProperty(stage.props, "apiId");
+    return isNonBlankString(apiId) ? apis.byId.get(apiId) : undefined;
+}
+
+function hasCloudWatchRole(resources: readonly StackResource[]): boolean {
+    return resources.some((r) => {
+        if (!isApiGatewayAccountType(r.type)) {
+            return false;
+        }
+        const role = readProperty(r.props, "cloudwatchRoleArn") ?? readProperty(r.props, "cloudWatchRoleArn");
+        return role === UNKNOWN || isNonBlankString(role);
+    });
+}
+
+const protocolName: Record<Protocol, string> = { HTTP: "HTTP", WEBSOCKET: "WebSocket" };
+
+export const accessLogProtocol: StackValidationPolicy = {
+    name: accessLogProtocolName,
+    description: "API Gateway V2 access logging must fit the API's protocol: only $context variables that protocol supports, and for WebSocket APIs the account-level CloudWatch Logs role.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    tags: ["apigatewayv2", "logging", "audit"],
+    remediationSteps: "Use only $context variables listed for the API's protocol. For WebSocket APIs, create aws.apigateway.Account with cloudwatchRoleArn set to a role API Gateway can assume to write to CloudWatch Logs.",
+    url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html",
+    configSchema: toPolicyConfigSchema(configProperties),
+    validateStack: (args, reportViolation) => {
+        const config = readConfig(args.getConfig());
+        const resources = args.resources as unknown as StackResource[];
+        let apis: ReturnType<typeof indexApis> | undefined;
+        let roleInStack: boolean | undefined;
+        for (const stage of resources) {
+            if (!isStageType(stage.type)) {
+                continue;
+            }
+            const logging = readStageLogging(stage.props);
+            if (logging.kind !== "object" || (logging.destinationArn.kind !== "value" && logging.destinationArn.kind !== "unknown")) {
+                continue;
+            }
+            apis ??= indexApis(resources);
+            const api = apiOfStage(stage, apis);
+            if (api === undefined || api.protocol === undefined || api.protocol === UNKNOWN) {
+                continue;
+            }
+            const label = `${stageLabel(stage.name)} of ${protocolName[api.protocol]} API ${quote(api.name)}`;
+            const format = knownFormat(logging);
+            if (format !== undefined) {
+                const foreign = distinctVariableNames(findContextVariables(format)).filter((name) => {
+                    const supported = protocolsOfVariable(name);
+                    return supported !== undefined && supported !== "both" && supported !== api.protocol;
+                });
+                if (foreign.length > 0) {
+                    const other = api.protocol === "HTTP" ? "WebSocket" : "HTTP";
+                    reportViolation(withFix(
+                        `${label} has an access-log format with ${other}-only ${foreign.length === 1 ? "variable" : "variables"} ${quoteList(foreign.map((n) => `$context.${n}`))}, which ${protocolName[api.protocol]} APIs do not support.`,
+                        `remove them from accessLogSettings.format (for example, use $context.routeKey instead of $context.httpMethod or $context.eventType)`,
+                    ), stage.urn);
+                }
+            }
+            if (api.protocol === "WEBSOCKET" && config.requireCloudWatchRoleInStack) {
+                roleInStack ??= hasCloudWatchRole(resources);
+                if (!roleInStack) {
+                    reportViolation(withFix(
+                        `${label} has access logging, but the stack sets no account-level CloudWatch Logs role, without which the deployment fails ("CloudWatch Logs role ARN must be set in account settings").`,
+                        `new aws.apigateway.Account("account", { cloudwatchRoleArn: role.arn }) // role trusted by apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs`,
+                    ), stage.urn);
+                }
+            }
+        }
+    },
+};

@@ -1,0 +1,42 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { apiLabel, withFix } from "../lib/messages";
+import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
+import { readProperty } from "../lib/read-property";
+import { isApiType } from "../lib/resource-types";
+
+export const quickCreateApiName = "apigatewayv2-quick-create-api";
+
+type QuickCreateApiConfig = Record<string, never>;
+const readConfig = makeConfigReader<QuickCreateApiConfig>(quickCreateApiName, {});
+
+/**
+ * Whether the API is created with quick create. `target` counts as set when it
+ * is unknown too: at preview it is typically bound to a Lambda's ARN.
+ */
+export function isQuickCreate(props: unknown): boolean {
+    const target = readProperty(props, "target");
+    return target !== undefined && target !== null && !(typeof target === "string" && target.trim() === "");
+}
+
+export const quickCreateApi: ResourceValidationPolicy = {
+    name: quickCreateApiName,
+    description: "API Gateway V2 APIs must not use quick create (target): the $default stage it creates is managed by API Gateway and can never have access logging.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    tags: ["apigatewayv2", "logging", "audit"],
+    remediationSteps: "Create the API without target (and routeKey/credentialsArn), then add an Integration, a Route and a Stage with accessLogSettings.",
+    url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop.html#http-api-examples",
+    configSchema: toPolicyConfigSchema<QuickCreateApiConfig>({}),
+    validateResource: (args, reportViolation) => {
+        if (!isApiType(args.type)) {
+            return;
+        }
+        readConfig(args.getConfig());
+        if (isQuickCreate(args.props)) {
+            reportViolation(withFix(
+                `${apiLabel(args.name)} is created with quick create (target is set), so its $default stage is managed by API Gateway and cannot log access.`,
+                `drop target, then add new aws.apigatewayv2.Integration(...), new aws.apigatewayv2.Route(...) and new aws.apigatewayv2.Stage("default", { apiId: api.id, name: "$default", autoDeploy: true, accessLogSettings: { destinationArn: logGroup.arn, format } })`,
+            ));
+        }
+    },
+};

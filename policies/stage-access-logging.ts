@@ -1,0 +1,106 @@
+import { ResourceValidationArgs, ResourceValidationPolicy, Secret } from "@pulumi/policy";
+import { FieldState, readStageLogging } from "../lib/access-log-settings";
+import { accessLoggingFix, stageLabel, withFix } from "../lib/messages";
+import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
+import { isPlainObject, rawOwnEntries, readProperty } from "../lib/read-property";
+import { recommendedAccessLogFormat } from "../lib/recommended-format";
+import { isStageType } from "../lib/resource-types";
+
+export const stageAccessLoggingName = "apigatewayv2-stage-access-logging";
+
+// This policy takes no settings beyond its enforcement level; the reader still
+// rejects unknown keys so a misplaced setting is not silently ignored.
+type StageAccessLoggingConfig = Record<string, never>;
+const readConfig = makeConfigReader<StageAccessLoggingConfig>(stageAccessLoggingName, {});
+
+function fieldProblem(field: string, state: FieldState): string | undefined {
+    switch (state.kind) {
+        case "missing":
+            return `${field} is missing`;
+        case "blank":
+            return `${field} is empty`;
+        case "malformed":
+            return `${field} is ${state.type}, not a string`;
+        default:
+            return undefined;
+    }
+}
+
+/** The problems that make a stage's access logging absent or unusable, if any. */
+export function stageLoggingProblem(props: unknown): string | undefined {
+    const logging = readStageLogging(props);
+    switch (logging.kind) {
+        case "unknown":
+            return undefined;
+        case "missing":
+            return "has no access logging (accessLogSettings is not set)";
+        case "malformed":
+            return `has accessLogSettings that is ${logging.type}, not an object`;
+        case "object": {
+            const problems = [
+                fieldProblem("accessLogSettings.destinationArn", logging.destinationArn),
+                fieldProblem("accessLogSettings.format", logging.format),
+            ].filter((p): p is string => p !== undefined);
+            return problems.length > 0 ? `has incomplete access logging: ${problems.join(" and ")}` : undefined;
+        }
+    }
+}
+
+/**
+ * Remediation: a stage that names a destination but no format gets the pack's
+ * recommended JSON format. Everything else is left for a person, since only
+ * they know which log group a stage should write to. Secret-wrapped values
+ * are carried over as they came, so secretness survives the rewrite.
+ */
+export function remediateStageFormat(args: ResourceValidationArgs): Record<string, unknown> | undefined {
+    if (!isStageType(args.type)) {
+        return undefined;
+    }
+    readConfig(args.getConfig());
+    const logging = readStageLogging(args.props);
+    if (logging.kind !== "object") {
+        return undefined;
+    }
+    const destinationPresent = logging.destinationArn.kind === "value" || logging.destinationArn.kind === "unknown";
+    const formatAbsent = logging.format.kind === "missing" || logging.format.kind === "blank";
+    if (!destinationPresent || !formatAbsent) {
+        return undefined;
+    }
+    const entries = rawOwnEntries(args.props);
+    const settingsIndex = entries.findIndex(([key]) => key === "accessLogSettings");
+    if (settingsIndex < 0) {
+        return undefined;
+    }
+    const rawSettings = entries[settingsIndex][1];
+    const inner = rawSettings instanceof Secret ? readProperty(rawSettings, "value") : rawSettings;
+    if (!isPlainObject(inner)) {
+        return undefined;
+    }
+    const fixed: Record<string, unknown> = Object.fromEntries(rawOwnEntries(inner));
+    // A blank-but-secret format stays secret after it is filled.
+    fixed.format = fixed.format instanceof Secret ? new Secret(recommendedAccessLogFormat) : recommendedAccessLogFormat;
+    entries[settingsIndex] = ["accessLogSettings", rawSettings instanceof Secret ? new Secret(fixed) : fixed];
+    return Object.fromEntries(entries);
+}
+
+export const stageAccessLogging: ResourceValidationPolicy = {
+    name: stageAccessLoggingName,
+    description: "API Gateway V2 stages must have access logging: accessLogSettings with a destinationArn and a format.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    tags: ["apigatewayv2", "logging", "audit"],
+    remediationSteps: "Create a CloudWatch Logs log group and set the stage's accessLogSettings to { destinationArn: logGroup.arn, format: <a JSON format with $context.requestId> }.",
+    url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
+    configSchema: toPolicyConfigSchema<StageAccessLoggingConfig>({}),
+    validateResource: (args, reportViolation) => {
+        if (!isStageType(args.type)) {
+            return;
+        }
+        readConfig(args.getConfig());
+        const problem = stageLoggingProblem(args.props);
+        if (problem !== undefined) {
+            reportViolation(withFix(`${stageLabel(args.name)} ${problem}.`, accessLoggingFix(args.type)));
+        }
+    },
+    remediateResource: remediateStageFormat,
+};
