@@ -71,7 +71,7 @@ export const accessLogFormat: ResourceValidationPolicy = {
         if (unsupported.length > 0) {
             const names = unsupported.map((n) => `$context.${n}`);
             reportViolation(withFix(`${label} has an access-log format with ${unsupported.length === 1 ? "a $context variable" : "$context variables"} that neither HTTP nor WebSocket APIs support: ${quoteList(names)}.`,
-                `remove or correct them (names are case-sensitive), or list new AWS variables in this policy's additionalVariables config`));
+                `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", status: "$context.status" }) } // documented $context names only (case-sensitive); newer AWS variables go in additionalVariables`));
         }
     },
 };

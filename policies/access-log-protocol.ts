@@ -123,7 +123,7 @@ export const accessLogProtocol: StackValidationPolicy = {
                     const other = api.protocol === "HTTP" ? "WebSocket" : "HTTP";
                     reportViolation(withFix(
                         `${label} has an access-log format with ${other}-only ${foreign.length === 1 ? "variable" : "variables"} ${quoteList(foreign.map((n) => `$context.${n}`))}, which ${protocolName[api.protocol]} APIs do not support.`,
-                        `remove them from accessLogSettings.format (for example, use $context.routeKey instead of $context.httpMethod or $context.eventType)`,
+                        `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", routeKey: "$context.routeKey", status: "$context.status" }) } // without ${other}-only variables`,
                     ), stage.urn);
                 }
             }
