@@ -83,3 +83,10 @@ export function isSupportedVariable(name: string, additional: ReadonlySet<string
 export function knownVariableNames(): string[] {
     return [...bothProtocols, ...httpOnly, ...websocketOnly];
 }
+
+const variableNameShape = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+
+/** Whether a config entry looks like a variable name (without `$context.`). */
+export function isVariableName(name: string): boolean {
+    return name.length <= 256 && variableNameShape.test(name);
+}

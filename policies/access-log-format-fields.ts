@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { distinctVariableNames, findContextVariables, hasRequestIdVariable, jsonShapeOfFormat } from "../lib/access-log-format";
 import { knownFormat, readStageLogging } from "../lib/access-log-settings";
+import { isVariableName } from "../lib/context-variables";
 import { stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
@@ -26,11 +27,9 @@ const configProperties: ConfigSchemaOf<AccessLogFormatFieldsConfig> = {
     },
 };
 
-const variableNameShape = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
-
 const readConfig = makeConfigReader<AccessLogFormatFieldsConfig>(accessLogFormatFieldsName, configProperties, (config) =>
     firstBadEntry<AccessLogFormatFieldsConfig>("requiredVariables", config.requiredVariables, (v) =>
-        v.length <= 256 && variableNameShape.test(v) ? undefined : "is not a variable name such as \"identity.sourceIp\" (leave out \"$context.\")"));
+        isVariableName(v) ? undefined : "is not a variable name such as \"identity.sourceIp\" (leave out \"$context.\")"));
 
 // The request-ID rule belongs to apigatewayv2-access-log-format; this policy
 // does not repeat it when a format has neither ID variable.

@@ -1,7 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { findContextVariables, distinctVariableNames, hasRequestIdVariable, lineBreakOffset } from "../lib/access-log-format";
 import { knownFormat, readStageLogging } from "../lib/access-log-settings";
-import { isSupportedVariable } from "../lib/context-variables";
+import { isSupportedVariable, isVariableName } from "../lib/context-variables";
 import { stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
@@ -20,11 +20,9 @@ const configProperties: ConfigSchemaOf<AccessLogFormatConfig> = {
     },
 };
 
-const variableNameShape = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
-
 const readConfig = makeConfigReader<AccessLogFormatConfig>(accessLogFormatName, configProperties, (config) =>
     firstBadEntry<AccessLogFormatConfig>("additionalVariables", config.additionalVariables, (v) =>
-        v.length <= 256 && variableNameShape.test(v) ? undefined : "is not a variable name such as \"identity.vpceId\" (leave out \"$context.\")"));
+        isVariableName(v) ? undefined : "is not a variable name such as \"identity.vpceId\" (leave out \"$context.\")"));
 
 // The Set of extra names is rebuilt only when the config's list changes.
 let lastAdditional: readonly string[] | undefined;
