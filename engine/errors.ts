@@ -7,11 +7,21 @@ export class InputError extends Error {
     readonly exitCode = 2;
     constructor(message: string) {
         // One line, always: a multi-line message would break the report format.
-        super(message.replace(/\s*[\r\n]+\s*/g, " ").trim());
+        super(toOneLine(message, " "));
         this.name = "InputError";
     }
 }
 
 export function isInputError(e: unknown): e is InputError {
     return e instanceof InputError;
+}
+
+/**
+ * Joins the lines of a text with `separator`, trimming each. Split-based,
+ * because a single replace that eats the white space around line breaks is
+ * quadratic on long runs of white space, and these texts come from user
+ * programs and packs.
+ */
+export function toOneLine(text: string, separator: string): string {
+    return text.split(/[\r\n]+/).map((line) => line.trim()).filter((line) => line !== "").join(separator);
 }

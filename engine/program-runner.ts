@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Module = require("module");
 
-import { InputError } from "./errors";
+import { InputError, toOneLine } from "./errors";
 import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "./resource-model";
 
 export type RunMode = "preview" | "update";
@@ -980,7 +980,7 @@ function knownString(v: unknown): string | undefined {
 }
 
 function oneLine(s: string): string {
-    return s.replace(/\s*[\r\n]+\s*/g, " ").trim();
+    return toOneLine(s, " ");
 }
 
 function firstLine(s: string): string {

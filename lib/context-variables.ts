@@ -56,6 +56,14 @@ function getTables(): Tables {
  * property there. HTTP APIs also expose `authorizer.claims.<claim>`.
  */
 export function protocolsOfVariable(name: string): "both" | Protocol | undefined {
+    // Checked before the tables: on HTTP, `authorizer.status` is just a key of
+    // a Lambda authorizer's context, even though WebSocket defines it too.
+    if (name.startsWith("authorizer.claims.")) {
+        return name.length > "authorizer.claims.".length ? "HTTP" : undefined;
+    }
+    if (name.startsWith("authorizer.") && name.length > "authorizer.".length) {
+        return "both";
+    }
     const t = getTables();
     if (t.both.has(name)) {
         return "both";
@@ -65,12 +73,6 @@ export function protocolsOfVariable(name: string): "both" | Protocol | undefined
     }
     if (t.websocket.has(name)) {
         return "WEBSOCKET";
-    }
-    if (name.startsWith("authorizer.claims.") && name.length > "authorizer.claims.".length) {
-        return "HTTP";
-    }
-    if (name.startsWith("authorizer.") && name.length > "authorizer.".length) {
-        return "both";
     }
     return undefined;
 }

@@ -135,9 +135,7 @@ export function parseLogGroupArn(input: string): ArnParseResult {
  * backtracking, at most O(pattern × arn) steps for pathological patterns.
  */
 export function matchesArnPattern(pattern: string, arn: string): boolean {
-    const candidates = pattern.endsWith(":*") && !pattern.endsWith("*:*")
-        ? [pattern, pattern.slice(0, -2)]
-        : [pattern];
+    const candidates = pattern.endsWith(":*") ? [pattern, pattern.slice(0, -2)] : [pattern];
     return candidates.some((p) => globMatch(p, arn));
 }
 

@@ -1,10 +1,11 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { knownDestination, readStageLogging } from "../lib/access-log-settings";
 import { isValidAccountId, isValidRegion, parseLogGroupArn } from "../lib/log-group-arn";
-import { stageConstructor, stageLabel, withFix } from "../lib/messages";
+import { logGroupConstructor, stageConstructor, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
-import { quote, quoteList } from "../lib/quote";
-import { isStageType } from "../lib/resource-types";
+import { escapeControlChars, quote, quoteList } from "../lib/quote";
+import { regexSafetyProblem } from "../lib/regex-safety";
+import { isStageType, nativeStage } from "../lib/resource-types";
 
 export const accessLogDestinationName = "apigatewayv2-access-log-destination";
 
@@ -14,11 +15,19 @@ export interface AccessLogDestinationConfig {
     logGroupNamePattern: string;
 }
 
+/** The compiled pattern, or why it cannot be used. */
 function compilePattern(source: string): RegExp | string {
+    const unsafe = regexSafetyProblem(source);
+    if (unsafe !== undefined) {
+        return unsafe;
+    }
     try {
         return new RegExp(source);
     } catch (e) {
-        return e instanceof Error ? e.message : "is not a valid regular expression";
+        // V8's text repeats the whole pattern before the reason; keep the reason.
+        const text = e instanceof Error ? e.message : "";
+        const reason = text.slice(text.lastIndexOf(": ") + 2);
+        return `is not a valid regular expression (${escapeControlChars(reason.slice(0, 80))})`;
     }
 }
 
@@ -63,7 +72,7 @@ const readConfig = makeConfigReader<AccessLogDestinationConfig>(
         (() => {
             const compiled = config.logGroupNamePattern === "" ? undefined : compilePattern(config.logGroupNamePattern);
             return typeof compiled === "string"
-                ? { key: "logGroupNamePattern" as const, problem: `is not a valid regular expression: ${compiled.slice(0, 120)}` }
+                ? { key: "logGroupNamePattern" as const, problem: `is ${quote(config.logGroupNamePattern)}, which ${compiled}` }
                 : undefined;
         })(),
 );
@@ -103,7 +112,7 @@ export const accessLogDestination: ResourceValidationPolicy = {
         const pattern = namePattern(config.logGroupNamePattern);
         if (pattern !== undefined && !pattern.test(arn.name)) {
             reportViolation(withFix(`${label} logs to log group ${quote(arn.name)}, whose name does not match logGroupNamePattern ${quote(config.logGroupNamePattern)}.`,
-                `new aws.cloudwatch.LogGroup("access-logs", { name: "<a name matching the pattern>", retentionInDays: 30 })`));
+                `${logGroupConstructor(args.type)}("access-logs", { ${args.type === nativeStage ? "logGroupName" : "name"}: "<a name matching the pattern>", retentionInDays: 30 })`));
         }
     },
 };

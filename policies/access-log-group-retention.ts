@@ -2,7 +2,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { readStageLogging } from "../lib/access-log-settings";
 import { arnPatternProblem, LogGroupArn, matchesArnPattern, parseLogGroupArn } from "../lib/log-group-arn";
 import { IndexedLogGroup, LogGroupIndex, StackResource } from "../lib/log-group-index";
-import { stageLabel, withFix } from "../lib/messages";
+import { logGroupConstructor, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quote } from "../lib/quote";
 import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
@@ -46,6 +46,12 @@ const readConfig = makeConfigReader<AccessLogGroupRetentionConfig>(accessLogGrou
     const max = config.maximumRetentionDays;
     if (max !== undefined && config.minimumRetentionDays > max) {
         return { key: "minimumRetentionDays", problem: `(${config.minimumRetentionDays}) is greater than maximumRetentionDays (${max})` };
+    }
+    if (max !== undefined && !acceptedRetentionDays.some((d) => d >= config.minimumRetentionDays && d <= max)) {
+        return {
+            key: "minimumRetentionDays",
+            problem: `(${config.minimumRetentionDays}) to maximumRetentionDays (${max}) holds no retention CloudWatch Logs accepts (${acceptedRetentionDays.join(", ")})`,
+        };
     }
     return firstBadEntry<AccessLogGroupRetentionConfig>("allowedExternalLogGroups", config.allowedExternalLogGroups, arnPatternProblem);
 });
@@ -143,7 +149,7 @@ export const accessLogGroupRetention: StackValidationPolicy = {
                 const suggested = suggestedRetention(config);
                 reportViolation(withFix(
                     `${label} logs to ${quote(arn)}, a log group that is not managed in this stack, so its retention cannot be verified.`,
-                    `const logGroup = new aws.cloudwatch.LogGroup("access-logs", { retentionInDays: ${suggested} }); then destinationArn: logGroup.arn (or list the ARN in allowedExternalLogGroups)`,
+                    `const logGroup = ${logGroupConstructor(stage.type)}("access-logs", { retentionInDays: ${suggested} }); then destinationArn: logGroup.arn (or list the ARN in allowedExternalLogGroups)`,
                 ), stage.urn);
                 continue;
             }

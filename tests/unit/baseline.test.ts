@@ -1,0 +1,134 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { analyzePack, assertViolations, TestResource, validateResource } from "./helpers/policy-harness";
+import {
+    analyze, apiGatewayAccount, awsStage, compliantStack, httpApi, logGroup, nativeApi, nativeLogGroup, nativeStage, P,
+    packPolicies, resourcePolicies, schemaDefaults, T, wsApi, wsStage,
+} from "./helpers/fixtures";
+
+// The baseline every other test changes one thing in, and what the pack is:
+// names, levels, metadata and config schemas.
+
+describe("baseline fixtures", () => {
+    it("the compliant stack has no violation from any policy", async () => {
+        assertViolations(await analyze(compliantStack()), []);
+    });
+
+    const resources: [string, () => TestResource][] = [
+        ["aws HTTP stage", awsStage], ["aws WebSocket stage", wsStage], ["aws-native stage with stageName", nativeStage],
+        ["aws HTTP API", httpApi], ["aws WebSocket API", wsApi], ["aws-native API", nativeApi],
+        ["aws log group with retention", logGroup], ["aws-native log group with an ARN ending in :*", nativeLogGroup],
+        ["apigateway Account with a CloudWatch role", apiGatewayAccount],
+    ];
+    for (const [title, make] of resources) {
+        it(`the ${title} passes every resource policy on its own`, async () => {
+            for (const policy of resourcePolicies) {
+                assertViolations((await validateResource(policy, make())).violations, []);
+            }
+        });
+    }
+
+    it("an empty stack has no violation", async () => {
+        assertViolations(await analyze([]), []);
+    });
+});
+
+describe("unrelated resource types are never reported", () => {
+    const unrelated: [string, TestResource][] = [
+        ["a REST stage without logging", { type: T.restStage, name: "rest-none", props: { restApi: "r", stageName: "prod" } }],
+        ["a REST stage logging to Firehose", {
+            type: T.restStage, name: "rest-firehose",
+            props: { accessLogSettings: { destinationArn: "arn:aws:firehose:us-east-1:123456789012:deliverystream/amazon-apigateway-x", format: "$context.httpMethod" } },
+        }],
+        ["a REST stage with an empty format", { type: T.restStage, name: "rest-empty", props: { accessLogSettings: { destinationArn: "x", format: "" } } }],
+        ["a bucket", { type: T.bucket, name: "bucket", props: { bucket: "logs" } }],
+        ["a bucket with stage-like props", { type: T.bucket, name: "bucket2", props: { accessLogSettings: "nope", target: "x", protocolType: "WEBSOCKET" } }],
+        ["a REST API with a target-like prop", { type: "aws:apigateway/restApi:RestApi", name: "rest-api", props: { target: "x" } }],
+        ["a log group without retention that no stage uses", { type: T.awsLogGroup, name: "unused", props: { name: "unused", arn: "arn:aws:logs:us-east-1:123456789012:log-group:unused" } }],
+    ];
+    for (const [title, r] of unrelated) {
+        it(`${title}`, async () => {
+            assertViolations(await analyze([...compliantStack(), r]), []);
+        });
+    }
+
+    it("a stack of only unrelated resources, WebSocket-looking ones included, without an Account", async () => {
+        assertViolations(await analyze(unrelated.map(([, r]) => r)), []);
+    });
+});
+
+describe("the pack", () => {
+    const levels: Record<string, string> = {
+        [P.stage]: "mandatory", [P.destination]: "mandatory", [P.format]: "mandatory", [P.fields]: "advisory",
+        [P.quickCreate]: "mandatory", [P.retention]: "mandatory", [P.protocol]: "advisory",
+    };
+    const kinds: Record<string, string> = {
+        [P.stage]: "resource", [P.destination]: "resource", [P.format]: "resource", [P.fields]: "resource",
+        [P.quickCreate]: "resource", [P.retention]: "stack", [P.protocol]: "stack",
+    };
+
+    it("has exactly the seven policies of the spec, with their default levels", () => {
+        assert.deepStrictEqual(Object.fromEntries(packPolicies.map((p) => [p.name, p.enforcementLevel])), levels);
+    });
+
+    it("has resource and stack policies as the spec says", () => {
+        for (const p of packPolicies) {
+            const kind = "validateStack" in p ? "stack" : "validateResource" in p ? "resource" : "none";
+            assert.strictEqual(kind, kinds[p.name], p.name);
+        }
+    });
+
+    it("index.ts assembles the same seven policies under the name aws-apigatewayv2-access-logging", () => {
+        const source = fs.readFileSync(path.join(__dirname, "..", "..", "index.ts"), "utf8");
+        assert.match(source, /new PolicyPack\("aws-apigatewayv2-access-logging"/);
+        const list = /policies:\s*\[([^\]]*)\]/.exec(source);
+        assert.ok(list, "index.ts has a policies list");
+        const names = list[1].split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+        assert.deepStrictEqual(names, [
+            "stageAccessLogging", "accessLogDestination", "accessLogFormat", "accessLogFormatFields",
+            "quickCreateApi", "accessLogGroupRetention", "accessLogProtocol",
+        ]);
+    });
+
+    it("only the stage policy remediates", () => {
+        assert.deepStrictEqual(packPolicies.filter((p) => "remediateResource" in p && p.remediateResource).map((p) => p.name), [P.stage]);
+    });
+
+    for (const p of packPolicies) {
+        it(`${p.name} has a description, severity, remediationSteps, an AWS docs url and a config schema`, () => {
+            assert.ok(p.description && p.description.length > 20);
+            assert.ok(["low", "medium", "high", "critical"].includes(p.severity ?? ""), `severity ${p.severity}`);
+            assert.ok(p.remediationSteps && p.remediationSteps.length > 20);
+            assert.match(p.url ?? "", /^https:\/\/docs\.aws\.amazon\.com\//);
+            assert.ok(p.configSchema && typeof p.configSchema.properties === "object");
+            assert.ok(!("enforcementLevel" in (p.configSchema.properties ?? {})), "the SDK refuses enforcementLevel in properties");
+            for (const [key, schema] of Object.entries(p.configSchema.properties ?? {})) {
+                assert.ok(typeof (schema as any).type === "string", `${key} has a type`);
+                assert.ok(typeof (schema as any).description === "string", `${key} has a description`);
+            }
+        });
+
+        it(`${p.name} accepts the config the engine sends by default (schema defaults filled in)`, async () => {
+            const v = await analyzePack([p], compliantStack(), { [p.name]: schemaDefaults(p) });
+            assertViolations(v, []);
+        });
+    }
+
+    it("documents the spec's defaults in the config schemas", () => {
+        const defaults = Object.fromEntries(packPolicies.map((p) => [p.name, schemaDefaults(p)]));
+        assert.deepStrictEqual(defaults[P.destination], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "" });
+        assert.deepStrictEqual(defaults[P.format], { additionalVariables: [] });
+        assert.deepStrictEqual(defaults[P.fields], {
+            requireJson: true, requiredVariables: ["requestId", "identity.sourceIp", "requestTime", "routeKey", "status"],
+        });
+        assert.deepStrictEqual(defaults[P.retention], {
+            minimumRetentionDays: 30, allowNeverExpire: false, requireKmsKey: false, allowedExternalLogGroups: [],
+        });
+        assert.ok("maximumRetentionDays" in (packPolicies.find((p) => p.name === P.retention)!.configSchema!.properties ?? {}),
+            "maximumRetentionDays is declared, without a default");
+        assert.deepStrictEqual(defaults[P.protocol], { requireCloudWatchRoleInStack: true });
+        assert.deepStrictEqual(defaults[P.stage], {});
+        assert.deepStrictEqual(defaults[P.quickCreate], {});
+    });
+});

@@ -1,0 +1,237 @@
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { secret, unknownSentinels } from "../../../engine/resource-model";
+import { accessLogDestination, accessLogDestinationName } from "../../../policies/access-log-destination";
+import { accessLogFormat, accessLogFormatName } from "../../../policies/access-log-format";
+import { accessLogFormatFields, accessLogFormatFieldsName } from "../../../policies/access-log-format-fields";
+import { accessLogGroupRetention, accessLogGroupRetentionName } from "../../../policies/access-log-group-retention";
+import { accessLogProtocol, accessLogProtocolName } from "../../../policies/access-log-protocol";
+import { quickCreateApi, quickCreateApiName } from "../../../policies/quick-create-api";
+import { stageAccessLogging, stageAccessLoggingName } from "../../../policies/stage-access-logging";
+import { analyzePack, AnyPolicy, PolicyConfigs, resourceUrn, TestResource, Violation } from "./policy-harness";
+
+// Compliant baseline resources. Every test starts from these and changes one
+// thing, so the exact set of violations it expects is caused by that change.
+
+export { secret, unknownSentinels };
+
+/** Short names for the policies, as the spec names them. */
+export const P = {
+    stage: stageAccessLoggingName,
+    destination: accessLogDestinationName,
+    format: accessLogFormatName,
+    fields: accessLogFormatFieldsName,
+    quickCreate: quickCreateApiName,
+    retention: accessLogGroupRetentionName,
+    protocol: accessLogProtocolName,
+} as const;
+
+/** The pack's policies, in index.ts order (index.ts itself starts a gRPC server, so it is not imported). */
+export const packPolicies: AnyPolicy[] = [
+    stageAccessLogging,
+    accessLogDestination,
+    accessLogFormat,
+    accessLogFormatFields,
+    quickCreateApi,
+    accessLogGroupRetention,
+    accessLogProtocol,
+];
+
+export const resourcePolicies: ResourceValidationPolicy[] = [
+    stageAccessLogging, accessLogDestination, accessLogFormat, accessLogFormatFields, quickCreateApi,
+];
+export const stackPolicies: StackValidationPolicy[] = [accessLogGroupRetention, accessLogProtocol];
+
+export const T = {
+    awsStage: "aws:apigatewayv2/stage:Stage",
+    nativeStage: "aws-native:apigatewayv2:Stage",
+    awsApi: "aws:apigatewayv2/api:Api",
+    nativeApi: "aws-native:apigatewayv2:Api",
+    awsLogGroup: "aws:cloudwatch/logGroup:LogGroup",
+    nativeLogGroup: "aws-native:logs:LogGroup",
+    account: "aws:apigateway/account:Account",
+    nativeAccount: "aws-native:apigateway:Account",
+    restStage: "aws:apigateway/stage:Stage",
+    bucket: "aws:s3/bucket:Bucket",
+} as const;
+
+export const accountId = "123456789012";
+export const otherAccountId = "210987654321";
+export const region = "us-east-1";
+
+export const logGroupName = "/aws/apigateway/access-logs";
+/** What @pulumi/aws reports as `arn`: no trailing `:*`. */
+export const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
+export const nativeLogGroupName = "native-access-logs";
+/** What aws-native reports as `arn`: with a trailing `:*`. */
+export const nativeLogGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${nativeLogGroupName}:*`;
+
+/** A format every policy accepts for HTTP and WebSocket alike. */
+export const goodFormat = JSON.stringify({
+    requestId: "$context.requestId",
+    ip: "$context.identity.sourceIp",
+    requestTime: "$context.requestTime",
+    routeKey: "$context.routeKey",
+    status: "$context.status",
+});
+
+/** A JSON format from the given fields, always with the default required variables first. */
+export function formatWith(extra: Record<string, string>): string {
+    return JSON.stringify({ ...JSON.parse(goodFormat), ...extra });
+}
+
+export const httpApiId = "a1b2c3d4e5";
+export const wsApiId = "w1s2k3t4v5";
+
+export function httpApi(): TestResource {
+    return { type: T.awsApi, name: "http-api", props: { name: "http-api", protocolType: "HTTP", id: httpApiId } };
+}
+
+export function wsApi(): TestResource {
+    return {
+        type: T.awsApi, name: "ws-api",
+        props: { name: "ws-api", protocolType: "WEBSOCKET", routeSelectionExpression: "$request.body.action", id: wsApiId },
+    };
+}
+
+export function nativeApi(): TestResource {
+    return { type: T.nativeApi, name: "native-api", props: { name: "native-api", protocolType: "HTTP", apiId: "n1a2t3i4v5" } };
+}
+
+export function logGroup(): TestResource {
+    return { type: T.awsLogGroup, name: "access-logs", props: { name: logGroupName, retentionInDays: 30, arn: logGroupArn } };
+}
+
+export function nativeLogGroup(): TestResource {
+    return {
+        type: T.nativeLogGroup, name: "native-access-logs",
+        props: { logGroupName: nativeLogGroupName, retentionInDays: 30, arn: nativeLogGroupArn },
+    };
+}
+
+export function apiGatewayAccount(): TestResource {
+    return { type: T.account, name: "apigw-account", props: { cloudwatchRoleArn: `arn:aws:iam::${accountId}:role/apigw-cloudwatch` } };
+}
+
+/** An aws HTTP stage logging to logGroup(), linked to httpApi() by propertyDependencies. */
+export function awsStage(): TestResource {
+    return {
+        type: T.awsStage, name: "http-stage",
+        props: {
+            apiId: httpApiId, name: "$default", autoDeploy: true,
+            accessLogSettings: { destinationArn: logGroupArn, format: goodFormat },
+        },
+        propertyDependencies: {
+            apiId: [resourceUrn(httpApi())],
+            accessLogSettings: [resourceUrn(logGroup())],
+        },
+        dependencies: [resourceUrn(httpApi()), resourceUrn(logGroup())],
+    };
+}
+
+/** An aws WebSocket stage logging to logGroup(), linked to wsApi(). */
+export function wsStage(): TestResource {
+    return {
+        type: T.awsStage, name: "ws-stage",
+        props: {
+            apiId: wsApiId, name: "prod",
+            accessLogSettings: { destinationArn: logGroupArn, format: goodFormat },
+        },
+        propertyDependencies: {
+            apiId: [resourceUrn(wsApi())],
+            accessLogSettings: [resourceUrn(logGroup())],
+        },
+        dependencies: [resourceUrn(wsApi()), resourceUrn(logGroup())],
+    };
+}
+
+/** An aws-native stage (stageName) logging to nativeLogGroup() by its `:*` ARN. */
+export function nativeStage(): TestResource {
+    return {
+        type: T.nativeStage, name: "native-stage",
+        props: {
+            apiId: httpApiId, stageName: "prod",
+            accessLogSettings: { destinationArn: nativeLogGroupArn, format: goodFormat },
+        },
+        propertyDependencies: {
+            apiId: [resourceUrn(httpApi())],
+            accessLogSettings: [resourceUrn(nativeLogGroup())],
+        },
+        dependencies: [resourceUrn(httpApi()), resourceUrn(nativeLogGroup())],
+    };
+}
+
+/** Every baseline resource: a stack no policy reports anything in. */
+export function compliantStack(): TestResource[] {
+    return [httpApi(), wsApi(), logGroup(), nativeLogGroup(), apiGatewayAccount(), awsStage(), wsStage(), nativeStage()];
+}
+
+export function clone<T>(value: T): T {
+    return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * A copy of `resource` with one property changed. `path` walks props;
+ * `undefined` deletes the key (the engine never sends undefined values).
+ */
+export function withProp(resource: TestResource, path: readonly string[], value: unknown): TestResource {
+    const copy = clone(resource);
+    let obj: Record<string, unknown> = copy.props;
+    for (const key of path.slice(0, -1)) {
+        const next = obj[key];
+        if (next === null || typeof next !== "object") {
+            obj[key] = {};
+        }
+        obj = obj[key] as Record<string, unknown>;
+    }
+    const last = path[path.length - 1];
+    if (value === undefined) {
+        delete obj[last];
+    } else {
+        obj[last] = value;
+    }
+    return copy;
+}
+
+export function withName(resource: TestResource, name: string): TestResource {
+    return { ...clone(resource), name };
+}
+
+export function withPropertyDependencies(resource: TestResource, deps: Record<string, string[]>): TestResource {
+    return { ...clone(resource), propertyDependencies: deps, dependencies: [...new Set(Object.values(deps).flat())] };
+}
+
+/** The stack with the resource of the same name replaced (or appended when absent). */
+export function replaceIn(stack: readonly TestResource[], ...replacements: TestResource[]): TestResource[] {
+    const out = stack.map((r) => replacements.find((x) => x.name === r.name && x.type === r.type) ?? r);
+    for (const x of replacements) {
+        if (!out.includes(x)) {
+            out.push(x);
+        }
+    }
+    return out;
+}
+
+export function without(stack: readonly TestResource[], name: string): TestResource[] {
+    return stack.filter((r) => r.name !== name);
+}
+
+/** The config object the engine sends when the user sets nothing: schema defaults filled in. */
+export function schemaDefaults(policy: AnyPolicy): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+        if (schema !== null && typeof schema === "object" && "default" in schema) {
+            out[key] = (schema as { default: unknown }).default;
+        }
+    }
+    return out;
+}
+
+/** The whole pack over a stack, with optional per-policy config. */
+export function analyze(stack: readonly TestResource[], configs: PolicyConfigs = {}): Promise<Violation[]> {
+    return analyzePack(packPolicies, stack, configs);
+}
+
+/** The compliant stack with the named resources replaced, analyzed by the whole pack. */
+export function analyzeChanged(...replacements: TestResource[]): Promise<Violation[]> {
+    return analyze(replaceIn(compliantStack(), ...replacements));
+}
