@@ -1,0 +1,429 @@
+// One policy pack process, driven through the Analyzer protocol in the order
+// the engine uses: GetAnalyzerInfo, ConfigureStack, Configure, then per
+// resource Remediate and Analyze, and one AnalyzeStack at the end. One session
+// serves a whole run, however many inputs it analyzes.
+import type * as analyzerTypes from "@pulumi/pulumi/proto/analyzer_pb";
+import * as fs from "fs";
+import * as path from "path";
+import {
+    checkReconciled,
+    EnforcementLevel,
+    PolicyConfigMap,
+    PolicyDescriptor,
+    ReconciledPolicyConfig,
+    reconcileConfig,
+    validateConfig,
+} from "./config-file";
+import { findProvider, makeAnalyzeRequest, makeAnalyzerResource, ResourceWithOptions, unmarshalProperties } from "./marshal";
+import { PackError, PackProcess, unary } from "./pack-process";
+import { loadProto } from "./proto";
+import { EngineResource, Violation } from "./resource-model";
+
+export interface AnalyzerInfo {
+    name: string;
+    /** The version diagnostics carry: PulumiPolicy.yaml's `version` if set (as the engine does), else the pack's. */
+    version: string;
+    description: string;
+    supportsConfig: boolean;
+    policies: PolicyDescriptor[];
+    /** The pack's own initial config (the PolicyPack constructor's third argument). */
+    initialConfig: PolicyConfigMap;
+}
+
+export interface RemediationRecord {
+    resourceUrn: string;
+    policyName: string;
+    policyPackName: string;
+    policyPackVersion: string;
+    description: string;
+    /** The whole property bag after this policy's remediation. */
+    properties?: Record<string, unknown>;
+    /** Why the remediation could not run (reported as an advisory violation too). */
+    diagnostic?: string;
+}
+
+export interface RemediateResult {
+    /** The properties after every remediation that returned some, else undefined. */
+    properties: Record<string, unknown> | undefined;
+    remediations: RemediationRecord[];
+    /** Remediation diagnostics, as the engine reports them: advisory violations. */
+    violations: Violation[];
+}
+
+export interface SessionDiagnostics {
+    /** "can't run policy/remediation … during preview" results; each is also an advisory violation. */
+    cantRun: Violation[];
+    /** Every remediation the pack returned, applied or not. */
+    remediations: RemediationRecord[];
+    requests: { remediate: number; analyze: number; analyzeStack: number };
+}
+
+export interface AnalyzeResourcesResult {
+    violations: Violation[];
+    /** URN -> the inputs after remediation, for resources a remediation changed. */
+    remediated: Map<string, Record<string, unknown>>;
+    diagnostics: SessionDiagnostics;
+}
+
+export interface AnalyzeResourcesOptions {
+    /**
+     * true (a deployment): remediated inputs replace the originals for Analyze
+     * and, key by key, the outputs AnalyzeStack sees. false (`pulumi policy
+     * analyze` on a state file): remediations are reported, not applied.
+     */
+    applyRemediations?: boolean;
+}
+
+export interface PolicySessionOptions {
+    packDir: string;
+    preview: boolean;
+    project?: string;
+    stack?: string;
+    organization?: string;
+    startTimeoutMs?: number;
+    /** Deadline for each request; 0 for none. */
+    callTimeoutMs?: number;
+}
+
+const defaultCallTimeoutMs = 300_000;
+/** Resources analyzed concurrently; each resource's Remediate->Analyze stays in order. */
+const concurrency = 8;
+
+const cantRunPattern = /^can't run (policy|remediation) /;
+
+export function isCantRun(v: Violation): boolean {
+    return cantRunPattern.test(v.message);
+}
+
+function levelName(level: number): EnforcementLevel {
+    const { analyzer } = loadProto();
+    switch (level) {
+        case analyzer.EnforcementLevel.ADVISORY:
+            return "advisory";
+        case analyzer.EnforcementLevel.MANDATORY:
+            return "mandatory";
+        case analyzer.EnforcementLevel.REMEDIATE:
+            return "remediate";
+        case analyzer.EnforcementLevel.DISABLED:
+            return "disabled";
+        default:
+            throw new PackError(`the policy pack sent an unknown enforcement level ${level}`);
+    }
+}
+
+function levelValue(level: EnforcementLevel): number {
+    const { analyzer } = loadProto();
+    const map: Record<EnforcementLevel, number> = {
+        advisory: analyzer.EnforcementLevel.ADVISORY,
+        mandatory: analyzer.EnforcementLevel.MANDATORY,
+        remediate: analyzer.EnforcementLevel.REMEDIATE,
+        disabled: analyzer.EnforcementLevel.DISABLED,
+    };
+    return map[level];
+}
+
+/** PulumiPolicy.yaml's top-level `version`, which the engine prefers over the pack's. */
+export function policyYamlVersion(packDir: string): string | undefined {
+    let text: string;
+    try {
+        text = fs.readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8");
+    } catch {
+        return undefined;
+    }
+    const m = /^version:[ \t]*["']?([^"'\s#]+)["']?[ \t]*(#.*)?$/m.exec(text);
+    return m ? m[1] : undefined;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * What a deployment's provider would report after creating the remediated
+ * inputs: the original outputs with every input key the remediation changed
+ * replaced (or removed).
+ */
+export function applyRemediationToOutputs(
+    outputs: Record<string, unknown>,
+    originalInputs: Record<string, unknown>,
+    remediatedInputs: Record<string, unknown>,
+): Record<string, unknown> {
+    const result: Record<string, unknown> = { ...outputs };
+    for (const key of Object.keys(remediatedInputs)) {
+        if (!sameJson(originalInputs[key], remediatedInputs[key])) {
+            result[key] = remediatedInputs[key];
+        }
+    }
+    for (const key of Object.keys(originalInputs)) {
+        if (!Object.prototype.hasOwnProperty.call(remediatedInputs, key)) {
+            delete result[key];
+        }
+    }
+    return result;
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+    const results = new Array<R>(items.length);
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            } catch (e) {
+                failed = true;
+                throw e;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+export class PolicySession {
+    readonly info: AnalyzerInfo;
+    /** Milliseconds from spawning the pack to its port line. */
+    readonly startupMs: number;
+    /** The config last sent with Configure. */
+    configuration: Record<string, ReconciledPolicyConfig> | undefined;
+    private readonly callTimeoutMs: number;
+
+    private constructor(
+        private readonly pack: PackProcess,
+        info: AnalyzerInfo,
+        callTimeoutMs: number,
+    ) {
+        this.info = info;
+        this.startupMs = pack.startupMs;
+        this.callTimeoutMs = callTimeoutMs;
+    }
+
+    static async start(opts: PolicySessionOptions): Promise<PolicySession> {
+        const pack = await PackProcess.start({
+            packDir: opts.packDir,
+            preview: opts.preview,
+            project: opts.project,
+            stack: opts.stack,
+            organization: opts.organization,
+            startTimeoutMs: opts.startTimeoutMs,
+        });
+        try {
+            const callTimeoutMs = opts.callTimeoutMs ?? defaultCallTimeoutMs;
+            const { empty, analyzer } = loadProto();
+            const raw = await unary<any, analyzerTypes.AnalyzerInfo>(pack, "GetAnalyzerInfo", pack.client.getAnalyzerInfo, new empty.Empty(), callTimeoutMs);
+            const info = toAnalyzerInfo(raw, policyYamlVersion(path.resolve(opts.packDir)));
+            const req = new analyzer.AnalyzerStackConfigureRequest();
+            req.setProject(opts.project ?? "");
+            req.setStack(opts.stack ?? "");
+            req.setOrganization(opts.organization ?? "");
+            req.setDryRun(opts.preview);
+            await unary(pack, "ConfigureStack", pack.client.configureStack, req, callTimeoutMs);
+            return new PolicySession(pack, info, callTimeoutMs);
+        } catch (e) {
+            await pack.close();
+            throw e;
+        }
+    }
+
+    /** Policy names, for validation messages and tests. */
+    get policyNames(): string[] {
+        return this.info.policies.map((p) => p.name);
+    }
+
+    /** Validates a user config (throws InputError) and returns it normalized. */
+    validate(userConfig: unknown, label = "config"): PolicyConfigMap {
+        return validateConfig(userConfig, this.info.policies, label);
+    }
+
+    /**
+     * Validates and reconciles the user's config (schema defaults, then the
+     * pack's initial config, then the user's), and sends it with Configure.
+     * May be called again to reconfigure.
+     */
+    async configure(userConfig?: unknown, label = "config"): Promise<Record<string, ReconciledPolicyConfig>> {
+        const user = userConfig === undefined ? undefined : this.validate(userConfig, label);
+        const reconciled = reconcileConfig(this.info.policies, this.info.initialConfig, user);
+        checkReconciled(this.info.policies, reconciled, label);
+        const { analyzer, struct } = loadProto();
+        const req = new analyzer.ConfigureAnalyzerRequest();
+        const map = req.getPolicyconfigMap();
+        for (const [name, entry] of Object.entries(reconciled)) {
+            const pc = new analyzer.PolicyConfig();
+            pc.setEnforcementlevel(levelValue(entry.enforcementLevel));
+            // Always set: the SDK calls getProperties().toJavaScript() unguarded.
+            pc.setProperties(struct.Struct.fromJavaScript(entry.properties as any));
+            map.set(name, pc);
+        }
+        await unary(this.pack, "Configure", this.pack.client.configure, req, this.callTimeoutMs);
+        this.configuration = reconciled;
+        return reconciled;
+    }
+
+    /** One Analyze request on `properties` (default: the resource's inputs). */
+    async analyze(resource: ResourceWithOptions, opts: { properties?: Record<string, unknown>; byUrn?: ReadonlyMap<string, EngineResource> } = {}): Promise<Violation[]> {
+        const req = makeAnalyzeRequest(resource, opts.properties ?? resource.inputs, findProvider(resource, opts.byUrn));
+        const res = await unary<any, analyzerTypes.AnalyzeResponse>(this.pack, `Analyze of ${resource.urn}`, this.pack.client.analyze, req, this.callTimeoutMs);
+        // The engine reports Analyze diagnostics against the request's URN.
+        return res.getDiagnosticsList().map((d) => this.toViolation(d, resource.urn));
+    }
+
+    /** One Remediate request; remediations are returned, not applied. */
+    async remediate(resource: ResourceWithOptions, opts: { properties?: Record<string, unknown>; byUrn?: ReadonlyMap<string, EngineResource> } = {}): Promise<RemediateResult> {
+        const req = makeAnalyzeRequest(resource, opts.properties ?? resource.inputs, findProvider(resource, opts.byUrn), true);
+        const res = await unary<any, analyzerTypes.RemediateResponse>(this.pack, `Remediate of ${resource.urn}`, this.pack.client.remediate, req, this.callTimeoutMs);
+        let properties: Record<string, unknown> | undefined;
+        const remediations: RemediationRecord[] = [];
+        const violations: Violation[] = [];
+        for (const r of res.getRemediationsList()) {
+            const record: RemediationRecord = {
+                resourceUrn: resource.urn,
+                policyName: r.getPolicyname(),
+                policyPackName: r.getPolicypackname(),
+                policyPackVersion: this.info.version || r.getPolicypackversion(),
+                description: r.getDescription(),
+            };
+            if (r.getDiagnostic()) {
+                record.diagnostic = r.getDiagnostic();
+                violations.push({
+                    resourceUrn: resource.urn,
+                    message: r.getDiagnostic(),
+                    policyName: record.policyName,
+                    policyPackName: record.policyPackName,
+                    policyPackVersion: record.policyPackVersion,
+                    enforcementLevel: "advisory",
+                });
+            } else if (r.hasProperties()) {
+                record.properties = unmarshalProperties(r.getProperties());
+                properties = record.properties;
+            }
+            remediations.push(record);
+        }
+        return { properties, remediations, violations };
+    }
+
+    /** One AnalyzeStack request over the resources' outputs. */
+    async analyzeStack(resources: readonly ResourceWithOptions[], opts: { byUrn?: ReadonlyMap<string, EngineResource> } = {}): Promise<Violation[]> {
+        const { analyzer } = loadProto();
+        const byUrn = opts.byUrn ?? new Map(resources.map((r) => [r.urn, r]));
+        const req = new analyzer.AnalyzeStackRequest();
+        req.setResourcesList(resources.map((r) => makeAnalyzerResource(r, findProvider(r, byUrn))));
+        const res = await unary<any, analyzerTypes.AnalyzeResponse>(this.pack, "AnalyzeStack", this.pack.client.analyzeStack, req, this.callTimeoutMs);
+        // A stack policy names the offending resource; without one the URN is empty.
+        return res.getDiagnosticsList().map((d) => this.toViolation(d, d.getUrn()));
+    }
+
+    /**
+     * The engine's whole sequence for one deployment: per resource Remediate
+     * then Analyze, then one AnalyzeStack over every resource's outputs.
+     */
+    async analyzeResources(resources: readonly ResourceWithOptions[], opts: AnalyzeResourcesOptions = {}): Promise<AnalyzeResourcesResult> {
+        if (this.configuration === undefined) {
+            await this.configure();
+        }
+        const apply = opts.applyRemediations !== false;
+        const byUrn = new Map<string, EngineResource>(resources.map((r) => [r.urn, r]));
+        const remediated = new Map<string, Record<string, unknown>>();
+        const requests = { remediate: 0, analyze: 0, analyzeStack: 0 };
+        const remediations: RemediationRecord[] = [];
+
+        const perResource = await mapLimited(resources, concurrency, async (resource) => {
+            requests.remediate++;
+            const rem = await this.remediate(resource, { byUrn });
+            let inputs = resource.inputs;
+            if (rem.properties !== undefined && !sameJson(rem.properties, resource.inputs)) {
+                remediated.set(resource.urn, rem.properties);
+                if (apply) {
+                    inputs = rem.properties;
+                }
+            }
+            requests.analyze++;
+            const found = await this.analyze(resource, { properties: inputs, byUrn });
+            return { remediations: rem.remediations, violations: [...rem.violations, ...found] };
+        });
+
+        const violations: Violation[] = [];
+        for (const r of perResource) {
+            remediations.push(...r.remediations);
+            violations.push(...r.violations);
+        }
+
+        const stackResources = apply && remediated.size > 0
+            ? resources.map((r) => {
+                const fixed = remediated.get(r.urn);
+                return fixed === undefined ? r : { ...r, outputs: applyRemediationToOutputs(r.outputs, r.inputs, fixed) };
+            })
+            : resources;
+        requests.analyzeStack++;
+        violations.push(...await this.analyzeStack(stackResources, { byUrn }));
+
+        return {
+            violations,
+            remediated,
+            diagnostics: { cantRun: violations.filter(isCantRun), remediations, requests },
+        };
+    }
+
+    /** What the pack wrote to stderr (the last few KiB). */
+    get stderr(): string {
+        return this.pack.stderr;
+    }
+
+    async close(): Promise<void> {
+        await this.pack.close();
+    }
+
+    private toViolation(d: analyzerTypes.AnalyzeDiagnostic, urn: string): Violation {
+        let level = levelName(d.getEnforcementlevel());
+        if (level === "remediate") {
+            // A violation left after remediation is reported as mandatory.
+            level = "mandatory";
+        }
+        return {
+            resourceUrn: urn,
+            message: d.getMessage(),
+            policyName: d.getPolicyname(),
+            policyPackName: d.getPolicypackname(),
+            policyPackVersion: this.info.version || d.getPolicypackversion(),
+            enforcementLevel: level,
+        };
+    }
+}
+
+function toAnalyzerInfo(raw: analyzerTypes.AnalyzerInfo, yamlVersion: string | undefined): AnalyzerInfo {
+    const { analyzer } = loadProto();
+    const policies: PolicyDescriptor[] = raw.getPoliciesList().map((p) => {
+        const schema = p.getConfigschema();
+        const descriptor: PolicyDescriptor = {
+            name: p.getName(),
+            type: p.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_STACK ? "stack" : "resource",
+            enforcementLevel: levelName(p.getEnforcementlevel()),
+            description: p.getDescription(),
+        };
+        if (schema !== undefined) {
+            const props = schema.getProperties()?.toJavaScript() ?? {};
+            descriptor.configSchema = {
+                properties: props as Record<string, Record<string, unknown>>,
+                required: schema.getRequiredList(),
+            };
+        }
+        return descriptor;
+    });
+    const initialConfig: PolicyConfigMap = {};
+    raw.getInitialconfigMap().forEach((v: analyzerTypes.PolicyConfig, k: string) => {
+        // proto3 enums have no presence: an entry that sets only properties
+        // arrives as ADVISORY, and the engine applies it as such.
+        initialConfig[k] = {
+            enforcementLevel: levelName(v.getEnforcementlevel()),
+            properties: v.hasProperties() ? (v.getProperties()!.toJavaScript() as Record<string, unknown>) : undefined,
+        };
+    });
+    return {
+        name: raw.getName(),
+        version: yamlVersion ?? raw.getVersion(),
+        description: raw.getDescription(),
+        supportsConfig: raw.getSupportsconfig(),
+        policies,
+        initialConfig,
+    };
+}

@@ -1,0 +1,66 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { EngineResource, Violation } from "../../engine/resource-model";
+
+/** The repository root, whether these tests run from tests/ or from bin/tests/. */
+export const repoRoot: string = (() => {
+    let dir = __dirname;
+    while (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
+        const up = path.dirname(dir);
+        if (up === dir) {
+            throw new Error("repository root not found");
+        }
+        dir = up;
+    }
+    return dir;
+})();
+
+export const fixturesDir = path.join(repoRoot, "tests", "fixtures");
+export const stateFixture = (name: string) => path.join(fixturesDir, "state", name);
+export const packFixture = (name: string) => path.join(fixturesDir, "packs", name);
+export const cliPath = path.join(repoRoot, "bin", "engine", "cli.js");
+
+export interface ResourceSpec {
+    outputs?: Record<string, unknown>;
+    parent?: string;
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
+    provider?: string;
+}
+
+export function urnOf(type: string, name: string, project = "proj", stack = "dev"): string {
+    return `urn:pulumi:${stack}::${project}::${type}::${name}`;
+}
+
+/** An EngineResource whose outputs default to its inputs (as after an update without computed outputs). */
+export function resource(type: string, name: string, inputs: Record<string, unknown>, spec: ResourceSpec = {}): EngineResource {
+    const r: EngineResource = {
+        urn: urnOf(type, name),
+        type,
+        name,
+        inputs,
+        outputs: spec.outputs ?? inputs,
+        dependencies: spec.dependencies ?? [],
+        propertyDependencies: spec.propertyDependencies ?? {},
+    };
+    if (spec.parent !== undefined) {
+        r.parent = spec.parent;
+    }
+    if (spec.provider !== undefined) {
+        r.provider = spec.provider;
+    }
+    return r;
+}
+
+export function assertNoCantRun(violations: readonly Violation[]): void {
+    const cantRun = violations.filter((v) => /can't run/.test(v.message));
+    assert.deepStrictEqual(cantRun.map((v) => `${v.policyName}: ${v.message}`), []);
+}
+
+/** "policyName@resource name" for each violation, sorted: compact to assert on. */
+export function verdicts(violations: readonly Violation[]): string[] {
+    return violations
+        .map((v) => `${v.policyName}@${v.resourceUrn === "" ? "(stack)" : v.resourceUrn.slice(v.resourceUrn.lastIndexOf("::") + 2)}:${v.enforcementLevel}`)
+        .sort();
+}

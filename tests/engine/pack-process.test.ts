@@ -1,0 +1,110 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { grpcErrorSummary, PackError, PackProcess, resolveRunPolicyPack, stderrTail } from "../../engine/pack-process";
+import { PolicySession } from "../../engine/policy-session";
+import { pulumiPackageDir } from "../../engine/proto";
+import { packFixture, repoRoot, resource } from "./helpers";
+
+function isAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+async function startFails(dir: string, pattern: RegExp, startTimeoutMs?: number): Promise<PackError> {
+    try {
+        const p = await PackProcess.start({ packDir: dir, preview: true, startTimeoutMs });
+        await p.close();
+    } catch (e) {
+        assert.ok(e instanceof PackError, `expected PackError, got ${e}`);
+        assert.strictEqual(e.exitCode, 2);
+        assert.ok(!/[\r\n]/.test(e.message), `one line: ${e.message}`);
+        assert.match(e.message, pattern);
+        return e;
+    }
+    assert.fail("the pack started");
+}
+
+describe("engine pack process", () => {
+    it("runs the pack's own run-policy-pack when it has one, else the driver's", () => {
+        assert.strictEqual(resolveRunPolicyPack(repoRoot), path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack"));
+        assert.strictEqual(resolveRunPolicyPack(packFixture("tiny")), path.join(pulumiPackageDir(), "cmd", "run-policy-pack"));
+    });
+
+    it("reports a pack that dies before printing its port, with its exit code and stderr", async () => {
+        const e = await startFails(packFixture("dies"), /the policy pack exited with code 3 before printing its port; stderr: .*cannot load policies.*fixture pack gave up/);
+        assert.ok(e.message.includes(" | "), "stderr lines are joined on one line");
+    });
+
+    it("reports a pack that prints something other than its port first", async () => {
+        await startFails(packFixture("garbage"), /the policy pack printed "Loading policies\.\.\. done" instead of its port as its first line; stderr: fixture: logged to stdout by mistake/);
+    });
+
+    it("gives up on a pack that never prints its port, and says it wrote nothing to stderr", async () => {
+        await startFails(packFixture("silent"), /did not print its port within 1\.5 s; it wrote nothing to stderr/, 1500);
+    });
+
+    it("refuses a directory that is not a pack", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-nopack-"));
+        try {
+            await startFails(dir, /has no package\.json/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("escapes and cuts stderr to one line, keeping its end", () => {
+        const tail = stderrTail(`${"x".repeat(2000)}\nlast line\u0007\r\n`, 100);
+        assert.ok(tail.startsWith("…"));
+        assert.ok(tail.endsWith("last line\\x07"));
+        assert.ok(tail.length <= 101);
+    });
+
+    it("summarizes the SDK's error details without the stack trace", () => {
+        const details = "Error validating resource with policy 'p' from policy pack 'x@v1':\nError: kaboom\n    at validate (/p/index.js:3:9)\n    at run (/p/index.js:9:1)";
+        assert.strictEqual(grpcErrorSummary(details), "Error validating resource with policy 'p' from policy pack 'x@v1': Error: kaboom");
+    });
+
+    describe("a running pack", () => {
+        let session: PolicySession;
+        let pid: number;
+        before(async () => {
+            session = await PolicySession.start({ packDir: packFixture("tiny"), preview: true });
+            pid = (session as any).pack.pid;
+        });
+        after(async () => {
+            await session.close();
+        });
+
+        it("measures the time from spawn to the port line", () => {
+            assert.ok(session.startupMs > 0 && session.startupMs < 60000, `${session.startupMs}`);
+        });
+
+        it("turns a policy that throws into a one-line error naming the request, the policy and the message", async () => {
+            await assert.rejects(session.analyze(resource("test:index:Throw", "t", {})), (e: unknown) => {
+                assert.ok(e instanceof PackError);
+                assert.ok(!/[\r\n]/.test(e.message));
+                assert.match(e.message, /^Analyze of urn:pulumi:dev::proj::test:index:Throw::t failed: Error validating resource with policy 'thrower' from policy pack 'tiny-pack@v1\.2\.3': Error: kaboom from the fixture pack$/);
+                return true;
+            });
+            // The pack survives a failed request.
+            assert.deepStrictEqual(await session.analyze(resource("test:index:Other", "o", {})), []);
+        });
+
+        it("reports a pack that dies mid-run with its exit code and stderr, and close() still works", async () => {
+            await assert.rejects(session.analyze(resource("test:index:Crash", "c", {})), (e: unknown) => {
+                assert.ok(e instanceof PackError);
+                assert.match(e.message, /Analyze of .*Crash::c failed: the policy pack is not answering .*exited with code 7.*stderr: .*fixture pack crashing now/);
+                return true;
+            });
+            await session.close();
+            await session.close();
+            assert.strictEqual(isAlive(pid), false);
+        });
+    });
+});

@@ -1,0 +1,149 @@
+import { EngineResource, unknownSentinels } from "../../engine/resource-model";
+import { resource } from "./helpers";
+
+// Stacks as the engine would hand them to the pack: in a preview, outputs the
+// provider computes (ids, ARNs) are unknown, and so is every input bound to
+// them; in an update they are known. Each scenario builds a fresh stack.
+
+export const UNKNOWN = unknownSentinels.string;
+export const region = "us-east-1";
+export const account = "123456789012";
+
+export const T = {
+    stage: "aws:apigatewayv2/stage:Stage",
+    api: "aws:apigatewayv2/api:Api",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    nativeStage: "aws-native:apigatewayv2:Stage",
+    nativeLogGroup: "aws-native:logs:LogGroup",
+    account: "aws:apigateway/account:Account",
+} as const;
+
+export const goodFormat = JSON.stringify({
+    requestId: "$context.requestId",
+    ip: "$context.identity.sourceIp",
+    requestTime: "$context.requestTime",
+    routeKey: "$context.routeKey",
+    status: "$context.status",
+});
+
+export const logGroupArn = (name: string, r = region) => `arn:aws:logs:${r}:${account}:log-group:${name}`;
+
+export type Mode = "preview" | "update";
+
+export interface StageLogging {
+    /** Bind destinationArn to this log group's `arn` output (unknown in a preview). */
+    logGroup?: EngineResource;
+    /** Or a literal destination. */
+    destinationArn?: unknown;
+    format?: unknown;
+    /** Whether to record the accessLogSettings property dependency on the log group. */
+    recordDependency?: boolean;
+}
+
+export class StackBuilder {
+    readonly resources: EngineResource[] = [];
+    readonly stackUrn: string;
+    private readonly providerRef: string;
+
+    constructor(readonly mode: Mode) {
+        const stack = resource("pulumi:pulumi:Stack", "proj-dev", {});
+        const provider = resource("pulumi:providers:aws", "default_7_48_0", { region, version: "7.48.0" });
+        this.stackUrn = stack.urn;
+        this.providerRef = `${provider.urn}::${mode === "update" ? "5a1f3c2e-provider" : UNKNOWN}`;
+        this.resources.push(stack, provider);
+    }
+
+    /** A value the provider computes: known only in an update. */
+    computed<T>(value: T): T | string {
+        return this.mode === "update" ? value : UNKNOWN;
+    }
+
+    private add(type: string, name: string, inputs: Record<string, unknown>, computedOutputs: Record<string, unknown>, deps: Record<string, string[]> = {}): EngineResource {
+        const allDeps = [...new Set(Object.values(deps).flat())];
+        const r = resource(type, name, inputs, {
+            outputs: { ...inputs, ...computedOutputs },
+            parent: this.stackUrn,
+            provider: this.providerRef,
+            dependencies: allDeps,
+            propertyDependencies: deps,
+        });
+        this.resources.push(r);
+        return r;
+    }
+
+    logGroup(name: string, inputs: Record<string, unknown> = { retentionInDays: 30 }): EngineResource {
+        const physical = `${name}-1a2b3c4`;
+        return this.add(T.logGroup, name, { name: physical, ...inputs }, { arn: this.computed(logGroupArn(physical)), id: this.computed(physical) });
+    }
+
+    nativeLogGroup(name: string, inputs: Record<string, unknown> = { retentionInDays: 30 }): EngineResource {
+        return this.add(T.nativeLogGroup, name, { logGroupName: name, ...inputs }, { arn: this.computed(`${logGroupArn(name)}:*`) });
+    }
+
+    api(name: string, protocolType: "HTTP" | "WEBSOCKET", extra: Record<string, unknown> = {}): EngineResource {
+        const inputs: Record<string, unknown> = { name: `${name}-5d6e7f8`, protocolType, ...extra };
+        if (protocolType === "WEBSOCKET") {
+            inputs.routeSelectionExpression = "$request.body.action";
+        }
+        return this.add(T.api, name, inputs, { id: this.computed(`${name}-id`) });
+    }
+
+    account(): EngineResource {
+        return this.add(T.account, "account", { cloudwatchRoleArn: this.computed(`arn:aws:iam::${account}:role/apigw-cloudwatch`) }, {});
+    }
+
+    private loggingInputs(logging: StageLogging | undefined): { settings: Record<string, unknown> | undefined; deps: string[] } {
+        if (logging === undefined) {
+            return { settings: undefined, deps: [] };
+        }
+        const settings: Record<string, unknown> = {};
+        let deps: string[] = [];
+        if (logging.logGroup !== undefined) {
+            settings.destinationArn = logging.logGroup.outputs.arn;
+            if (logging.recordDependency !== false) {
+                deps = [logging.logGroup.urn];
+            }
+        } else if (logging.destinationArn !== undefined) {
+            settings.destinationArn = logging.destinationArn;
+        }
+        if (logging.format !== undefined) {
+            settings.format = logging.format;
+        }
+        return { settings, deps };
+    }
+
+    stage(name: string, api: EngineResource, logging: StageLogging | undefined, extra: Record<string, unknown> = {}): EngineResource {
+        const { settings, deps } = this.loggingInputs(logging);
+        const inputs: Record<string, unknown> = { apiId: api.outputs.id, name: "$default", autoDeploy: true, ...extra };
+        if (settings !== undefined) {
+            inputs.accessLogSettings = settings;
+        }
+        const propertyDependencies: Record<string, string[]> = { apiId: [api.urn] };
+        if (deps.length > 0) {
+            propertyDependencies.accessLogSettings = deps;
+        }
+        return this.add(T.stage, name, inputs, { id: this.computed("$default"), invokeUrl: this.computed(`https://${name}.execute-api.${region}.amazonaws.com`) }, propertyDependencies);
+    }
+
+    nativeStage(name: string, api: EngineResource, logging: StageLogging | undefined): EngineResource {
+        const { settings, deps } = this.loggingInputs(logging);
+        const inputs: Record<string, unknown> = { apiId: api.outputs.id, stageName: "prod" };
+        if (settings !== undefined) {
+            inputs.accessLogSettings = settings;
+        }
+        const propertyDependencies: Record<string, string[]> = { apiId: [api.urn] };
+        if (deps.length > 0) {
+            propertyDependencies.accessLogSettings = deps;
+        }
+        return this.add(T.nativeStage, name, inputs, {}, propertyDependencies);
+    }
+}
+
+/** A compliant HTTP API: log group with retention, stage bound to its ARN. */
+export function compliantHttp(mode: Mode): StackBuilder {
+    const s = new StackBuilder(mode);
+    const lg = s.logGroup("access-logs");
+    const api = s.api("orders", "HTTP");
+    s.stage("orders-stage", api, { logGroup: lg, format: goodFormat });
+    return s;
+}
