@@ -3,8 +3,8 @@ import { knownDestination, readStageLogging } from "../lib/access-log-settings";
 import { isValidAccountId, isValidRegion, parseLogGroupArn } from "../lib/log-group-arn";
 import { logGroupConstructor, stageConstructor, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
-import { escapeControlChars, quote, quoteList } from "../lib/quote";
-import { regexSafetyProblem } from "../lib/regex-safety";
+import { compileNamePattern, NamePattern } from "../lib/name-pattern";
+import { quote, quoteList } from "../lib/quote";
 import { isStageType, nativeStage } from "../lib/resource-types";
 
 export const accessLogDestinationName = "apigatewayv2-access-log-destination";
@@ -15,32 +15,16 @@ export interface AccessLogDestinationConfig {
     logGroupNamePattern: string;
 }
 
-/** The compiled pattern, or why it cannot be used. */
-function compilePattern(source: string): RegExp | string {
-    const unsafe = regexSafetyProblem(source);
-    if (unsafe !== undefined) {
-        return unsafe;
-    }
-    try {
-        return new RegExp(source);
-    } catch (e) {
-        // V8's text repeats the whole pattern before the reason; keep the reason.
-        const text = e instanceof Error ? e.message : "";
-        const reason = text.slice(text.lastIndexOf(": ") + 2);
-        return `is not a valid regular expression (${escapeControlChars(reason.slice(0, 80))})`;
-    }
-}
-
 // Compiled once per distinct pattern, not once per stage.
 let lastPatternSource: string | undefined;
-let lastPattern: RegExp | undefined;
-function namePattern(source: string): RegExp | undefined {
+let lastPattern: NamePattern | undefined;
+function namePattern(source: string): NamePattern | undefined {
     if (source === "") {
         return undefined;
     }
     if (source !== lastPatternSource) {
-        const compiled = compilePattern(source);
-        lastPattern = compiled instanceof RegExp ? compiled : undefined;
+        const compiled = compileNamePattern(source);
+        lastPattern = typeof compiled === "string" ? undefined : compiled;
         lastPatternSource = source;
     }
     return lastPattern;
@@ -57,7 +41,7 @@ const configProperties: ConfigSchemaOf<AccessLogDestinationConfig> = {
     },
     logGroupNamePattern: {
         type: "string", default: "",
-        description: "A JavaScript regular expression the log-group name must match (unanchored: use ^ and $ for a whole-name match). Empty means any name.",
+        description: "A regular expression (RE2 syntax, matched in linear time) the log-group name must contain a match of: use ^ and $ for a whole-name match. Empty means any name.",
     },
 };
 
@@ -70,7 +54,7 @@ const readConfig = makeConfigReader<AccessLogDestinationConfig>(
         firstBadEntry<AccessLogDestinationConfig>("allowedRegions", config.allowedRegions,
             (v) => (isValidRegion(v) ? undefined : "is not an AWS region such as us-east-1")) ??
         (() => {
-            const compiled = config.logGroupNamePattern === "" ? undefined : compilePattern(config.logGroupNamePattern);
+            const compiled = config.logGroupNamePattern === "" ? undefined : compileNamePattern(config.logGroupNamePattern);
             return typeof compiled === "string"
                 ? { key: "logGroupNamePattern" as const, problem: `is ${quote(config.logGroupNamePattern)}, which ${compiled}` }
                 : undefined;

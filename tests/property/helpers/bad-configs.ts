@@ -1,0 +1,122 @@
+// Configs that must stop a deployment, each with the key and the problem the
+// error has to name. Shared by the in-process and the through-the-driver tests.
+
+export interface BadConfig {
+    group: string;
+    policy: string;
+    config: Record<string, unknown>;
+    key: string;
+    problem: RegExp;
+}
+
+export const destination = "apigatewayv2-access-log-destination";
+export const format = "apigatewayv2-access-log-format";
+export const fields = "apigatewayv2-access-log-format-fields";
+export const retention = "apigatewayv2-access-log-group-retention";
+export const protocol = "apigatewayv2-access-log-protocol";
+export const stageLogging = "apigatewayv2-stage-access-logging";
+export const quickCreate = "apigatewayv2-quick-create-api";
+
+const typos: [string, string, string][] = [
+    [destination, "allowedAcountIds", "allowedAccountIds"],
+    [destination, "allowedregions", "allowedRegions"],
+    [destination, "logGroupNamePatern", "logGroupNamePattern"],
+    [format, "additionalVariable", "additionalVariables"],
+    [fields, "requireJSON", "requireJson"],
+    [fields, "requiredVariable", "requiredVariables"],
+    [retention, "minimumRetentionDay", "minimumRetentionDays"],
+    [retention, "maxRetentionDays", "maximumRetentionDays"],
+    [retention, "allowNeverExpires", "allowNeverExpire"],
+    [retention, "requireKMSKey", "requireKmsKey"],
+    [retention, "allowedExternalLogGroup", "allowedExternalLogGroups"],
+    [protocol, "requireCloudwatchRoleInStack", "requireCloudWatchRoleInStack"],
+];
+
+const retentionBounds: [string, unknown, RegExp][] = [
+    ["minimumRetentionDays", -1, /must be at least 0/],
+    ["minimumRetentionDays", -365, /must be at least 0/],
+    ["minimumRetentionDays", 1.5, /must be an integer/],
+    ["minimumRetentionDays", "30", /must be an integer/],
+    ["minimumRetentionDays", 3654, /must be at most 3653/],
+    ["minimumRetentionDays", 1e9, /must be at most 3653/],
+    ["maximumRetentionDays", -1, /must be at least 1/],
+    ["maximumRetentionDays", 0, /must be at least 1/],
+    ["maximumRetentionDays", 30.5, /must be an integer/],
+    ["maximumRetentionDays", 3654, /must be at most 3653/],
+];
+
+const badAccounts = ["12345678901", "1234567890123", "12345678901a", "", " 123456789012", "１２３４５６７８９０１２", "123456789012\n"];
+const badRegions = ["US-EAST-1", "useast1", "us-east-1 ", "", "us-east", "us-east-1a", `${"a-".repeat(40)}1`];
+const badArnPatterns: [string, RegExp][] = [
+    ["arn:aws:logs:us-east-1:12345:log-group:*", /malformed account ID "12345"/],
+    ["arn:aws:logs:useast1:123456789012:log-group:*", /malformed region "useast1"/],
+    ["arn:awz:logs:us-east-1:123456789012:log-group:*", /unknown partition "awz"/],
+    ["arn:aws:logz:us-east-1:123456789012:log-group:*", /service "logs"/],
+    ["arn:aws:logs:us-east-1:123456789012:log-stream:x", /must name log groups/],
+    ["aws:logs:us-east-1:123456789012:log-group:x", /must start with "arn:"/],
+    ["arn:aws:logs:us-east-1:123456789012", /is incomplete/],
+    ["arn:aws:logs:us-east-1:123456789012:log-group:has space", /may only contain/],
+    ["", /non-empty ARN pattern/],
+    [`arn:aws:logs:us-east-1:123456789012:log-group:${"a".repeat(1100)}`, /at most 1024 characters/],
+];
+
+export const badConfigs: BadConfig[] = [
+    ...typos.map(([policy, typo, meant]): BadConfig => ({
+        group: "unknown key", policy, config: { [typo]: true }, key: typo,
+        problem: new RegExp(`not a known key; did you mean "${meant}"\\?`),
+    })),
+    { group: "unknown key", policy: retention, config: { colour: "blue" }, key: "colour", problem: /not a known key; valid keys: minimumRetentionDays, maximumRetentionDays/ },
+    { group: "unknown key", policy: stageLogging, config: { minimumRetentionDays: 30 }, key: "minimumRetentionDays", problem: /not a known key; this policy takes no config/ },
+    { group: "unknown key", policy: quickCreate, config: { target: false }, key: "target", problem: /not a known key; this policy takes no config/ },
+    ...["(", "[a-", "*", "a{2,1}", "(?<n>a)(?<n>b)", "\\"].map((pattern): BadConfig => ({
+        group: "logGroupNamePattern", policy: destination, config: { logGroupNamePattern: pattern }, key: "logGroupNamePattern", problem: /is not a valid regular expression/,
+    })),
+    { group: "logGroupNamePattern", policy: destination, config: { logGroupNamePattern: 5 }, key: "logGroupNamePattern", problem: /must be a string/ },
+    { group: "retention bounds", policy: retention, config: { minimumRetentionDays: 400, maximumRetentionDays: 30 }, key: "minimumRetentionDays", problem: /\(400\) is greater than maximumRetentionDays \(30\)/ },
+    { group: "retention bounds", policy: retention, config: { minimumRetentionDays: 3653, maximumRetentionDays: 3288 }, key: "minimumRetentionDays", problem: /is greater than maximumRetentionDays/ },
+    ...retentionBounds.map(([key, value, problem]): BadConfig => ({ group: "retention bounds", policy: retention, config: { [key]: value }, key, problem })),
+    ...badAccounts.map((account): BadConfig => ({
+        group: "account ID", policy: destination, config: { allowedAccountIds: ["123456789012", account] }, key: "allowedAccountIds", problem: /is not a 12-digit account ID/,
+    })),
+    ...badRegions.map((region): BadConfig => ({
+        group: "region", policy: destination, config: { allowedRegions: [region] }, key: "allowedRegions", problem: /is not an AWS region/,
+    })),
+    ...badArnPatterns.map(([pattern, problem]): BadConfig => ({
+        group: "ARN pattern", policy: retention, config: { allowedExternalLogGroups: [pattern] }, key: "allowedExternalLogGroups", problem,
+    })),
+    { group: "type", policy: fields, config: { requireJson: "yes" }, key: "requireJson", problem: /must be true or false/ },
+    { group: "type", policy: fields, config: { requiredVariables: ["$context.requestId"] }, key: "requiredVariables", problem: /is not a variable name/ },
+    { group: "type", policy: fields, config: { requiredVariables: "requestId" }, key: "requiredVariables", problem: /must be a list of strings/ },
+    { group: "type", policy: format, config: { additionalVariables: ["identity vpceId"] }, key: "additionalVariables", problem: /is not a variable name/ },
+    { group: "type", policy: format, config: { additionalVariables: [5] }, key: "additionalVariables", problem: /must be a list of strings/ },
+    { group: "type", policy: destination, config: { allowedAccountIds: "123456789012" }, key: "allowedAccountIds", problem: /must be a list of strings/ },
+    { group: "type", policy: protocol, config: { requireCloudWatchRoleInStack: 1 }, key: "requireCloudWatchRoleInStack", problem: /must be true or false/ },
+    { group: "type", policy: retention, config: { requireKmsKey: "false" }, key: "requireKmsKey", problem: /must be true or false/ },
+];
+
+/** Valid settings for every policy, used to show a failure is about the bad config alone. */
+export const validConfigs: Record<string, Record<string, unknown>> = {
+    [destination]: { allowedAccountIds: ["123456789012"], allowedRegions: ["us-east-1"], logGroupNamePattern: "^/aws/" },
+    [format]: { additionalVariables: ["identity.vpceId"] },
+    [fields]: { requireJson: true, requiredVariables: ["requestId"] },
+    [retention]: { minimumRetentionDays: 30, maximumRetentionDays: 365, allowNeverExpire: false, requireKmsKey: true, allowedExternalLogGroups: ["arn:aws:logs:*:123456789012:log-group:*"] },
+    [protocol]: { requireCloudWatchRoleInStack: false },
+    [stageLogging]: {},
+    [quickCreate]: {},
+};
+
+export const compliantArn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/access";
+export const compliantFormat = JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" });
+
+export const compliantUrns = {
+    api: "urn:pulumi:dev::proj::aws:apigatewayv2/api:Api::api",
+    logs: "urn:pulumi:dev::proj::aws:cloudwatch/logGroup:LogGroup::logs",
+    stage: "urn:pulumi:dev::proj::aws:apigatewayv2/stage:Stage::stage",
+};
+
+/** The props of a fully compliant API, log group and stage (the stage links to both). */
+export const compliantProps = {
+    api: { protocolType: "HTTP", id: "a1b2c3d4e5" },
+    logs: { name: "/aws/apigateway/access", arn: compliantArn, retentionInDays: 30, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1" },
+    stage: { apiId: "a1b2c3d4e5", name: "$default", accessLogSettings: { destinationArn: compliantArn, format: compliantFormat } },
+};

@@ -1,0 +1,179 @@
+import { Secret } from "@pulumi/policy";
+import { isUnknownSentinel } from "./hostile-values";
+
+// The checks every policy outcome must pass, written independently of the
+// pack's own helpers so that a bug there cannot hide itself.
+
+export const maxMessageLength = 2000;
+export const maxQuoted = 80;
+
+// C0 (a lone "\n" between problem and fix is checked separately), DEL, C1,
+// and the Unicode line and paragraph separators.
+// eslint-disable-next-line no-control-regex
+const rawControl = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** What is wrong with one violation message, as the user would see it (description + "\n" + message). */
+export function messageProblems(message: unknown, description: string): string[] {
+    if (typeof message !== "string") {
+        return [`message is ${typeof message}, not a string`];
+    }
+    const problems: string[] = [];
+    const shown = `${description}\n${message}`;
+    if (shown.length > maxMessageLength) {
+        problems.push(`message is ${shown.length} characters (description included), over ${maxMessageLength}`);
+    }
+    const control = rawControl.exec(message);
+    if (control !== null) {
+        problems.push(`raw control character U+${control[0].charCodeAt(0).toString(16).padStart(4, "0")} at offset ${control.index}`);
+    }
+    const lines = message.split("\n");
+    if (lines.length !== 2 || !lines[1].startsWith("Fix: ") || lines[0].trim() === "") {
+        problems.push(`message is not "<problem>\\nFix: <fix>" (${lines.length} lines)`);
+    }
+    return problems;
+}
+
+/** Every string in a value: keys, string leaves, and whatever secrets hold. */
+export function collectStrings(value: unknown, out: Set<string>): void {
+    if (typeof value === "string") {
+        out.add(value);
+    } else if (value instanceof Secret) {
+        collectStrings(value.value, out);
+    } else if (Array.isArray(value)) {
+        for (const v of value) {
+            collectStrings(v, out);
+        }
+    } else if (value !== null && typeof value === "object") {
+        for (const key of Object.keys(value)) {
+            out.add(key);
+            collectStrings(Object.getOwnPropertyDescriptor(value, key)?.value, out);
+        }
+    }
+}
+
+const hashBase = 65599;
+const hashMod = 1_000_000_007;
+
+/**
+ * A run of more than `maxQuoted` characters that some input string shares with
+ * some message, if any. Rabin-Karp over windows of maxQuoted + 1 characters:
+ * linear in the total input, which includes megabyte strings.
+ */
+export function longestShared(messages: readonly string[], inputs: Iterable<string>): { input: string; message: string; at: number } | undefined {
+    const w = maxQuoted + 1;
+    let pow = 1;
+    for (let i = 1; i < w; i++) {
+        pow = (pow * hashBase) % hashMod;
+    }
+    const windows = new Map<number, { message: string; at: number }[]>();
+    for (const message of messages) {
+        let h = 0;
+        for (let i = 0; i < message.length; i++) {
+            if (i >= w) {
+                h = (h - ((message.charCodeAt(i - w) * pow) % hashMod) + hashMod) % hashMod;
+            }
+            h = (h * hashBase + message.charCodeAt(i)) % hashMod;
+            if (i >= w - 1) {
+                const list = windows.get(h) ?? [];
+                list.push({ message, at: i - w + 1 });
+                windows.set(h, list);
+            }
+        }
+    }
+    if (windows.size === 0) {
+        return undefined;
+    }
+    for (const input of inputs) {
+        let h = 0;
+        for (let i = 0; i < input.length; i++) {
+            if (i >= w) {
+                h = (h - ((input.charCodeAt(i - w) * pow) % hashMod) + hashMod) % hashMod;
+            }
+            h = (h * hashBase + input.charCodeAt(i)) % hashMod;
+            if (i >= w - 1) {
+                const hits = windows.get(h);
+                if (hits !== undefined) {
+                    const piece = input.slice(i - w + 1, i + 1);
+                    const hit = hits.find((x) => x.message.startsWith(piece, x.at));
+                    if (hit !== undefined) {
+                        return { input, ...hit };
+                    }
+                }
+            }
+        }
+    }
+    return undefined;
+}
+
+function unwrapSecrets(value: unknown): unknown {
+    let v = value;
+    while (v instanceof Secret) {
+        v = v.value;
+    }
+    return v;
+}
+
+function ownValue(obj: unknown, key: string): unknown {
+    if (obj === null || typeof obj !== "object") {
+        return undefined;
+    }
+    return unwrapSecrets(Object.getOwnPropertyDescriptor(obj, key)?.value);
+}
+
+/**
+ * What apigatewayv2-stage-access-logging must say about a stage, from the raw
+ * props: "report" when accessLogSettings is not an object holding two
+ * non-blank strings (values that are unknown aside), "clean" when it is,
+ * "unknown" when accessLogSettings itself is unknown.
+ */
+export function expectedStageVerdict(props: unknown): "report" | "clean" | "unknown" {
+    const settings = ownValue(props, "accessLogSettings");
+    if (isUnknownSentinel(settings)) {
+        return "unknown";
+    }
+    if (settings === null || typeof settings !== "object" || Array.isArray(settings)) {
+        return "report";
+    }
+    const bad = (v: unknown): boolean => !isUnknownSentinel(v) && !(typeof v === "string" && v.trim() !== "");
+    return bad(ownValue(settings, "destinationArn")) || bad(ownValue(settings, "format")) ? "report" : "clean";
+}
+
+/** A stable text form of any generated value, secrets and special numbers included. */
+export function canonical(value: unknown): string {
+    return JSON.stringify(value, function (this: unknown, _key: string, v: unknown) {
+        if (v instanceof Secret) {
+            return { "<secret>": v.value === undefined ? "<undefined>" : v.value };
+        }
+        if (typeof v === "number" && !Number.isFinite(v)) {
+            return `<number ${v}>`;
+        }
+        if (Object.is(v, -0)) {
+            return "<-0>";
+        }
+        if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, "__proto__")) {
+            // JSON.stringify would list it, but a copy made by assignment would lose it; keep it visible.
+            return Object.fromEntries(Object.keys(v).map((k) => [k === "__proto__" ? "<own __proto__>" : k, (v as Record<string, unknown>)[k]]));
+        }
+        return v;
+    }) ?? "<undefined>";
+}
+
+/** A counterexample short enough to print: long strings are cut to their head and length. */
+export function printable(value: unknown): string {
+    const shorten = (v: unknown): unknown => {
+        if (typeof v === "string") {
+            return v.length > 120 ? `${v.slice(0, 60)}…<${v.length} chars>` : v;
+        }
+        if (v instanceof Secret) {
+            return new Secret(shorten(v.value));
+        }
+        if (Array.isArray(v)) {
+            return v.map(shorten);
+        }
+        if (v !== null && typeof v === "object") {
+            return Object.fromEntries(Object.keys(v).map((k) => [shorten(k) as string, shorten(Object.getOwnPropertyDescriptor(v, k)?.value)]));
+        }
+        return v;
+    };
+    return canonical(shorten(value)).slice(0, 20000);
+}
