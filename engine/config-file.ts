@@ -8,10 +8,9 @@
 // and key must exist (the nearest valid one is suggested), and values must
 // have the schema's types, before any input is analyzed. Everything works
 // from the schemas; nothing here knows this pack's policies.
-import * as fs from "fs";
 import { nearest } from "../lib/policy-config";
 import { escapeControlChars, quote } from "../lib/quote";
-import { InputError } from "./errors";
+import { InputError, readInputFile } from "./errors";
 import { Violation } from "./resource-model";
 
 export type EnforcementLevel = Violation["enforcementLevel"];
@@ -71,19 +70,7 @@ function q(text: string): string {
 /** Reads and parses a config file; any problem is one InputError line. */
 export function readConfigFile(file: string): Record<string, unknown> {
     const label = `config file ${q(file)}`;
-    let buf: Buffer;
-    try {
-        buf = fs.readFileSync(file);
-    } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === "ENOENT") {
-            throw new InputError(`${label} does not exist`);
-        }
-        if (code === "EISDIR") {
-            throw new InputError(`${label} is a directory, not a JSON file`);
-        }
-        throw new InputError(`${label} cannot be read: ${code ?? (e as Error).message}`);
-    }
+    const buf = readInputFile(file, label, "is a directory, not a JSON file");
     return parseConfigText(buf, label);
 }
 

@@ -1,3 +1,5 @@
+import * as fs from "fs";
+
 /**
  * An error in what the user handed us (a state file, a program, a config file,
  * the command line). The CLI prints its message as one line and exits 2; it
@@ -24,4 +26,23 @@ export function isInputError(e: unknown): e is InputError {
  */
 export function toOneLine(text: string, separator: string): string {
     return text.split(/[\r\n]+/).map((line) => line.trim()).filter((line) => line !== "").join(separator);
+}
+
+/**
+ * Reads a file the user named. `label` names it in errors ("state file
+ * \"x.json\""); `directoryProblem` says why a directory is wrong there.
+ */
+export function readInputFile(file: string, label: string, directoryProblem: string): Buffer {
+    try {
+        return fs.readFileSync(file);
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") {
+            throw new InputError(`${label} does not exist`);
+        }
+        if (code === "EISDIR") {
+            throw new InputError(`${label} ${directoryProblem}`);
+        }
+        throw new InputError(`${label} cannot be read: ${code ?? (e as Error).message}`);
+    }
 }

@@ -18,9 +18,8 @@
 // and trimmed exports (without the stack or provider resources) are common.
 //
 // The input file is only ever read.
-import * as fs from "fs";
 import { escapeControlChars, quote } from "../lib/quote";
-import { InputError } from "./errors";
+import { InputError, readInputFile } from "./errors";
 import { EngineResourceOptions, ResourceWithOptions } from "./marshal";
 import { secret, secretSig, specialSigKey, unknownSentinels } from "./resource-model";
 
@@ -90,19 +89,7 @@ export function parseUrn(urn: string): ParsedUrn | undefined {
 /** Reads a state file; every problem is one InputError line. Never writes. */
 export function readStateFile(file: string): StateFileResult {
     const label = `state file ${quote(file)}`;
-    let buf: Buffer;
-    try {
-        buf = fs.readFileSync(file);
-    } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === "ENOENT") {
-            throw new InputError(`${label} does not exist`);
-        }
-        if (code === "EISDIR") {
-            throw new InputError(`${label} is a directory`);
-        }
-        throw new InputError(`${label} cannot be read: ${code ?? (e as Error).message}`);
-    }
+    const buf = readInputFile(file, label, "is a directory");
     return parseStateFile(buf, label);
 }
 
