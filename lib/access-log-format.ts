@@ -28,22 +28,10 @@ function isNameChar(code: number): boolean {
  */
 export function findContextVariables(format: string): ContextVariable[] {
     const found: ContextVariable[] = [];
-    let from = 0;
-    for (;;) {
-        const start = format.indexOf(contextPrefix, from);
-        if (start < 0) {
-            return found;
-        }
-        let end = start + contextPrefix.length;
-        while (end < format.length && isNameChar(format.charCodeAt(end))) {
-            end++;
-        }
-        while (end > start + contextPrefix.length && format[end - 1] === ".") {
-            end--;
-        }
-        found.push({ name: format.slice(start + contextPrefix.length, end), start, end });
-        from = Math.max(end, start + contextPrefix.length);
-    }
+    forEachContextVariable(format, (nameStart, nameEnd) => {
+        found.push({ name: format.slice(nameStart, nameEnd), start: nameStart - contextPrefix.length, end: nameEnd });
+    });
+    return found;
 }
 
 /** The distinct variable names, in order of first appearance. */
@@ -51,8 +39,74 @@ export function distinctVariableNames(variables: readonly ContextVariable[]): st
     return [...new Set(variables.map((v) => v.name))];
 }
 
-export function hasRequestIdVariable(variables: readonly ContextVariable[]): boolean {
-    return variables.some((v) => v.name === "requestId" || v.name === "extendedRequestId");
+/** The offset just past the variable name starting at `nameStart`. */
+function nameEndAt(format: string, nameStart: number): number {
+    let end = nameStart;
+    while (end < format.length && isNameChar(format.charCodeAt(end))) {
+        end++;
+    }
+    while (end > nameStart && format.charCodeAt(end - 1) === 0x2e) {
+        end--;
+    }
+    return end;
+}
+
+/**
+ * Calls `visit(nameStart, nameEnd)` for every `$context.NAME`, in order,
+ * without building an object per variable (a hostile format can hold a
+ * hundred thousand of them). Stops early when `visit` returns false.
+ */
+export function forEachContextVariable(format: string, visit: (nameStart: number, nameEnd: number) => boolean | void): void {
+    let from = 0;
+    for (;;) {
+        const start = format.indexOf(contextPrefix, from);
+        if (start < 0) {
+            return;
+        }
+        const nameStart = start + contextPrefix.length;
+        const nameEnd = nameEndAt(format, nameStart);
+        if (visit(nameStart, nameEnd) === false) {
+            return;
+        }
+        from = Math.max(nameEnd, nameStart);
+    }
+}
+
+/** Whether the format contains `$context.<name>` exactly (not as a prefix of a longer name). */
+export function hasVariable(format: string, name: string): boolean {
+    let found = false;
+    forEachContextVariable(format, (start, end) => {
+        found = end - start === name.length && format.startsWith(name, start);
+        return !found;
+    });
+    return found;
+}
+
+export function hasRequestIdVariable(format: string): boolean {
+    return hasVariable(format, "requestId") || hasVariable(format, "extendedRequestId");
+}
+
+/**
+ * The distinct variable names for which `select` is true, in order of first
+ * appearance, at most `limit` of them; `more` tells whether others exist.
+ * Messages show only a few names, so nothing beyond them is kept.
+ */
+export function selectVariables(format: string, select: (name: string) => boolean, limit: number): { names: string[]; more: boolean } {
+    const names: string[] = [];
+    let more = false;
+    forEachContextVariable(format, (start, end) => {
+        const name = format.slice(start, end);
+        if (!select(name) || names.includes(name)) {
+            return true;
+        }
+        if (names.length < limit) {
+            names.push(name);
+            return true;
+        }
+        more = true;
+        return false;
+    });
+    return { names, more };
 }
 
 /**
@@ -93,16 +147,183 @@ export function substituteVariables(format: string, variables: readonly ContextV
 
 export type JsonShape = "object" | "array" | "scalar" | "invalid";
 
-/** What the format is once variables are substituted. */
-export function jsonShapeOfFormat(format: string, variables: readonly ContextVariable[]): JsonShape {
-    let parsed: unknown;
-    try {
-        parsed = JSON.parse(substituteVariables(format, variables));
-    } catch {
-        return "invalid";
+const enum Expect {
+    Value,
+    Key,
+    AfterValue,
+}
+
+/**
+ * What the format is once every variable is replaced by `1` (the meaning of
+ * substituteVariables), decided by one pass over the format itself: JSON.parse
+ * on the substituted text would allocate the whole tree, and V8's parser slows
+ * down more than linearly on deeply nested or very wide input.
+ */
+export function jsonShapeOfFormat(format: string): JsonShape {
+    const n = format.length;
+    let i = 0;
+    const skipWhiteSpace = (): void => {
+        for (; i < n; i++) {
+            const c = format.charCodeAt(i);
+            if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) {
+                return;
+            }
+        }
+    };
+    // A digit, or a variable standing for the digit 1. Returns the offset past it, or -1.
+    const digitEnd = (at: number): number => {
+        const c = format.charCodeAt(at);
+        if (c >= 0x30 && c <= 0x39) {
+            return at + 1;
+        }
+        return c === 0x24 && format.startsWith(contextPrefix, at) ? Math.max(nameEndAt(format, at + contextPrefix.length), at + contextPrefix.length) : -1;
+    };
+    const digits = (): boolean => {
+        let end = digitEnd(i);
+        if (end < 0) {
+            return false;
+        }
+        while (end >= 0) {
+            i = end;
+            end = digitEnd(i);
+        }
+        return true;
+    };
+    const number = (): boolean => {
+        if (format.charCodeAt(i) === 0x2d) {
+            i++;
+        }
+        if (format.charCodeAt(i) === 0x30) {
+            i++; // a leading zero stands alone
+        } else if (!digits()) {
+            return false;
+        }
+        if (format.charCodeAt(i) === 0x2e) {
+            i++;
+            if (!digits()) {
+                return false;
+            }
+        }
+        const e = format.charCodeAt(i);
+        if (e === 0x65 || e === 0x45) {
+            i++;
+            const sign = format.charCodeAt(i);
+            if (sign === 0x2b || sign === 0x2d) {
+                i++;
+            }
+            if (!digits()) {
+                return false;
+            }
+        }
+        return true;
+    };
+    // Variables inside a string change nothing: their characters are valid there.
+    const string = (): boolean => {
+        for (i++; i < n; i++) {
+            const c = format.charCodeAt(i);
+            if (c === 0x22) {
+                i++;
+                return true;
+            }
+            if (c < 0x20) {
+                return false;
+            }
+            if (c === 0x5c) {
+                i++;
+                const escaped = format.charCodeAt(i);
+                if (escaped === 0x75) {
+                    for (let k = 0; k < 4; k++) {
+                        i++;
+                        const h = format.charCodeAt(i);
+                        if (!((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))) {
+                            return false;
+                        }
+                    }
+                } else if ("\"\\/bfnrt".indexOf(format[i]) < 0 || i >= n) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    };
+    const literal = (word: string): boolean => {
+        if (!format.startsWith(word, i)) {
+            return false;
+        }
+        i += word.length;
+        return true;
+    };
+
+    // Open containers, innermost last: true for an object, false for an array.
+    const open: boolean[] = [];
+    let shape: JsonShape | undefined;
+    let expect = Expect.Value;
+    for (;;) {
+        skipWhiteSpace();
+        if (expect === Expect.AfterValue) {
+            if (open.length === 0) {
+                return i === n && shape !== undefined ? shape : "invalid";
+            }
+            const c = format.charCodeAt(i);
+            const inObject = open[open.length - 1];
+            if (c === 0x2c) {
+                i++;
+                expect = inObject ? Expect.Key : Expect.Value;
+            } else if ((c === 0x7d && inObject) || (c === 0x5d && !inObject)) {
+                i++;
+                open.pop();
+            } else {
+                return "invalid";
+            }
+            continue;
+        }
+        if (i >= n) {
+            return "invalid";
+        }
+        const c = format.charCodeAt(i);
+        if (expect === Expect.Key) {
+            if (c !== 0x22 || !string()) {
+                return "invalid";
+            }
+            skipWhiteSpace();
+            if (format.charCodeAt(i) !== 0x3a) {
+                return "invalid";
+            }
+            i++;
+            expect = Expect.Value;
+            continue;
+        }
+        // Expect.Value
+        if (c === 0x7b || c === 0x5b) {
+            const isObject = c === 0x7b;
+            shape ??= isObject ? "object" : "array";
+            i++;
+            skipWhiteSpace();
+            if (format.charCodeAt(i) === (isObject ? 0x7d : 0x5d)) {
+                i++;
+                expect = Expect.AfterValue;
+            } else {
+                open.push(isObject);
+                expect = isObject ? Expect.Key : Expect.Value;
+            }
+            continue;
+        }
+        shape ??= "scalar";
+        let ok: boolean;
+        if (c === 0x22) {
+            ok = string();
+        } else if (c === 0x74) {
+            ok = literal("true");
+        } else if (c === 0x66) {
+            ok = literal("false");
+        } else if (c === 0x6e) {
+            ok = literal("null");
+        } else {
+            ok = number();
+        }
+        if (!ok) {
+            return "invalid";
+        }
+        expect = Expect.AfterValue;
     }
-    if (parsed !== null && typeof parsed === "object") {
-        return Array.isArray(parsed) ? "array" : "object";
-    }
-    return "scalar";
 }

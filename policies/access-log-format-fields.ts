@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { distinctVariableNames, findContextVariables, hasRequestIdVariable, jsonShapeOfFormat } from "../lib/access-log-format";
+import { hasRequestIdVariable, hasVariable, jsonShapeOfFormat } from "../lib/access-log-format";
 import { knownFormat, readStageLogging } from "../lib/access-log-settings";
 import { isVariableName } from "../lib/context-variables";
 import { stageLabel, withFix } from "../lib/messages";
@@ -60,17 +60,16 @@ export const accessLogFormatFields: ResourceValidationPolicy = {
             return;
         }
         const label = stageLabel(args.name);
-        const variables = findContextVariables(format);
         const fix = `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" }) }`;
         if (config.requireJson) {
-            const shape = jsonShapeOfFormat(format, variables);
+            const shape = jsonShapeOfFormat(format);
             if (shape !== "object") {
                 reportViolation(withFix(`${label} has an access-log format that ${shapeProblem[shape]}.`, fix));
             }
         }
-        const present = new Set(distinctVariableNames(variables));
-        const skipRequestId = !hasRequestIdVariable(variables);
-        const missing = [...new Set(config.requiredVariables)].filter((name) => !present.has(name) && !(skipRequestId && requestIdVariables.has(name)));
+        const skipRequestId = !hasRequestIdVariable(format);
+        const missing = [...new Set(config.requiredVariables)]
+            .filter((name) => !(skipRequestId && requestIdVariables.has(name)) && !hasVariable(format, name));
         if (missing.length > 0) {
             reportViolation(withFix(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`, fix));
         }

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { findContextVariables, distinctVariableNames, hasRequestIdVariable, lineBreakOffset } from "../lib/access-log-format";
+import { hasRequestIdVariable, lineBreakOffset, selectVariables } from "../lib/access-log-format";
 import { knownFormat, readStageLogging } from "../lib/access-log-settings";
 import { isSupportedVariable, isVariableName } from "../lib/context-variables";
 import { stageLabel, withFix } from "../lib/messages";
@@ -54,8 +54,7 @@ export const accessLogFormat: ResourceValidationPolicy = {
             return;
         }
         const label = stageLabel(args.name);
-        const variables = findContextVariables(format);
-        if (!hasRequestIdVariable(variables)) {
+        if (!hasRequestIdVariable(format)) {
             reportViolation(withFix(`${label} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`,
                 `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", ... }) }`));
         }
@@ -65,10 +64,11 @@ export const accessLogFormat: ResourceValidationPolicy = {
                 `accessLogSettings: { ..., format: JSON.stringify({ ... }) } // JSON.stringify writes one line`));
         }
         const additional = additionalVariableSet(config.additionalVariables);
-        const unsupported = distinctVariableNames(variables).filter((name) => !isSupportedVariable(name, additional));
-        if (unsupported.length > 0) {
-            const names = unsupported.map((n) => `$context.${n}`);
-            reportViolation(withFix(`${label} has an access-log format with ${unsupported.length === 1 ? "a $context variable" : "$context variables"} that neither HTTP nor WebSocket APIs support: ${quoteList(names)}.`,
+        const unsupported = selectVariables(format, (name) => !isSupportedVariable(name, additional), 5);
+        if (unsupported.names.length > 0) {
+            const names = `${quoteList(unsupported.names.map((n) => `$context.${n}`))}${unsupported.more ? " and more" : ""}`;
+            const plural = unsupported.names.length > 1 || unsupported.more;
+            reportViolation(withFix(`${label} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names}.`,
                 `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", status: "$context.status" }) } // documented $context names only (case-sensitive); newer AWS variables go in additionalVariables`));
         }
     },

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { distinctVariableNames, findContextVariables } from "../lib/access-log-format";
+import { selectVariables } from "../lib/access-log-format";
 import { knownFormat, readStageLogging } from "../lib/access-log-settings";
 import { Protocol, protocolsOfVariable } from "../lib/context-variables";
 import { StackResource } from "../lib/log-group-index";
@@ -85,6 +85,21 @@ function hasCloudWatchRole(resources: readonly StackResource[]): boolean {
 
 const protocolName: Record<Protocol, string> = { HTTP: "HTTP", WEBSOCKET: "WebSocket" };
 
+// Stages of one stack usually share a format: remember the last answer.
+let lastForeign: { format: string; protocol: Protocol; result: { names: string[]; more: boolean } } | undefined;
+
+/** Variables of the format that only the other protocol supports (a few, for the message). */
+function foreignVariables(format: string, protocol: Protocol): { names: string[]; more: boolean } {
+    if (lastForeign?.format !== format || lastForeign.protocol !== protocol) {
+        const result = selectVariables(format, (name) => {
+            const supported = protocolsOfVariable(name);
+            return supported !== undefined && supported !== "both" && supported !== protocol;
+        }, 5);
+        lastForeign = { format, protocol, result };
+    }
+    return lastForeign.result;
+}
+
 export const accessLogProtocol: StackValidationPolicy = {
     name: accessLogProtocolName,
     description: "API Gateway V2 access logging must fit the API's protocol: only $context variables that protocol supports, and for WebSocket APIs the account-level CloudWatch Logs role.",
@@ -112,17 +127,16 @@ export const accessLogProtocol: StackValidationPolicy = {
             if (api === undefined || api.protocol === undefined || api.protocol === UNKNOWN) {
                 continue;
             }
-            const label = `${stageLabel(stage.name)} of ${protocolName[api.protocol]} API ${quote(api.name)}`;
+            const label = (): string => `${stageLabel(stage.name)} of ${protocolName[api.protocol as Protocol]} API ${quote(api.name)}`;
             const format = knownFormat(logging);
             if (format !== undefined) {
-                const foreign = distinctVariableNames(findContextVariables(format)).filter((name) => {
-                    const supported = protocolsOfVariable(name);
-                    return supported !== undefined && supported !== "both" && supported !== api.protocol;
-                });
-                if (foreign.length > 0) {
+                const foreign = foreignVariables(format, api.protocol);
+                if (foreign.names.length > 0) {
                     const other = api.protocol === "HTTP" ? "WebSocket" : "HTTP";
+                    const names = `${quoteList(foreign.names.map((n) => `$context.${n}`))}${foreign.more ? " and more" : ""}`;
+                    const plural = foreign.names.length > 1 || foreign.more;
                     reportViolation(withFix(
-                        `${label} has an access-log format with ${other}-only ${foreign.length === 1 ? "variable" : "variables"} ${quoteList(foreign.map((n) => `$context.${n}`))}, which ${protocolName[api.protocol]} APIs do not support.`,
+                        `${label()} has an access-log format with ${other}-only ${plural ? "variables" : "variable"} ${names}, which ${protocolName[api.protocol]} APIs do not support.`,
                         `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", routeKey: "$context.routeKey", status: "$context.status" }) } // without ${other}-only variables`,
                     ), stage.urn);
                 }
@@ -131,7 +145,7 @@ export const accessLogProtocol: StackValidationPolicy = {
                 roleInStack ??= hasCloudWatchRole(resources);
                 if (!roleInStack) {
                     reportViolation(withFix(
-                        `${label} has access logging, but the stack sets no account-level CloudWatch Logs role, without which the deployment fails ("CloudWatch Logs role ARN must be set in account settings").`,
+                        `${label()} has access logging, but the stack sets no account-level CloudWatch Logs role, without which the deployment fails ("CloudWatch Logs role ARN must be set in account settings").`,
                         `new aws.apigateway.Account("account", { cloudwatchRoleArn: role.arn }) // role trusted by apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs`,
                     ), stage.urn);
                 }

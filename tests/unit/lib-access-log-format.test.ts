@@ -1,8 +1,11 @@
 import * as assert from "assert";
+import * as fc from "fast-check";
 import {
     distinctVariableNames,
     findContextVariables,
     hasRequestIdVariable,
+    hasVariable,
+    selectVariables,
     jsonShapeOfFormat,
     lineBreakOffset,
     substituteVariables,
@@ -11,7 +14,7 @@ import { isSupportedVariable, knownVariableNames, protocolsOfVariable } from "..
 import { recommendedAccessLogFormat } from "../../lib/recommended-format";
 
 const names = (format: string) => findContextVariables(format).map((v) => v.name);
-const shape = (format: string) => jsonShapeOfFormat(format, findContextVariables(format));
+const shape = (format: string) => jsonShapeOfFormat(format);
 
 describe("lib/access-log-format findContextVariables", () => {
     it("finds every variable with its offsets", () => {
@@ -50,12 +53,12 @@ describe("lib/access-log-format findContextVariables", () => {
     });
 
     it("hasRequestIdVariable accepts requestId and extendedRequestId only", () => {
-        assert.ok(hasRequestIdVariable(findContextVariables("$context.requestId")));
-        assert.ok(hasRequestIdVariable(findContextVariables("$context.extendedRequestId")));
-        assert.ok(!hasRequestIdVariable(findContextVariables("$context.authorizer.requestId")));
-        assert.ok(!hasRequestIdVariable(findContextVariables("$context.integration.requestId")));
-        assert.ok(!hasRequestIdVariable(findContextVariables("$context.awsEndpointRequestId")));
-        assert.ok(!hasRequestIdVariable(findContextVariables("$context.requestIdX")));
+        assert.ok(hasRequestIdVariable(("$context.requestId")));
+        assert.ok(hasRequestIdVariable(("$context.extendedRequestId")));
+        assert.ok(!hasRequestIdVariable(("$context.authorizer.requestId")));
+        assert.ok(!hasRequestIdVariable(("$context.integration.requestId")));
+        assert.ok(!hasRequestIdVariable(("$context.awsEndpointRequestId")));
+        assert.ok(!hasRequestIdVariable(("$context.requestIdX")));
     });
 });
 
@@ -111,9 +114,48 @@ describe("lib/access-log-format jsonShapeOfFormat", () => {
         assert.strictEqual(shape(`<r id="$context.requestId"/>`), "invalid");
     });
 
+    it("agrees with JSON.parse of the substituted format on generated near-JSON formats", () => {
+        // The one-pass scanner must mean exactly "JSON.parse(substituteVariables(format))".
+        const reference = (format: string): string => {
+            try {
+                const parsed: unknown = JSON.parse(substituteVariables(format, findContextVariables(format)));
+                return parsed !== null && typeof parsed === "object" ? (Array.isArray(parsed) ? "array" : "object") : "scalar";
+            } catch {
+                return "invalid";
+            }
+        };
+        const piece = fc.constantFrom("{", "}", "[", "]", ",", ":", "\"", "\\", "\\u00e9", "\\x", " ", "\n", "\t", "\u0001",
+            "0", "1", "-", ".", "e", "E", "+", "01", "true", "false", "null", "tru", "a", "$context.status", "$context.", "$context.x.",
+            "$context.requestId", "\"$context.requestId\"", "\"k\":", "$", "é");
+        fc.assert(fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+            const format = pieces.join("");
+            assert.strictEqual(jsonShapeOfFormat(format), reference(format), JSON.stringify(format));
+        }), { seed: 4242, numRuns: 20000 });
+        const json = fc.json({ maxDepth: 4 }).map((text) => text.replace(/"([a-z])"/g, "\"$context.$1\"").replace(/:1\b/g, ":$context.status"));
+        fc.assert(fc.property(json, (format) => {
+            assert.strictEqual(jsonShapeOfFormat(format), reference(format), JSON.stringify(format));
+        }), { seed: 4243, numRuns: 3000 });
+    });
+
     it("substituteVariables replaces each variable with 1 and keeps the rest", () => {
         const format = `a$context.x-b"$context.y"`;
         assert.strictEqual(substituteVariables(format, findContextVariables(format)), `a1-b"1"`);
+    });
+});
+
+describe("lib/access-log-format hasVariable and selectVariables", () => {
+    it("hasVariable matches whole names only", () => {
+        assert.ok(hasVariable(`{"s":"$context.status"}`, "status"));
+        assert.ok(!hasVariable(`{"s":"$context.statusCode"}`, "status"));
+        assert.ok(!hasVariable(`{"s":"$context.integration.status"}`, "status"));
+        assert.ok(hasVariable(`$context.identity.sourceIp.`, "identity.sourceIp"));
+    });
+
+    it("selectVariables keeps distinct names in order, at most the limit, and says whether more exist", () => {
+        const format = "$context.a $context.b $context.a $context.c $context.requestId $context.d";
+        assert.deepStrictEqual(selectVariables(format, (n) => n.length === 1, 3), { names: ["a", "b", "c"], more: true });
+        assert.deepStrictEqual(selectVariables(format, (n) => n.length === 1, 4), { names: ["a", "b", "c", "d"], more: false });
+        assert.deepStrictEqual(selectVariables(format, () => false, 4), { names: [], more: false });
     });
 });
 
