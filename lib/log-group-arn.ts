@@ -36,9 +36,11 @@ export function isValidLogGroupName(name: string): boolean {
     return name.length >= 1 && name.length <= maxLogGroupNameLength && logGroupNameShape.test(name);
 }
 
+const regionPrefixes = Object.entries(regionPrefixOfPartition);
+
 /** The partition a region belongs to, from its prefix. */
 export function partitionOfRegion(region: string): string {
-    for (const [partition, prefix] of Object.entries(regionPrefixOfPartition)) {
+    for (const [partition, prefix] of regionPrefixes) {
         if (region.startsWith(prefix)) {
             return partition;
         }

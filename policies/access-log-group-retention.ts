@@ -137,7 +137,6 @@ export const accessLogGroupRetention: StackValidationPolicy = {
             }
             index ??= new LogGroupIndex(resources);
             const match = index.match(stage, destination);
-            const label = stageLabel(stage.name);
             if (match.kind === "deferred") {
                 continue;
             }
@@ -148,7 +147,7 @@ export const accessLogGroupRetention: StackValidationPolicy = {
                 }
                 const suggested = suggestedRetention(config);
                 reportViolation(withFix(
-                    `${label} logs to ${quote(arn)}, a log group that is not managed in this stack, so its retention cannot be verified.`,
+                    `${stageLabel(stage.name)} logs to ${quote(arn)}, a log group that is not managed in this stack, so its retention cannot be verified.`,
                     `const logGroup = ${logGroupConstructor(stage.type)}("access-logs", { retentionInDays: ${suggested} }); then destinationArn: logGroup.arn (or list the ARN in allowedExternalLogGroups)`,
                 ), stage.urn);
                 continue;
@@ -156,7 +155,7 @@ export const accessLogGroupRetention: StackValidationPolicy = {
             for (const group of match.groups) {
                 const problems = logGroupProblems(group, config);
                 if (problems.length > 0) {
-                    reportViolation(withFix(`${label} logs to ${groupLabel(group)}, which ${problems.join(" and ")}.`,
+                    reportViolation(withFix(`${stageLabel(stage.name)} logs to ${groupLabel(group)}, which ${problems.join(" and ")}.`,
                         logGroupFix(group, config)), stage.urn);
                 }
             }
