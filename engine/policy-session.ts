@@ -7,7 +7,6 @@ import * as fs from "fs";
 import * as path from "path";
 import {
     checkReconciled,
-    EnforcementLevel,
     PolicyConfigMap,
     PolicyDescriptor,
     ReconciledPolicyConfig,
@@ -15,7 +14,8 @@ import {
     validateConfig,
 } from "./config-file";
 import { findProvider, makeAnalyzeRequest, makeAnalyzerResource, ResourceWithOptions, unmarshalProperties } from "./marshal";
-import { PackError, PackProcess, unary } from "./pack-process";
+import { PackProcess, unary } from "./pack-process";
+import { levelName, levelValue, policyDescriptorOf } from "./analyzer-info";
 import { loadProto } from "./proto";
 import { EngineResource, Violation } from "./resource-model";
 
@@ -93,33 +93,6 @@ const cantRunPattern = /^can't run (policy|remediation) /;
 
 export function isCantRun(v: Violation): boolean {
     return cantRunPattern.test(v.message);
-}
-
-function levelName(level: number): EnforcementLevel {
-    const { analyzer } = loadProto();
-    switch (level) {
-        case analyzer.EnforcementLevel.ADVISORY:
-            return "advisory";
-        case analyzer.EnforcementLevel.MANDATORY:
-            return "mandatory";
-        case analyzer.EnforcementLevel.REMEDIATE:
-            return "remediate";
-        case analyzer.EnforcementLevel.DISABLED:
-            return "disabled";
-        default:
-            throw new PackError(`the policy pack sent an unknown enforcement level ${level}`);
-    }
-}
-
-function levelValue(level: EnforcementLevel): number {
-    const { analyzer } = loadProto();
-    const map: Record<EnforcementLevel, number> = {
-        advisory: analyzer.EnforcementLevel.ADVISORY,
-        mandatory: analyzer.EnforcementLevel.MANDATORY,
-        remediate: analyzer.EnforcementLevel.REMEDIATE,
-        disabled: analyzer.EnforcementLevel.DISABLED,
-    };
-    return map[level];
 }
 
 /** PulumiPolicy.yaml's top-level `version`, which the engine prefers over the pack's. */
@@ -391,24 +364,7 @@ export class PolicySession {
 }
 
 function toAnalyzerInfo(raw: analyzerTypes.AnalyzerInfo, yamlVersion: string | undefined): AnalyzerInfo {
-    const { analyzer } = loadProto();
-    const policies: PolicyDescriptor[] = raw.getPoliciesList().map((p) => {
-        const schema = p.getConfigschema();
-        const descriptor: PolicyDescriptor = {
-            name: p.getName(),
-            type: p.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_STACK ? "stack" : "resource",
-            enforcementLevel: levelName(p.getEnforcementlevel()),
-            description: p.getDescription(),
-        };
-        if (schema !== undefined) {
-            const props = schema.getProperties()?.toJavaScript() ?? {};
-            descriptor.configSchema = {
-                properties: props as Record<string, Record<string, unknown>>,
-                required: schema.getRequiredList(),
-            };
-        }
-        return descriptor;
-    });
+    const policies: PolicyDescriptor[] = raw.getPoliciesList().map(policyDescriptorOf);
     const initialConfig: PolicyConfigMap = {};
     raw.getInitialconfigMap().forEach((v: analyzerTypes.PolicyConfig, k: string) => {
         // proto3 enums have no presence: an entry that sets only properties
