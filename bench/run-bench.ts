@@ -108,7 +108,7 @@ async function main(): Promise<number> {
     };
 
     if (wanted("1")) {
-        await guarded("1", "cold start", 1.10, () => coldStart({ repoRoot, scratchDir, rounds: q ? 5 : 9, tsRounds: q ? 1 : 3, log }));
+        await guarded("1", "cold start", 1.10, () => coldStart({ repoRoot, scratchDir, rounds: q ? 5 : 15, tsRounds: q ? 1 : 3, log }));
     }
     if (wanted("2") || wanted("6")) {
         const stackOpts = { repoRoot, rounds: q ? 3 : 7, log };

@@ -27,8 +27,9 @@ export function isUnknownSentinel(value: unknown): boolean {
 
 /**
  * The one way the pack reads a property. It never throws and never hands back
- * a proxy: `getOwnPropertyDescriptor` passes through the SDK's unknown-checking
- * proxy to the raw value, so everything below the first read is plain data.
+ * a proxy: it reads the raw object behind the SDK's unknown-checking proxy
+ * (and, elsewhere, goes through `getOwnPropertyDescriptor`, which no proxy
+ * check sees), so everything below the first read is plain data.
  *
  * Returns UNKNOWN for an unknown value, `undefined` when `obj` is not an object
  * or has no such own data property, and otherwise the value with any secret
@@ -40,16 +41,40 @@ export function readProperty(obj: unknown, key: string): unknown {
     if (obj === null || typeof obj !== "object") {
         return undefined;
     }
-    let descriptor: PropertyDescriptor | undefined;
     try {
-        descriptor = Object.getOwnPropertyDescriptor(obj, key);
+        const target = rawTarget(obj);
+        if (target !== obj) {
+            // Behind the SDK's proxies is deserialized JSON: data properties only.
+            return Object.prototype.hasOwnProperty.call(target, key) ? unwrap((target as Record<string, unknown>)[key]) : undefined;
+        }
+        const descriptor = Object.getOwnPropertyDescriptor(obj, key);
+        return descriptor !== undefined && "value" in descriptor ? unwrap(descriptor.value) : undefined;
     } catch {
         return undefined;
     }
-    if (descriptor === undefined || !("value" in descriptor)) {
-        return undefined;
+}
+
+// @pulumi/policy's unknown-checking and secret-preserving proxies answer these
+// two keys without any check. Reading through the proxy itself would wrap every
+// object it returns in a new proxy; the raw target costs nothing. Keys starting
+// with "__" never come from the engine, which drops them.
+const isSpecialProxyKey = "__isSpecialProxy";
+const specialProxyTargetKey = "__getSpecialProxyTarget";
+
+function rawTarget(obj: object): object {
+    let target = obj;
+    for (let depth = 0; depth < 4; depth++) {
+        const record = target as Record<string, unknown>;
+        if (record[isSpecialProxyKey] !== true) {
+            return target;
+        }
+        const inner = record[specialProxyTargetKey];
+        if (inner === null || typeof inner !== "object") {
+            return target;
+        }
+        target = inner;
     }
-    return unwrap(descriptor.value);
+    return target;
 }
 
 /** Reads a nested property; stops at the first unknown or missing step. */
