@@ -127,21 +127,23 @@ export const accessLogProtocol: StackValidationPolicy = {
             if (api === undefined || api.protocol === undefined || api.protocol === UNKNOWN) {
                 continue;
             }
-            const label = (): string => `${stageLabel(stage.name)} of ${protocolName[api.protocol as Protocol]} API ${quote(api.name)}`;
+            const protocol = api.protocol;
+            // Built only for a report: most stages have nothing to report.
+            const label = (): string => `${stageLabel(stage.name)} of ${protocolName[protocol]} API ${quote(api.name)}`;
             const format = knownFormat(logging);
             if (format !== undefined) {
-                const foreign = foreignVariables(format, api.protocol);
+                const foreign = foreignVariables(format, protocol);
                 if (foreign.names.length > 0) {
-                    const other = api.protocol === "HTTP" ? "WebSocket" : "HTTP";
+                    const other = protocol === "HTTP" ? "WebSocket" : "HTTP";
                     const names = `${quoteList(foreign.names.map((n) => `$context.${n}`))}${foreign.more ? " and more" : ""}`;
                     const plural = foreign.names.length > 1 || foreign.more;
                     reportViolation(withFix(
-                        `${label()} has an access-log format with ${other}-only ${plural ? "variables" : "variable"} ${names}, which ${protocolName[api.protocol]} APIs do not support.`,
+                        `${label()} has an access-log format with ${other}-only ${plural ? "variables" : "variable"} ${names}, which ${protocolName[protocol]} APIs do not support.`,
                         `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", routeKey: "$context.routeKey", status: "$context.status" }) } // without ${other}-only variables`,
                     ), stage.urn);
                 }
             }
-            if (api.protocol === "WEBSOCKET" && config.requireCloudWatchRoleInStack) {
+            if (protocol === "WEBSOCKET" && config.requireCloudWatchRoleInStack) {
                 roleInStack ??= hasCloudWatchRole(resources);
                 if (!roleInStack) {
                     reportViolation(withFix(
