@@ -1,6 +1,4 @@
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
     checkReconciled,
@@ -11,6 +9,7 @@ import {
     validateConfig,
 } from "../../engine/config-file";
 import { InputError } from "../../engine/errors";
+import { scratchFiles } from "./helpers";
 
 // Synthetic policies: the validator must work from whatever schemas a pack
 // publishes, so none of these are this project's policies.
@@ -197,18 +196,8 @@ describe("engine config file", () => {
     });
 
     describe("reading the file", () => {
-        let dir: string;
-        before(() => {
-            dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-config-"));
-        });
-        after(() => {
-            fs.rmSync(dir, { recursive: true, force: true });
-        });
-        const write = (name: string, content: string | Buffer) => {
-            const file = path.join(dir, name);
-            fs.writeFileSync(file, content);
-            return file;
-        };
+        const scratch = scratchFiles("engine-config-");
+        const write = scratch.write;
         const fails = (file: string, pattern: RegExp) =>
             assert.throws(() => readConfigFile(file), (e: unknown) => e instanceof InputError && !/\n/.test(e.message) && pattern.test(e.message));
 
@@ -218,8 +207,8 @@ describe("engine config file", () => {
         });
 
         it("gives one line for a missing file, a directory, non-JSON, binary, empty and non-object content", () => {
-            fails(path.join(dir, "nope.json"), /config file ".*nope\.json" does not exist/);
-            fails(dir, /is a directory/);
+            fails(path.join(scratch.dir(), "nope.json"), /config file ".*nope\.json" does not exist/);
+            fails(scratch.dir(), /is a directory/);
             fails(write("bad.json", "{all: advisory"), /is not valid JSON/);
             fails(write("truncated.json", '{"all": "adv'), /is not valid JSON/);
             fails(write("bin.json", Buffer.from([0x7b, 0x00, 0xff, 0x10])), /binary data/);

@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as os from "os";
+import { AnalyzeResourcesResult, PolicySession } from "../../engine/policy-session";
 import { EngineResource, Violation } from "../../engine/resource-model";
 
 /** The repository root, whether these tests run from tests/ or from bin/tests/. */
@@ -56,6 +58,40 @@ export function resource(type: string, name: string, inputs: Record<string, unkn
 export function assertNoCantRun(violations: readonly Violation[]): void {
     const cantRun = violations.filter((v) => /can't run/.test(v.message));
     assert.deepStrictEqual(cantRun.map((v) => `${v.policyName}: ${v.message}`), []);
+}
+
+/**
+ * Configures the session, runs the engine's whole sequence on the resources,
+ * and fails the test on any "can't run policy" result.
+ */
+export async function analyzeChecked(session: PolicySession, resources: readonly EngineResource[], config?: unknown): Promise<AnalyzeResourcesResult> {
+    await session.configure(config);
+    const result = await session.analyzeResources(resources);
+    assertNoCantRun(result.violations);
+    assert.deepStrictEqual(result.diagnostics.cantRun, []);
+    return result;
+}
+
+/**
+ * A scratch directory for the calling describe block: created before its
+ * tests, removed after them. `write` puts a file in it and returns its path.
+ */
+export function scratchFiles(prefix: string): { dir: () => string; write: (name: string, content: string | Buffer) => string } {
+    let dir = "";
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    });
+    after(() => {
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+    return {
+        dir: () => dir,
+        write: (name, content) => {
+            const file = path.join(dir, name);
+            fs.writeFileSync(file, content);
+            return file;
+        },
+    };
 }
 
 /** "policyName@resource name" for each violation, sorted: compact to assert on. */

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { PackError } from "../../engine/pack-process";
 import { AnalyzeResourcesResult, PolicySession } from "../../engine/policy-session";
 import { secret, secretSig, specialSigKey } from "../../engine/resource-model";
-import { assertNoCantRun, repoRoot, verdicts } from "./helpers";
+import { analyzeChecked, repoRoot, verdicts } from "./helpers";
 import { compliantHttp, goodFormat, logGroupArn, StackBuilder } from "./scenarios";
 
 // The real pack through the driver in an update: every output is known, so
@@ -23,12 +23,7 @@ describe("pack protocol: the real pack in an update", () => {
         await session.close();
     });
 
-    async function analyze(s: StackBuilder, config?: unknown): Promise<AnalyzeResourcesResult> {
-        await session.configure(config);
-        const result = await session.analyzeResources(s.resources);
-        assertNoCantRun(result.violations);
-        return result;
-    }
+    const analyze = (s: StackBuilder, config?: unknown): Promise<AnalyzeResourcesResult> => analyzeChecked(session, s.resources, config);
 
     it("passes a compliant HTTP API with known ARNs", async () => {
         const s = compliantHttp("update");

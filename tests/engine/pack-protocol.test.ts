@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { AnalyzeResourcesResult, PolicySession } from "../../engine/policy-session";
 import { unknownSentinels } from "../../engine/resource-model";
-import { assertNoCantRun, repoRoot, verdicts } from "./helpers";
+import { analyzeChecked, repoRoot, verdicts } from "./helpers";
 import { compliantHttp, goodFormat, StackBuilder, UNKNOWN } from "./scenarios";
 
 // The project's real pack (bin/index.js, built by `npm run build`), launched
@@ -20,13 +20,7 @@ describe("pack protocol: the real pack in a preview", () => {
         await session.close();
     });
 
-    async function analyze(s: StackBuilder, config?: unknown): Promise<AnalyzeResourcesResult> {
-        await session.configure(config);
-        const result = await session.analyzeResources(s.resources);
-        assertNoCantRun(result.violations);
-        assert.deepStrictEqual(result.diagnostics.cantRun, []);
-        return result;
-    }
+    const analyze = (s: StackBuilder, config?: unknown): Promise<AnalyzeResourcesResult> => analyzeChecked(session, s.resources, config);
 
     it("serves the pack's seven policies at their default levels", () => {
         assert.strictEqual(session.info.name, "aws-apigatewayv2-access-logging");

@@ -1,12 +1,11 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { InputError } from "../../engine/errors";
 import { secret, unknownSentinels } from "../../engine/resource-model";
 import { parseStateFile, parseUrn, readStateFile } from "../../engine/state-file";
-import { fixturesDir, stateFixture } from "./helpers";
+import { fixturesDir, scratchFiles, stateFixture } from "./helpers";
 
 const stageUrn = "urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage";
 const logGroupUrn = "urn:pulumi:prod::orders::aws:cloudwatch/logGroup:LogGroup::orders-access-logs";
@@ -136,18 +135,8 @@ describe("engine state file", () => {
     });
 
     describe("errors: one line, exit code 2", () => {
-        let dir: string;
-        before(() => {
-            dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-state-"));
-        });
-        after(() => {
-            fs.rmSync(dir, { recursive: true, force: true });
-        });
-        const write = (name: string, content: string | Buffer) => {
-            const file = path.join(dir, name);
-            fs.writeFileSync(file, content);
-            return file;
-        };
+        const scratch = scratchFiles("engine-state-");
+        const write = scratch.write;
         const withResources = (mutate: (resources: any[]) => void) => {
             const doc = JSON.parse(fs.readFileSync(stateFixture("compliant.json"), "utf8"));
             mutate(doc.deployment.resources);
@@ -155,8 +144,8 @@ describe("engine state file", () => {
         };
 
         it("a missing file or a directory", () => {
-            fails(path.join(dir, "missing.json"), /state file ".*missing\.json" does not exist/);
-            fails(dir, /is a directory/);
+            fails(path.join(scratch.dir(), "missing.json"), /state file ".*missing\.json" does not exist/);
+            fails(scratch.dir(), /is a directory/);
         });
 
         it("a truncated file", () => {
@@ -217,7 +206,7 @@ describe("engine state file", () => {
                 rs[4].inputs.accessLogSettings.format = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ...body };
             });
             fails(write("plaintext-not-json.json", secretWith({ plaintext: "hunter2-not-json" })), /plaintext secret that is not valid JSON/);
-            assert.throws(() => readStateFile(path.join(dir, "plaintext-not-json.json")), (e: Error) => !e.message.includes("hunter2"));
+            assert.throws(() => readStateFile(path.join(scratch.dir(), "plaintext-not-json.json")), (e: Error) => !e.message.includes("hunter2"));
             fails(write("secret-empty.json", secretWith({})), /secret with neither "ciphertext" nor "plaintext"/);
         });
 
