@@ -6,10 +6,10 @@
 // engine driver's own pieces.
 import type * as analyzerTypes from "@pulumi/pulumi/proto/analyzer_pb";
 import * as fs from "fs";
-import { configWithDefaults, EnforcementLevel, PolicyDescriptor } from "../engine/config-file";
-import { grpcErrorSummary, PackError, PackProcess, unary } from "../engine/pack-process";
-import { levelName, levelValue, policyDescriptorOf } from "../engine/analyzer-info";
-import { loadProto } from "../engine/proto";
+import { configWithDefaults, EnforcementLevel, PolicyDescriptor } from "../engine/inputs/config-file";
+import { grpcErrorSummary, PackError, PackProcess, unary } from "../engine/protocol/pack-process";
+import { levelName, levelValue, policyDescriptorOf } from "../engine/protocol/analyzer-info";
+import { loadProto } from "../engine/protocol/proto";
 import { nowMs } from "./measure";
 
 const callTimeoutMs = 300_000;

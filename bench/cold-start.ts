@@ -6,7 +6,7 @@
 // run-policy-pack type-checks with ts-node: the reason `main` is compiled.
 import * as fs from "fs";
 import * as path from "path";
-import { PackProcess } from "../engine/pack-process";
+import { PackProcess } from "../engine/protocol/pack-process";
 import { alternate, Figure, fmtMs, median } from "./measure";
 
 export interface ColdStartOptions {

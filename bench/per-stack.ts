@@ -8,8 +8,8 @@
 // of the first file), configures it, warms it on ten stacks, then times
 // readStateFile + analyzeResources (remediations reported, not applied) on
 // files taken in turn. Prints {"samplesMs": [...]} on stdout.
-import { PolicySession } from "../engine/policy-session";
-import { readStateFile } from "../engine/state-file";
+import { PolicySession } from "../engine/protocol/policy-session";
+import { readStateFile } from "../engine/inputs/state-file";
 import { nowMs } from "./measure";
 
 /** Stacks analyzed before timing, so the samples are of a warm process, as most of a long run is. */

@@ -3,7 +3,7 @@
 // no-op pack with as many resource policies. Calls alternate between the
 // packs stage by stage, swapping which goes first, one request in flight.
 import * as path from "path";
-import { findProvider, makeAnalyzeRequest } from "../engine/marshal";
+import { findProvider, makeAnalyzeRequest } from "../engine/protocol/marshal";
 import { BenchPack, countByPolicy, Diagnostic, PreparedAnalyze, serialized } from "./bench-pack";
 import { Figure, fmtMs, median } from "./measure";
 import { sameCounts, syntheticStack } from "./synthetic-stack";

@@ -3,7 +3,7 @@
 // SDK's deserializer and wrapped in its unknownCheckingProxy; config as the
 // engine sends it (each schema property's default).
 import { ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
-import { loadProto } from "../engine/proto";
+import { loadProto } from "../engine/protocol/proto";
 
 // Internal SDK module, from the very package the pack runs against.
 export const { deserializeProperties } = require("@pulumi/policy/deserialize") as {

@@ -5,8 +5,8 @@
 // so that is the floor both packs share; the difference is the policies.
 // Peak RSS of the pack process is read from /proc before it is closed.
 import * as path from "path";
-import { findProvider, makeAnalyzerResource, ResourceWithOptions } from "../engine/marshal";
-import { loadProto } from "../engine/proto";
+import { findProvider, makeAnalyzerResource, ResourceWithOptions } from "../engine/protocol/marshal";
+import { loadProto } from "../engine/protocol/proto";
 import { BenchPack, countByPolicy, serialized } from "./bench-pack";
 import { Figure, fmtKiB, fmtMs, median, nowMs } from "./measure";
 import { sdkStackResources, timeStackPolicies } from "./stack-policies-inprocess";

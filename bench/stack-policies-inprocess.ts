@@ -5,7 +5,7 @@
 // makeAnalyzeStackRpcFun). Only validateStack is timed, so this isolates the
 // policies from the SDK's deserialization, which dominates the RPC.
 import { StackValidationArgs, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
-import { loadProto } from "../engine/proto";
+import { loadProto } from "../engine/protocol/proto";
 import { accessLogGroupRetention } from "../policies/access-log-group-retention";
 import { accessLogProtocol } from "../policies/access-log-protocol";
 import { median, nowMs } from "./measure";

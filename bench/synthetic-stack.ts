@@ -4,7 +4,7 @@
 // propertyDependencies with known ARNs. Mostly compliant; a few deliberate
 // violations, counted as they are made, so the bench can check that the pack
 // really analyzed what it was timed on.
-import { ResourceWithOptions } from "../engine/marshal";
+import { ResourceWithOptions } from "../engine/protocol/marshal";
 
 export const benchProject = "apigw-bench";
 const accountId = "123456789012";

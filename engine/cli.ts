@@ -13,14 +13,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { nearest } from "../lib/policy-config";
 import { escapeControlChars, quote } from "../lib/quote";
-import { readConfigFile } from "./config-file";
+import { readConfigFile } from "./inputs/config-file";
 import { InputError, isInputError } from "./errors";
-import { oneLine, PackError } from "./pack-process";
-import { PolicySession } from "./policy-session";
-import { runProgram } from "./program-runner";
-import { humanReport, InputKind, InputReport, jsonReport, RunReport, hasMandatory } from "./report";
+import { oneLine, PackError } from "./protocol/pack-process";
+import { PolicySession } from "./protocol/policy-session";
+import { runProgram } from "./inputs/program-runner";
+import { humanReport, InputKind, InputReport, jsonReport, RunReport, hasMandatory } from "./reports/report";
 import { EngineResource } from "./resource-model";
-import { readStateFile, StateFileResult } from "./state-file";
+import { readStateFile, StateFileResult } from "./inputs/state-file";
 
 export const usage = [
     "usage: npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]",

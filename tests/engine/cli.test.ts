@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { errorLine, parseArgs, resolveInputs } from "../../engine/cli";
 import { InputError } from "../../engine/errors";
-import { PackError } from "../../engine/pack-process";
+import { PackError } from "../../engine/protocol/pack-process";
 import { cliPath, packFixture, repoRoot, stateFixture } from "./helpers";
 
 // Runs the compiled CLI (bin/engine/cli.js, built by `npm run build`) as a

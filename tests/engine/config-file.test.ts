@@ -7,7 +7,7 @@ import {
     reconcileConfig,
     schemaProblem,
     validateConfig,
-} from "../../engine/config-file";
+} from "../../engine/inputs/config-file";
 import { InputError } from "../../engine/errors";
 import { scratchFiles } from "./helpers";
 

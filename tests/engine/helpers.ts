@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as os from "os";
-import { AnalyzeResourcesResult, PolicySession } from "../../engine/policy-session";
+import { AnalyzeResourcesResult, PolicySession } from "../../engine/protocol/policy-session";
 import { EngineResource, Violation } from "../../engine/resource-model";
 
 /** The repository root, whether these tests run from tests/ or from bin/tests/. */

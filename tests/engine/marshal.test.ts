@@ -9,8 +9,8 @@ import {
     resourceReferenceSig,
     toWireProperties,
     toWireValue,
-} from "../../engine/marshal";
-import { loadProto } from "../../engine/proto";
+} from "../../engine/protocol/marshal";
+import { loadProto } from "../../engine/protocol/proto";
 import { secret, secretSig, specialSigKey, unknownSentinels } from "../../engine/resource-model";
 import { resource, urnOf } from "./helpers";
 

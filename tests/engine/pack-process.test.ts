@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { grpcErrorSummary, PackError, PackProcess, resolveRunPolicyPack, stderrTail } from "../../engine/pack-process";
-import { PolicySession } from "../../engine/policy-session";
-import { pulumiPackageDir } from "../../engine/proto";
+import { grpcErrorSummary, PackError, PackProcess, resolveRunPolicyPack, stderrTail } from "../../engine/protocol/pack-process";
+import { PolicySession } from "../../engine/protocol/policy-session";
+import { pulumiPackageDir } from "../../engine/protocol/proto";
 import { packFixture, repoRoot, resource } from "./helpers";
 
 function isAlive(pid: number): boolean {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { PackError } from "../../engine/pack-process";
-import { AnalyzeResourcesResult, PolicySession } from "../../engine/policy-session";
+import { PackError } from "../../engine/protocol/pack-process";
+import { AnalyzeResourcesResult, PolicySession } from "../../engine/protocol/policy-session";
 import { secret, secretSig, specialSigKey } from "../../engine/resource-model";
 import { analyzeChecked, repoRoot, verdicts } from "./helpers";
 import { compliantHttp, goodFormat, logGroupArn, StackBuilder } from "./scenarios";

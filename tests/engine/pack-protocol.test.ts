@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { AnalyzeResourcesResult, PolicySession } from "../../engine/policy-session";
+import { AnalyzeResourcesResult, PolicySession } from "../../engine/protocol/policy-session";
 import { unknownSentinels } from "../../engine/resource-model";
 import { analyzeChecked, repoRoot, verdicts } from "./helpers";
 import { compliantHttp, goodFormat, StackBuilder, UNKNOWN } from "./scenarios";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { InputError } from "../../engine/errors";
-import { isCantRun, PolicySession } from "../../engine/policy-session";
+import { isCantRun, PolicySession } from "../../engine/protocol/policy-session";
 import { EngineResource, secret, unknownSentinels } from "../../engine/resource-model";
 import { packFixture, resource, urnOf, verdicts } from "./helpers";
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { hasMandatory, humanReport, jsonReport, RunReport, summarize } from "../../engine/report";
+import { hasMandatory, humanReport, jsonReport, RunReport, summarize } from "../../engine/reports/report";
 import { Violation } from "../../engine/resource-model";
 
 const pack = { policyPackName: "p", policyPackVersion: "1.0.0" };

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { InputError } from "../../engine/errors";
 import { secret, unknownSentinels } from "../../engine/resource-model";
-import { parseStateFile, parseUrn, readStateFile } from "../../engine/state-file";
+import { parseStateFile, parseUrn, readStateFile } from "../../engine/inputs/state-file";
 import { fixturesDir, scratchFiles, stateFixture } from "./helpers";
 
 const stageUrn = "urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage";

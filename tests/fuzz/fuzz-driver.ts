@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { Secret } from "@pulumi/policy";
-import { PolicySession } from "../../engine/policy-session";
+import { PolicySession } from "../../engine/protocol/policy-session";
 import { EngineResource, secret, Violation } from "../../engine/resource-model";
 import { anyValue, hostileString, objectWith, sentinel, sharedArn, sometimes } from "../property/helpers/hostile-values";
 import { policyCase, policyConfig } from "../property/helpers/stack-cases";

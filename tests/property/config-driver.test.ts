@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { InputError } from "../../engine/errors";
-import { PackError, unary } from "../../engine/pack-process";
-import { PolicySession } from "../../engine/policy-session";
-import { loadProto } from "../../engine/proto";
+import { PackError, unary } from "../../engine/protocol/pack-process";
+import { PolicySession } from "../../engine/protocol/policy-session";
+import { loadProto } from "../../engine/protocol/proto";
 import { EngineResource } from "../../engine/resource-model";
 import { badConfigs, compliantProps, compliantUrns, validConfigs } from "./helpers/bad-configs";
 import { repoRoot } from "./helpers/regex-scan";

@@ -18,10 +18,10 @@
 // and trimmed exports (without the stack or provider resources) are common.
 //
 // The input file is only ever read.
-import { escapeControlChars, quote } from "../lib/quote";
-import { InputError, readInputFile } from "./errors";
-import { EngineResourceOptions, ResourceWithOptions } from "./marshal";
-import { secret, secretSig, specialSigKey, unknownSentinels } from "./resource-model";
+import { escapeControlChars, quote } from "../../lib/quote";
+import { InputError, readInputFile } from "../errors";
+import { EngineResourceOptions, ResourceWithOptions } from "../protocol/marshal";
+import { secret, secretSig, specialSigKey, unknownSentinels } from "../resource-model";
 
 export const supportedStateVersion = 3;
 

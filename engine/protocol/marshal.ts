@@ -12,7 +12,7 @@
 import type * as analyzerTypes from "@pulumi/pulumi/proto/analyzer_pb";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import { loadProto } from "./proto";
-import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "./resource-model";
+import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "../resource-model";
 
 export const assetSig = "c44067f5952c0a294b673a41bacd8c17";
 export const archiveSig = "0def7320c3a5731c473e5ecbe6d01bc7";

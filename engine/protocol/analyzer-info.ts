@@ -1,5 +1,5 @@
 import type * as analyzerTypes from "@pulumi/pulumi/proto/analyzer_pb";
-import { EnforcementLevel, PolicyDescriptor } from "./config-file";
+import { EnforcementLevel, PolicyDescriptor } from "../inputs/config-file";
 import { PackError } from "./pack-process";
 import { loadProto } from "./proto";
 

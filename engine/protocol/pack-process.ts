@@ -12,9 +12,9 @@ import type * as analyzerGrpcTypes from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { escapeControlChars } from "../lib/quote";
+import { escapeControlChars } from "../../lib/quote";
 import { loadProto, pulumiPackageDir } from "./proto";
-import { toOneLine } from "./errors";
+import { toOneLine } from "../errors";
 
 /** Mirrors the pack server's own limit (400 MiB), so large stacks fit in one AnalyzeStack. */
 export const maxMessageBytes = 400 * 1024 * 1024;

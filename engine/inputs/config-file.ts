@@ -8,10 +8,10 @@
 // and key must exist (the nearest valid one is suggested), and values must
 // have the schema's types, before any input is analyzed. Everything works
 // from the schemas; nothing here knows this pack's policies.
-import { nearest } from "../lib/policy-config";
-import { escapeControlChars, quote } from "../lib/quote";
-import { InputError, readInputFile } from "./errors";
-import { Violation } from "./resource-model";
+import { nearest } from "../../lib/policy-config";
+import { escapeControlChars, quote } from "../../lib/quote";
+import { InputError, readInputFile } from "../errors";
+import { Violation } from "../resource-model";
 
 export type EnforcementLevel = Violation["enforcementLevel"];
 export const enforcementLevels: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];

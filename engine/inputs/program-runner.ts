@@ -17,8 +17,8 @@ import * as fs from "fs";
 import * as path from "path";
 import Module = require("module");
 
-import { InputError, toOneLine } from "./errors";
-import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "./resource-model";
+import { InputError, toOneLine } from "../errors";
+import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "../resource-model";
 
 export type RunMode = "preview" | "update";
 

@@ -12,12 +12,12 @@ import {
     ReconciledPolicyConfig,
     reconcileConfig,
     validateConfig,
-} from "./config-file";
+} from "../inputs/config-file";
 import { findProvider, makeAnalyzeRequest, makeAnalyzerResource, ResourceWithOptions, unmarshalProperties } from "./marshal";
 import { PackProcess, unary } from "./pack-process";
 import { levelName, levelValue, policyDescriptorOf } from "./analyzer-info";
 import { loadProto } from "./proto";
-import { EngineResource, Violation } from "./resource-model";
+import { EngineResource, Violation } from "../resource-model";
 
 export interface AnalyzerInfo {
     name: string;

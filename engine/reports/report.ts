@@ -1,9 +1,9 @@
 // Reports for `npm run analyze`: a human one resembling the "Policies:"
 // section of `pulumi preview`, and a single JSON object whose violations use
 // the field names of a `policyEvent` in `pulumi preview --json`.
-import { escapeControlChars } from "../lib/quote";
-import { RemediationRecord } from "./policy-session";
-import { Violation } from "./resource-model";
+import { escapeControlChars } from "../../lib/quote";
+import { RemediationRecord } from "../protocol/policy-session";
+import { Violation } from "../resource-model";
 
 export type InputKind = "state" | "program";
 
