@@ -21,6 +21,14 @@ export interface Diagnostic {
     enforcementLevel: EnforcementLevel;
 }
 
+export interface CallResult {
+    /** Wall time of the round trip. */
+    ms: number;
+    diagnostics: Diagnostic[];
+    /** How many policies answered not_applicable (@pulumi/policy 1.18+). */
+    notApplicable: number;
+}
+
 /** An Analyze request serialized once, with the URN its diagnostics belong to. */
 export interface PreparedAnalyze {
     urn: string;
@@ -99,7 +107,7 @@ export class BenchPack {
      * One call with a request serialized beforehand: the timed interval is
      * sending the bytes, the pack's work, and decoding the (small) response.
      */
-    private callBytes(method: "Analyze" | "AnalyzeStack", bytes: Buffer, urn: string): Promise<{ ms: number; diagnostics: Diagnostic[] }> {
+    private callBytes(method: "Analyze" | "AnalyzeStack", bytes: Buffer, urn: string): Promise<CallResult> {
         const { grpc, analyzer } = loadProto();
         return new Promise((resolve, reject) => {
             const start = nowMs();
@@ -116,18 +124,18 @@ export class BenchPack {
                         const why = this.process.describeFailure();
                         reject(new PackError(`${method} on ${this.label} failed: ${grpcErrorSummary(err?.details || err?.message || "no response")}${why ? `; ${why}` : ""}`));
                     } else {
-                        resolve({ ms, diagnostics: toDiagnostics(res, urn) });
+                        resolve({ ms, diagnostics: toDiagnostics(res, urn), notApplicable: res.getNotApplicableList().length });
                     }
                 },
             );
         });
     }
 
-    analyzeStack(bytes: Buffer): Promise<{ ms: number; diagnostics: Diagnostic[] }> {
+    analyzeStack(bytes: Buffer): Promise<CallResult> {
         return this.callBytes("AnalyzeStack", bytes, "");
     }
 
-    analyze(req: PreparedAnalyze): Promise<{ ms: number; diagnostics: Diagnostic[] }> {
+    analyze(req: PreparedAnalyze): Promise<CallResult> {
         return this.callBytes("Analyze", req.bytes, req.urn);
     }
 

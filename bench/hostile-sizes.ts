@@ -9,6 +9,8 @@
 // server builds them (a protobuf Struct through the SDK's own deserializer,
 // wrapped in its unknownCheckingProxy), and only the policy calls are timed.
 // Linear time means a ratio of 16 between 1 MiB and 64 KiB; the target is 20.
+// Times are this process's CPU time, and each sample of the large size is
+// paired with the sample of the small size taken next to it.
 import { ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { accessLogDestination } from "../policies/access-log-destination";
 import { accessLogFormat } from "../policies/access-log-format";
@@ -17,7 +19,7 @@ import { accessLogGroupRetention } from "../policies/access-log-group-retention"
 import { accessLogProtocol } from "../policies/access-log-protocol";
 import { quickCreateApi } from "../policies/quick-create-api";
 import { stageAccessLogging } from "../policies/stage-access-logging";
-import { Figure, fmtMs, median, nowMs } from "./measure";
+import { Figure, fmtMs, judgedFigure, median, selfCpuMs } from "./measure";
 import { configDefaults, SdkResource, sdkProps } from "./sdk-shapes";
 
 const resourcePolicies: ResourceValidationPolicy[] = [stageAccessLogging, accessLogDestination, accessLogFormat, accessLogFormatFields, quickCreateApi];
@@ -122,14 +124,14 @@ class Rotation {
     private next = 0;
     constructor(private readonly evaluations: (() => number)[]) {}
 
-    /** Milliseconds per evaluation: `reps` evaluations timed together. */
+    /** CPU milliseconds per evaluation: `reps` evaluations timed together. */
     sample(reps: number): number {
-        const start = nowMs();
+        const start = selfCpuMs();
         for (let i = 0; i < reps; i++) {
             this.evaluations[this.next]();
             this.next = (this.next + 1) % this.evaluations.length;
         }
-        return (nowMs() - start) / reps;
+        return (selfCpuMs() - start) / reps;
     }
 }
 
@@ -142,9 +144,9 @@ function variants(shape: HostileShape, size: number, count: number): (() => numb
 
 /** Enough repetitions that one sample lasts about `targetMs`. */
 function repsFor(evaluate: () => number, targetMs: number): number {
-    const start = nowMs();
+    const start = selfCpuMs();
     evaluate();
-    const once = nowMs() - start;
+    const once = selfCpuMs() - start;
     return Math.max(1, Math.min(2000, Math.ceil(targetMs / Math.max(once, 0.001))));
 }
 
@@ -152,7 +154,9 @@ export interface ShapeResult {
     shape: HostileShape;
     smallMs: number;
     largeMs: number;
+    /** Median of the samples' paired ratios (large over small). */
     ratio: number;
+    ratios: number[];
     verdicts: string;
 }
 
@@ -182,9 +186,8 @@ export function measureShape(shape: HostileShape, small: number, large: number, 
             smallMs.push(smallRotation.sample(repsSmall));
         }
     }
-    const s = median(smallMs);
-    const l = median(largeMs);
-    return { shape, smallMs: s, largeMs: l, ratio: l / s, verdicts };
+    const ratios = largeMs.map((l, i) => l / smallMs[i]);
+    return { shape, smallMs: median(smallMs), largeMs: median(largeMs), ratio: median(ratios), ratios, verdicts };
 }
 
 export interface HostileOptions {
@@ -194,14 +197,13 @@ export interface HostileOptions {
 
 function worstFigure(id: string, name: string, results: ShapeResult[]): Figure {
     const worst = results.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-    return {
+    return judgedFigure({
         id,
         name: `${name} (worst: ${worst.shape.name})`,
-        measured: `${fmtMs(worst.largeMs)} at 1 MiB`,
+        measured: `${fmtMs(worst.largeMs)} CPU at 1 MiB`,
         baseline: `${fmtMs(worst.smallMs)} at 64 KiB`,
-        ratio: worst.ratio,
         maxRatio: 20,
-    };
+    }, worst.ratios, worst.ratios.length);
 }
 
 export function hostileSizes(opts: HostileOptions): Figure[] {

@@ -1,7 +1,15 @@
-// Timing, statistics and the report lines every figure shares. The machines
-// the bench runs on are shared and noisy, so every comparison is a ratio of
-// medians taken in the same run, with the measured subject and its baseline
-// alternating (and swapping which goes first) so drift hits both alike.
+// Timing and the report lines every figure shares. The machines the bench
+// runs on are shared and noisy: every comparison is made per round, with the
+// measured subject and its baseline back to back (swapping which goes first),
+// and judged by bench/verdict.ts on the rounds' paired ratios.
+//
+// The verdicts use CPU time, not wall time. On a loaded machine a process
+// that waits for a core looks slow in wall time whatever it does; its CPU
+// time is what it costs, and other processes barely move it.
+import * as fs from "fs";
+import { describeInterval, judge, Judgement, median } from "./verdict";
+
+export { median };
 
 /** Milliseconds since an arbitrary origin, sub-millisecond resolution. */
 export function nowMs(): number {
@@ -14,37 +22,70 @@ export async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; 
     return { ms: nowMs() - start, value };
 }
 
-export function median(values: readonly number[]): number {
-    if (values.length === 0) {
+/** CPU time (user + system, every live thread) a process has used, in ms, from /proc (Linux). */
+export function processCpuMs(pid: number | undefined): number {
+    if (pid === undefined) {
         return NaN;
     }
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    let tasks: string[];
+    try {
+        tasks = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+        return NaN;
+    }
+    // schedstat's first field is the task's time on a CPU in ns (the tick-based utime is 10 ms coarse).
+    let ns = 0;
+    for (const task of tasks) {
+        try {
+            ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+        } catch {
+            // A thread that ended since the listing.
+        }
+    }
+    return ns / 1e6;
 }
 
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces), 0-based from `state`. */
+function statFields(pid: number | "self"): string[] {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
+}
+
+const clockTicksPerSecond = 100;
+
 /**
- * Runs `a` and `b` `rounds` times each, alternating, with `a` first in even
- * rounds and `b` first in odd ones. Returns every sample of each.
+ * CPU time of every child of this process that has ended and been reaped,
+ * with their own reaped children (cutime + cstime), in ms: the cost of a
+ * whole process tree, read around a child's run.
  */
-export async function alternate(
-    rounds: number,
-    a: () => Promise<number>,
-    b: () => Promise<number>,
-    onRound?: (round: number) => void,
-): Promise<{ a: number[]; b: number[] }> {
-    const out = { a: [] as number[], b: [] as number[] };
-    for (let round = 0; round < rounds; round++) {
-        if (round % 2 === 0) {
-            out.a.push(await a());
-            out.b.push(await b());
-        } else {
-            out.b.push(await b());
-            out.a.push(await a());
+export function reapedChildrenCpuMs(): number {
+    const f = statFields("self");
+    // Fields 16 and 17 of stat (1-based) are cutime and cstime: 13 and 14 here.
+    return ((Number(f[13]) + Number(f[14])) * 1000) / clockTicksPerSecond;
+}
+
+/** The processes whose parent is `pid` (from /proc). */
+export function childPids(pid: number): number[] {
+    const out: number[] = [];
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) {
+            continue;
         }
-        onRound?.(round);
+        try {
+            if (Number(statFields(Number(entry))[1]) === pid) {
+                out.push(Number(entry));
+            }
+        } catch {
+            // It ended since the listing.
+        }
     }
     return out;
+}
+
+/** This process's CPU time (user + system, all threads), in ms. */
+export function selfCpuMs(): number {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
 }
 
 export type Status = "PASS" | "FAIL" | "INFO";
@@ -61,6 +102,8 @@ export interface Figure {
     ratio?: number;
     /** Upper bound on the ratio; none for report-only figures. */
     maxRatio?: number;
+    /** The verdict on the rounds' paired ratios (ratio is then its median). */
+    judgement?: Judgement;
     /** Set when the figure could not be measured or its verdict check failed. */
     error?: string;
 }
@@ -71,6 +114,9 @@ export function statusOf(f: Figure): Status {
     }
     if (f.maxRatio === undefined) {
         return "INFO";
+    }
+    if (f.judgement !== undefined) {
+        return f.judgement.decision === "PASS" ? "PASS" : "FAIL";
     }
     return f.ratio !== undefined && Number.isFinite(f.ratio) && f.ratio <= f.maxRatio ? "PASS" : "FAIL";
 }
@@ -95,14 +141,14 @@ export function fmtKiB(kib: number): string {
     return Number.isFinite(kib) ? `${(kib / 1024).toFixed(0)} MiB` : "n/a";
 }
 
-const columns = [4, 58, 22, 34, 7, 9];
+const columns = [4, 50, 28, 36, 7, 27, 9];
 
 function pad(text: string, width: number): string {
     return text.length >= width ? `${text} ` : text + " ".repeat(width - text.length);
 }
 
 export function headerLine(): string {
-    return ["#", "figure", "measured", "baseline", "ratio", "target", "result"].map((t, i) => (i < columns.length ? pad(t, columns[i]) : t)).join("");
+    return ["#", "figure", "measured", "baseline", "ratio", "spread (confidence, rounds)", "target", "result"].map((t, i) => (i < columns.length ? pad(t, columns[i]) : t)).join("");
 }
 
 export function figureLine(f: Figure): string {
@@ -112,9 +158,11 @@ export function figureLine(f: Figure): string {
         f.measured,
         f.baseline,
         f.ratio === undefined || !Number.isFinite(f.ratio) ? "-" : f.ratio.toFixed(2),
+        f.judgement === undefined ? "-" : describeInterval(f.judgement),
         f.maxRatio === undefined ? "none" : `<= ${f.maxRatio.toFixed(2)}`,
     ];
-    const line = cells.map((c, i) => pad(c, columns[i])).join("") + statusOf(f);
+    const close = f.judgement?.close && f.error === undefined ? " (close: decided by the median)" : "";
+    const line = cells.map((c, i) => pad(c, columns[i])).join("") + statusOf(f) + close;
     return f.error !== undefined ? `${line}  (${f.error})` : line;
 }
 
@@ -122,4 +170,10 @@ export function figureLine(f: Figure): string {
 export function failedFigure(id: string, name: string, error: unknown, maxRatio?: number): Figure {
     const message = error instanceof Error ? error.message : String(error);
     return { id, name, measured: "n/a", baseline: "n/a", maxRatio, error: message.replace(/\s+/g, " ").slice(0, 300) };
+}
+
+/** A figure whose ratio is the median of the rounds' paired ratios, judged against its target. */
+export function judgedFigure(figure: Omit<Figure, "ratio" | "judgement"> & { maxRatio: number }, ratios: readonly number[], maxRounds: number): Figure {
+    const judgement = judge(ratios, figure.maxRatio, maxRounds);
+    return { ...figure, ratio: judgement.median, judgement };
 }

@@ -4,14 +4,15 @@
 // same run, through the engine driver (the real launch and the real Analyzer
 // protocol) except figure 4, which times the policy functions in-process.
 // Prints one line per figure; exits 1 if a target is missed, 2 if the bench
-// itself could not run. Progress goes to stderr, figures to stdout.
+// itself could not run. Progress goes to stderr, figures to stdout. How a
+// target is judged (rounds, paired ratios, medians) is in verdict.ts.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { coldStart } from "./cold-start";
 import { hostileSizes } from "./hostile-sizes";
 import { failedFigure, Figure, figureLine, fmtMs, headerLine, nowMs, statusOf } from "./measure";
-import { resourceAnalysis } from "./resource-analysis";
+import { notApplicableAnalysis, resourceAnalysis } from "./resource-analysis";
 import { runner } from "./runner";
 import { stackAnalysis, stackPoliciesInProcess } from "./stack-analysis";
 
@@ -58,24 +59,35 @@ function findRepoRoot(): string {
 }
 
 const definitions = [
-    "Definitions (ratios of medians of alternating runs; every baseline is measured in the same run):",
+    "Verdicts: every round measures the pack and its baseline back to back; a figure's ratio is the median of the",
+    "rounds' paired ratios (for a growth figure, the pack's growth over the baseline's growth in the same round), and",
+    "its spread is an order-statistic interval for that median with its confidence. PASS when the whole interval is",
+    "within the target, FAIL when it is all above; in between, more rounds, then the median decides (\"close\").",
+    "Times are CPU time (the pack process, the CLI's process tree, or the bench process for 4), which other load on",
+    "the machine barely moves; wall times are shown for reference.",
+    "",
+    "Definitions (every baseline is measured in the same run):",
     " 1  spawn of `node run-policy-pack` to its port line (PackProcess.startupMs), pack dir = repo root (main bin/index.js),",
     "    vs bench/fixtures/bare-pack (new PolicyPack(\"bare\", {policies: []}), same node_modules and run-policy-pack).",
     "    1b: a pack dir whose main is index.ts (with the repo's tsconfig), which run-policy-pack type-checks with ts-node.",
     " 2  AnalyzeStack round trip of one request serialized beforehand (sending it, the pack's deserialization and",
     "    policies, the response): 10,000 stages bound to 10,000 log groups by propertyDependencies and known ARNs, 1,000",
     "    APIs, the Stack and the provider; vs bench/fixtures/noop-pack (2 stack + 5 resource policies doing nothing) on",
-    "    the same bytes. 2b: the pack's 10k time over its 1k time (1,000 stages, 1,000 log groups, 100 APIs).",
+    "    the same bytes. 2b: per round, the pack's growth from 1k (1,000 stages, 1,000 log groups, 100 APIs; the lower",
+    "    of two calls) to 10k over the no-op pack's growth in that round (1 = grows exactly like the SDK's own work).",
     "    2c: the pack's two stack policies alone, in-process, on what the SDK builds from the same requests (no target).",
-    " 3  Analyze round trip per stage (its inputs, serialized beforehand), median over the stages, vs the no-op pack;",
-    "    the packs alternate stage by stage.",
+    " 3  Analyze per stage (its inputs, serialized beforehand) vs the no-op pack; the packs alternate stage by stage;",
+    "    a round is a block of stages, its ratio the pack process's CPU over the no-op pack's on that block.",
+    " 3b as 3, on resources no policy checks (S3 buckets, Lambda functions, IAM roles, in turn): the cost of the",
+    "    pack's not-applicable answers; the no-op pack answers nothing.",
     " 4  in-process: every policy (5 resource policies on the stage, 2 stack policies on stage + API + log group) on",
     "    props built by the SDK's own deserializer and proxy; time per evaluation at 1 MiB over 64 KiB, worst shape",
     "    (linear = 16). 4c: a 100 KiB ARN (no target).",
-    " 5  T = wall time of `node bin/engine/cli.js --json` over N state files in one run (pack processes counted: 1).",
-    "    P = per-stack time alone = median of readStateFile + PolicySession.analyzeResources of one of those files,",
-    "    in a fresh process whose session was started, configured and warmed on ten other files.",
-    "    S = start-up = median wall time of the CLI on one file, minus P. Ratio T / (S + N*P).",
+    " 5  T = CPU time of `node bin/engine/cli.js --json` and its pack process over N state files in one run",
+    "    (pack processes counted: 1). P = per-stack time alone = median CPU time (the process and its pack) of",
+    "    readStateFile + PolicySession.analyzeResources of one of those files, in a fresh process whose session was",
+    "    started, configured and warmed on ten other files. S = start-up = CPU time of the CLI on one file, minus P.",
+    "    Each round measures P, S and T anew; its ratio is T / (S + N*P).",
     " 6  VmHWM from /proc/<pid>/status of the figure-2 pack processes just before they are closed (no target).",
     " 7  `npm test` is not run by the bench (it takes minutes); time it with `time npm test` on a fresh clone.",
 ];
@@ -86,6 +98,8 @@ async function main(): Promise<number> {
     const scratchDir = path.join(repoRoot, ".bench-tmp");
     fs.mkdirSync(scratchDir, { recursive: true });
     const q = settings.quick;
+    /** Rounds always run, and the cap while a verdict straddles its target. */
+    const plan = (quick: number, full: number, extra: number) => ({ rounds: q ? quick : full, maxRounds: (q ? quick : full) + extra });
     const started = nowMs();
     const log = (line: string) => process.stderr.write(`  [${((nowMs() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
     const wanted = (n: string) => settings.only === undefined || settings.only.has(n);
@@ -108,10 +122,10 @@ async function main(): Promise<number> {
     };
 
     if (wanted("1")) {
-        await guarded("1", "cold start", 1.10, () => coldStart({ repoRoot, scratchDir, rounds: q ? 5 : 15, tsRounds: q ? 1 : 3, log }));
+        await guarded("1", "cold start", 1.10, () => coldStart({ repoRoot, scratchDir, plan: plan(5, 15, 6), tsRounds: q ? 1 : 3, log }));
     }
     if (wanted("2") || wanted("6")) {
-        const stackOpts = { repoRoot, rounds: q ? 3 : 7, log };
+        const stackOpts = { repoRoot, plan: plan(4, 7, 4), log };
         let rpc10k: number | undefined;
         await guarded("2", "AnalyzeStack 10k", 1.2, async () => {
             const figures = await stackAnalysis(stackOpts);
@@ -121,13 +135,15 @@ async function main(): Promise<number> {
         await guarded("2c", "stack policies in-process", undefined, () => [stackPoliciesInProcess(stackOpts, rpc10k)]);
     }
     if (wanted("3")) {
-        await guarded("3", "Analyze per stage", 1.2, () => resourceAnalysis({ repoRoot, stages: q ? 1000 : 5000, log }));
+        const analyzeOpts = { repoRoot, blockSize: 400, plan: plan(5, 12, 4), log };
+        await guarded("3", "Analyze per stage", 1.2, () => resourceAnalysis(analyzeOpts));
+        await guarded("3b", "Analyze per unrelated resource", 1.2, () => notApplicableAnalysis(analyzeOpts));
     }
     if (wanted("4")) {
         await guarded("4", "hostile sizes", 20, () => hostileSizes({ samples: q ? 5 : 9, log }));
     }
     if (wanted("5")) {
-        await guarded("5", "analyze CLI", 1.2, () => runner({ repoRoot, scratchDir, stacks: q ? 40 : 200, cliRounds: q ? 2 : 3, perStackSamples: q ? 8 : 20, log }));
+        await guarded("5", "analyze CLI", 1.2, () => runner({ repoRoot, scratchDir, stacks: q ? 40 : 200, plan: plan(3, 3, 2), perStackSamples: q ? 5 : 9, log }));
     }
     emit([{ id: "7", name: "npm test (not run by the bench)", measured: "-", baseline: "-" }]);
 
