@@ -6,9 +6,11 @@
 // with nothing: the cost of saying "not applicable".
 //
 // Calls alternate between the packs resource by resource, swapping which goes
-// first, one request in flight. A round is a block of consecutive requests:
-// its paired ratio is the CPU time the pack process spent on the block over
-// the CPU time the no-op pack spent on the same block.
+// first, one request in flight. Each call is timed by the CPU time its pack
+// process spent on it. A round is a block of consecutive requests: its paired
+// ratio is the pack's median call over the no-op pack's median call in that
+// block (a median, so a garbage collection that lands on one call does not
+// decide the round).
 import * as path from "path";
 import { findProvider, makeAnalyzeRequest, ResourceWithOptions } from "../engine/protocol/marshal";
 import { BenchPack, countByPolicy, Diagnostic, PreparedAnalyze, serialized } from "./bench-pack";
@@ -50,8 +52,8 @@ async function pairedAnalysis(ours: BenchPack, noop: BenchPack, requests: readon
     return out;
 
     async function runBlock(round: number): Promise<void> {
-        const oursBefore = processCpuMs(ours.pid);
-        const noopBefore = processCpuMs(noop.pid);
+        const oursCpu: number[] = [];
+        const noopCpu: number[] = [];
         for (let i = 0; i < opts.blockSize; i++) {
             const req = requests[next % requests.length];
             // Each request is checked once, on its first pass.
@@ -59,7 +61,9 @@ async function pairedAnalysis(ours: BenchPack, noop: BenchPack, requests: readon
             next++;
             const first = i % 2 === 0 ? ours : noop;
             for (const pack of [first, first === ours ? noop : ours]) {
+                const before = processCpuMs(pack.pid);
                 const r = await pack.analyze(req);
+                (pack === ours ? oursCpu : noopCpu).push(processCpuMs(pack.pid) - before);
                 if (pack === ours) {
                     out.oursWall.push(r.ms);
                     if (firstPass) {
@@ -73,12 +77,12 @@ async function pairedAnalysis(ours: BenchPack, noop: BenchPack, requests: readon
                 }
             }
         }
-        const oursCpu = processCpuMs(ours.pid) - oursBefore;
-        const noopCpu = processCpuMs(noop.pid) - noopBefore;
-        out.ratios.push(oursCpu / noopCpu);
-        out.oursCpuPerCall.push(oursCpu / opts.blockSize);
-        out.noopCpuPerCall.push(noopCpu / opts.blockSize);
-        opts.log(`${label}: round ${round + 1}: ${opts.blockSize} calls, CPU pack ${oursCpu.toFixed(0)} ms, no-op ${noopCpu.toFixed(0)} ms`);
+        const o = median(oursCpu);
+        const n = median(noopCpu);
+        out.ratios.push(o / n);
+        out.oursCpuPerCall.push(o);
+        out.noopCpuPerCall.push(n);
+        opts.log(`${label}: round ${round + 1}: ${opts.blockSize} calls each, median CPU per call: pack ${fmtMs(o)}, no-op ${fmtMs(n)}`);
     }
 }
 

@@ -77,7 +77,8 @@ const definitions = [
     "    of two calls) to 10k over the no-op pack's growth in that round (1 = grows exactly like the SDK's own work).",
     "    2c: the pack's two stack policies alone, in-process, on what the SDK builds from the same requests (no target).",
     " 3  Analyze per stage (its inputs, serialized beforehand) vs the no-op pack; the packs alternate stage by stage;",
-    "    a round is a block of stages, its ratio the pack process's CPU over the no-op pack's on that block.",
+    "    each call timed by its pack process's CPU time; a round is a block of stages, its ratio the pack's median",
+    "    call over the no-op pack's median call in that block.",
     " 3b as 3, on resources no policy checks (S3 buckets, Lambda functions, IAM roles, in turn): the cost of the",
     "    pack's not-applicable answers; the no-op pack answers nothing.",
     " 4  in-process: every policy (5 resource policies on the stage, 2 stack policies on stage + API + log group) on",
@@ -140,7 +141,7 @@ async function main(): Promise<number> {
         await guarded("3b", "Analyze per unrelated resource", 1.2, () => notApplicableAnalysis(analyzeOpts));
     }
     if (wanted("4")) {
-        await guarded("4", "hostile sizes", 20, () => hostileSizes({ samples: q ? 5 : 9, log }));
+        await guarded("4", "hostile sizes", 20, () => hostileSizes({ samples: q ? 7 : 11, log }));
     }
     if (wanted("5")) {
         await guarded("5", "analyze CLI", 1.2, () => runner({ repoRoot, scratchDir, stacks: q ? 40 : 200, plan: plan(3, 3, 2), perStackSamples: q ? 5 : 9, log }));
