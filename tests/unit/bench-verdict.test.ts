@@ -89,7 +89,7 @@ describe("bench verdict", () => {
                 { subjectSmall: 1300, subjectLarge: 13_100, baselineSmall: 1250, baselineLarge: 12_900 },
                 { subjectSmall: 610, subjectLarge: 6500, baselineSmall: 600, baselineLarge: 6300 },
             ];
-            const j = judge(rounds.map(relativeGrowth), 1.1, 5);
+            const j = judge(rounds.map(relativeGrowth), 1.2, 5);
             assert.strictEqual(j.decision, "PASS", describeInterval(j));
         });
 
@@ -130,9 +130,9 @@ describe("bench verdict", () => {
                 const noopLarge = 5000 * load * (1 + 0.05 * random());
                 return { subjectSmall: small, subjectLarge: noopLarge * 1.3, baselineSmall: small, baselineLarge: noopLarge };
             });
-            const j = judge(rounds.map(relativeGrowth), 1.1, 5);
+            const j = judge(rounds.map(relativeGrowth), 1.2, 5);
             assert.strictEqual(j.decision, "FAIL", describeInterval(j));
-            const healthy = judge(rounds.map((r) => relativeGrowth({ ...r, subjectLarge: r.subjectLarge / 1.3 })), 1.1, 5);
+            const healthy = judge(rounds.map((r) => relativeGrowth({ ...r, subjectLarge: r.subjectLarge / 1.3 })), 1.2, 5);
             assert.strictEqual(healthy.decision, "PASS", describeInterval(healthy));
         });
 
