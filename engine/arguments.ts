@@ -1,0 +1,111 @@
+// The command line of `npm run analyze`: its usage text and its parser.
+import { nearest } from "../lib/policy-config";
+import { quote } from "../lib/quote";
+import { InputError } from "./errors";
+
+export const usage = [
+    "usage: npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]",
+    "",
+    "  PATH            a `pulumi stack export` file, or a Pulumi TypeScript program directory",
+    "                  (default: every program under examples/)",
+    "  --preview       analyze as `pulumi preview` does: outputs not yet known stay unknown (default)",
+    "  --update        analyze as `pulumi up` does: programs get plausible outputs",
+    "  --config FILE   policy config JSON, as for `pulumi preview --policy-pack-config`",
+    "  --policy-pack DIR  the policy pack to run (default: this repository)",
+    "  --json          print one JSON object: {violations: [...], summary: {...}}",
+    "",
+    "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, input, config or pack error",
+].join("\n");
+
+export interface CliOptions {
+    json: boolean;
+    mode: "preview" | "update";
+    config?: string;
+    packDir?: string;
+    paths: string[];
+    help: boolean;
+}
+
+const flags = ["--json", "--preview", "--update", "--config", "--policy-pack", "--help"];
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+    const opts: CliOptions = { json: false, mode: "preview", paths: [], help: false };
+    let modeFlag: string | undefined;
+    const setMode = (flag: string, mode: "preview" | "update") => {
+        if (modeFlag !== undefined && modeFlag !== flag) {
+            throw new InputError(`${modeFlag} and ${flag} cannot be used together`);
+        }
+        modeFlag = flag;
+        opts.mode = mode;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--") {
+            opts.paths.push(...argv.slice(i + 1));
+            break;
+        }
+        if (!arg.startsWith("-") || arg === "-") {
+            opts.paths.push(arg);
+            continue;
+        }
+        const eq = arg.indexOf("=");
+        const name = eq > 0 ? arg.slice(0, eq) : arg;
+        const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+        const value = (): string => {
+            if (inline !== undefined) {
+                if (inline === "") {
+                    throw new InputError(`${name} needs a value`);
+                }
+                return inline;
+            }
+            const next = argv[i + 1];
+            if (next === undefined || next === "" || (next.startsWith("--") && next.length > 2)) {
+                throw new InputError(`${name} needs a value`);
+            }
+            i++;
+            return next;
+        };
+        const noValue = () => {
+            if (inline !== undefined) {
+                throw new InputError(`${name} takes no value`);
+            }
+        };
+        switch (name) {
+            case "--json":
+                noValue();
+                opts.json = true;
+                break;
+            case "--preview":
+                noValue();
+                setMode("--preview", "preview");
+                break;
+            case "--update":
+                noValue();
+                setMode("--update", "update");
+                break;
+            case "--config":
+                if (opts.config !== undefined) {
+                    throw new InputError("--config may be given only once");
+                }
+                opts.config = value();
+                break;
+            case "--policy-pack":
+                opts.packDir = value();
+                break;
+            case "--help":
+            case "-h":
+                opts.help = true;
+                break;
+            default: {
+                const near = nearest(name, flags);
+                throw new InputError(`unknown option ${quote(name)}${near ? `; did you mean ${near}?` : ""} (see --help)`);
+            }
+        }
+    }
+    for (const p of opts.paths) {
+        if (p === "") {
+            throw new InputError("an empty PATH was given");
+        }
+    }
+    return opts;
+}
