@@ -4,21 +4,33 @@ import { quote } from "../lib/quote";
 import { InputError } from "./errors";
 
 export const usage = [
-    "usage: npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]",
+    "usage: npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]",
     "",
-    "  PATH            a `pulumi stack export` file, or a Pulumi TypeScript program directory",
-    "                  (default: every program under examples/)",
+    "  PATH            a `pulumi stack export` file, or a Pulumi TypeScript program directory (one with",
+    "                  Pulumi.yaml); default: every program under examples/. Relative paths, here and in",
+    "                  --config, --policy-pack and --output, start from the directory you ran the command in",
     "  --preview       analyze as `pulumi preview` does: outputs not yet known stay unknown (default)",
     "  --update        analyze as `pulumi up` does: programs get plausible outputs",
     "  --config FILE   policy config JSON, as for `pulumi preview --policy-pack-config`",
     "  --policy-pack DIR  the policy pack to run (default: this repository)",
-    "  --json          print one JSON object: {violations: [...], summary: {...}}",
+    "  --format F      text (default), json (one object: {violations, remediations, summary}),",
+    "                  sarif (SARIF 2.1.0, for GitHub code scanning) or junit (JUnit XML)",
+    "  --json          the same as --format json",
+    "  --output FILE   write the report to FILE instead of stdout (never coloured)",
+    "  --no-color      no colour in the text report (also NO_COLOR; FORCE_COLOR forces it)",
     "",
     "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, input, config or pack error",
 ].join("\n");
 
+export const formats = ["text", "json", "sarif", "junit"] as const;
+export type ReportFormat = (typeof formats)[number];
+
 export interface CliOptions {
-    json: boolean;
+    format: ReportFormat;
+    /** Where the report goes instead of stdout. */
+    output?: string;
+    /** --no-color was given. */
+    noColor: boolean;
     mode: "preview" | "update";
     config?: string;
     packDir?: string;
@@ -26,10 +38,27 @@ export interface CliOptions {
     help: boolean;
 }
 
-const flags = ["--json", "--preview", "--update", "--config", "--policy-pack", "--help"];
+const flags = ["--json", "--format", "--output", "--no-color", "--preview", "--update", "--config", "--policy-pack", "--help"];
+
+function formatValue(value: string): ReportFormat {
+    const format = formats.find((f) => f === value);
+    if (format === undefined) {
+        const near = nearest(value.toLowerCase(), [...formats]);
+        throw new InputError(`--format ${quote(value)} is not a report format; use one of ${formats.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`);
+    }
+    return format;
+}
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-    const opts: CliOptions = { json: false, mode: "preview", paths: [], help: false };
+    const opts: CliOptions = { format: "text", noColor: false, mode: "preview", paths: [], help: false };
+    let formatFlag: string | undefined;
+    const setFormat = (flag: string, format: ReportFormat) => {
+        if (formatFlag !== undefined && opts.format !== format) {
+            throw new InputError(`${formatFlag} and ${flag} ask for different report formats`);
+        }
+        formatFlag = flag;
+        opts.format = format;
+    };
     let modeFlag: string | undefined;
     const setMode = (flag: string, mode: "preview" | "update") => {
         if (modeFlag !== undefined && modeFlag !== flag) {
@@ -73,7 +102,23 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         switch (name) {
             case "--json":
                 noValue();
-                opts.json = true;
+                setFormat("--json", "json");
+                break;
+            case "--format": {
+                const format = formatValue(value());
+                setFormat(`--format ${format}`, format);
+                break;
+            }
+            case "--output":
+                if (opts.output !== undefined) {
+                    throw new InputError("--output may be given only once");
+                }
+                opts.output = value();
+                break;
+            case "--no-color":
+            case "--no-colour":
+                noValue();
+                opts.noColor = true;
                 break;
             case "--preview":
                 noValue();

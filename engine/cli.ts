@@ -1,4 +1,4 @@
-// `npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]`
+// `npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]`
 //
 // Analyzes `pulumi stack export` files and Pulumi TypeScript program
 // directories with this policy pack, through the same launch and Analyzer
@@ -9,33 +9,98 @@
 // 2 bad usage, an input or config error, a policy pack failure, or an
 // unexpected internal error. Errors are one line on stderr ("error: …", or
 // "internal error: …" for a fault in the driver itself), never a stack trace.
+import * as fs from "fs";
 import * as path from "path";
 import { escapeControlChars, quote } from "../lib/quote";
-import { readConfigFile } from "./inputs/config-file";
-import { isInputError } from "./errors";
-import { oneLine, PackError } from "./protocol/pack-process";
-import { PolicySession } from "./protocol/policy-session";
+import { parseArgs, ReportFormat, usage } from "./arguments";
+import { InputError, isInputError } from "./errors";
+import { EnforcementLevel, readConfigFile } from "./inputs/config-file";
 import { runProgram } from "./inputs/program/run-program";
-import { jsonReport } from "./reports/json-report";
-import { hasMandatory, InputReport, RunReport } from "./reports/run-report";
-import { parseArgs, usage } from "./arguments";
-import { defaultPackDir, resolveInputs } from "./inputs/resolve-inputs";
-import { humanReport } from "./reports/text-report";
-import { EngineResource } from "./resource-model";
+import { defaultPackDir, InputSpec, resolveInputs, userDirectory } from "./inputs/resolve-inputs";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
+import { resourceLines } from "./inputs/state-file-lines";
+import { oneLine, PackError } from "./protocol/pack-process";
+import { PolicySession, RemediationRecord } from "./protocol/policy-session";
+import { colourEnabled } from "./reports/colour";
+import { propertyChanges } from "./reports/remediation-changes";
+import { renderReport } from "./reports/render-report";
+import { hasMandatory, InputReport, RunReport } from "./reports/run-report";
+import { EngineResource, Violation } from "./resource-model";
 
 let activeSession: PolicySession | undefined;
 
-export async function main(argv: readonly string[]): Promise<{ code: number; stdout: string }> {
+/** What the run needs from its surroundings; tests pass their own. */
+export interface RunEnvironment {
+    env: Readonly<Record<string, string | undefined>>;
+    cwd: string;
+    stdoutIsTTY: boolean;
+    stderrIsTTY: boolean;
+    /** Writes one progress line to stderr. */
+    progress(line: string): void;
+}
+
+function processEnvironment(): RunEnvironment {
+    return {
+        env: process.env,
+        cwd: process.cwd(),
+        stdoutIsTTY: process.stdout.isTTY === true,
+        stderrIsTTY: process.stderr.isTTY === true,
+        progress: (line) => process.stderr.write(`${line}\n`),
+    };
+}
+
+/** A 200-stack audit shows that it is moving: one line per input, only for a person watching. */
+export function progressLine(index: number, total: number, label: string): string {
+    return `[${index + 1}/${total}] ${escapeControlChars(label)}`;
+}
+
+/** The output file's directory must exist before anything runs, so a typo does not cost a whole run. */
+function checkOutput(output: string, given: string): void {
+    let dir: fs.Stats;
+    try {
+        dir = fs.statSync(path.dirname(output));
+    } catch {
+        throw new InputError(`--output ${quote(given)}: the directory ${quote(path.dirname(given))} does not exist`);
+    }
+    if (!dir.isDirectory() || (fs.existsSync(output) && fs.statSync(output).isDirectory())) {
+        throw new InputError(`--output ${quote(given)} must name a file`);
+    }
+}
+
+function writeOutput(output: string, given: string, text: string): void {
+    try {
+        fs.writeFileSync(output, `${text}\n`);
+    } catch (e) {
+        throw new InputError(`cannot write --output ${quote(given)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+}
+
+/** Package.json's homepage (or repository URL) of the pack, for the SARIF tool's information URI. */
+function packHomepage(packDir: string): string | undefined {
+    try {
+        const pkg = JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8"));
+        const url = typeof pkg.homepage === "string" ? pkg.homepage : typeof pkg.repository?.url === "string" ? pkg.repository.url : undefined;
+        return url !== undefined && /^https?:\/\//.test(url) ? url : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+export async function main(argv: readonly string[], io: RunEnvironment = processEnvironment()): Promise<{ code: number; stdout: string }> {
     const opts = parseArgs(argv);
     if (opts.help) {
         return { code: 0, stdout: usage };
     }
+    const cwd = userDirectory(io.env, io.cwd);
     const root = defaultPackDir();
-    const packDir = opts.packDir ? path.resolve(opts.packDir) : root;
+    const packDir = opts.packDir ? path.resolve(cwd, opts.packDir) : root;
+    const output = opts.output !== undefined ? path.resolve(cwd, opts.output) : undefined;
     // Everything that can be checked without the pack is checked first.
-    const configRaw = opts.config !== undefined ? readConfigFile(opts.config) : undefined;
-    const inputs = resolveInputs(opts.paths, root);
+    if (output !== undefined) {
+        checkOutput(output, opts.output!);
+    }
+    const configRaw = opts.config !== undefined ? readConfigFile(path.resolve(cwd, opts.config)) : undefined;
+    const inputs = resolveInputs(opts.paths, root, cwd);
     const states = new Map<string, StateFileResult>();
     for (const input of inputs) {
         if (input.kind === "state") {
@@ -52,10 +117,15 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
     });
     activeSession = session;
     const reports: InputReport[] = [];
+    let levels: Record<string, { enforcementLevel: EnforcementLevel }>;
     try {
         // Validated against the pack's own schemas before any input runs.
-        await session.configure(configRaw, opts.config !== undefined ? `config file ${quote(opts.config)}` : "config");
-        for (const input of inputs) {
+        levels = await session.configure(configRaw, opts.config !== undefined ? `config file ${quote(opts.config)}` : "config");
+        const showProgress = inputs.length > 1 && io.stderrIsTTY;
+        for (const [index, input] of inputs.entries()) {
+            if (showProgress) {
+                io.progress(progressLine(index, inputs.length, input.label));
+            }
             const state = states.get(input.path);
             let resources: EngineResource[];
             if (state !== undefined) {
@@ -65,16 +135,7 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
             }
             const isProgram = input.kind === "program";
             const result = await session.analyzeResources(resources, { applyRemediations: isProgram });
-            reports.push({
-                path: input.label,
-                kind: input.kind,
-                mode: opts.mode,
-                resources: resources.length,
-                violations: result.violations,
-                remediations: result.diagnostics.remediations,
-                remediationsApplied: isProgram,
-                notes: state?.notes ?? [],
-            });
+            reports.push(inputReport(input, opts.mode, resources, result.violations, result.diagnostics.remediations, state?.notes ?? []));
         }
     } finally {
         activeSession = undefined;
@@ -83,9 +144,79 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
     const run: RunReport = {
         policyPackName: session.info.name,
         policyPackVersion: session.info.version,
+        policyPackUri: packHomepage(packDir),
+        policies: session.info.metadata.map((p) => ({ ...p, enforcementLevel: levels[p.name]?.enforcementLevel ?? "advisory" })),
         inputs: reports,
     };
-    return { code: hasMandatory(run) ? 1 : 0, stdout: opts.json ? jsonReport(run) : humanReport(run) };
+    const colour = opts.format === "text" && colourEnabled({ noColorFlag: opts.noColor, toFile: output !== undefined, isTTY: io.stdoutIsTTY, env: io.env });
+    const text = renderReport(opts.format, run, {
+        colour,
+        sarif: { baseDir: repositoryRoot(cwd) ?? cwd, resourceLines: stateFileLines(opts.format, inputs) },
+    });
+    const code = hasMandatory(run) ? 1 : 0;
+    if (output !== undefined) {
+        writeOutput(output, opts.output!, text);
+        return { code, stdout: "" };
+    }
+    return { code, stdout: text };
+}
+
+/** The nearest directory at or above `dir` holding .git: where GitHub resolves SARIF paths from. */
+export function repositoryRoot(dir: string): string | undefined {
+    for (let d = dir; ; d = path.dirname(d)) {
+        if (fs.existsSync(path.join(d, ".git"))) {
+            return d;
+        }
+        if (path.dirname(d) === d) {
+            return undefined;
+        }
+    }
+}
+
+function stateFileLines(format: ReportFormat, inputs: readonly InputSpec[]): Map<string, Map<string, number>> {
+    const lines = new Map<string, Map<string, number>>();
+    if (format === "sarif") {
+        for (const input of inputs.filter((i) => i.kind === "state")) {
+            lines.set(input.path, resourceLines(input.path));
+        }
+    }
+    return lines;
+}
+
+/** One input's part of the report: its violations located in the source, and what remediations changed. */
+export function inputReport(
+    input: InputSpec,
+    mode: "preview" | "update",
+    resources: readonly EngineResource[],
+    violations: readonly Violation[],
+    remediations: RemediationRecord[],
+    notes: string[],
+): InputReport {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const located = violations.map((v) => {
+        const source = byUrn.get(v.resourceUrn)?.source;
+        return source !== undefined ? { ...v, source } : v;
+    });
+    // Each remediation is compared with the properties before it: the resource's inputs, or the previous remediation's result.
+    const current = new Map<string, Record<string, unknown>>();
+    const changes = remediations.filter((r) => r.properties !== undefined).map((r) => {
+        const before = current.get(r.resourceUrn) ?? byUrn.get(r.resourceUrn)?.inputs ?? {};
+        current.set(r.resourceUrn, r.properties!);
+        return { resourceUrn: r.resourceUrn, policyName: r.policyName, changes: propertyChanges(before, r.properties!) };
+    });
+    return {
+        path: input.label,
+        kind: input.kind,
+        mode,
+        resources: resources.length,
+        violations: located,
+        remediations,
+        changes,
+        remediationsApplied: input.kind === "program",
+        notes,
+        absolutePath: input.root,
+        resourceUrns: resources.map((r) => r.urn),
+    };
 }
 
 /** The one line printed for an error; stack traces never reach the user. */

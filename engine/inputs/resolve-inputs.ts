@@ -3,7 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { quote } from "../../lib/quote";
 import { InputError } from "../errors";
+import { isPlainObject } from "../../lib/read-property";
 import { InputKind } from "../reports/run-report";
+import { readProjectFile } from "./program/program-layout";
 
 /** The pack directory: the nearest ancestor of this file holding PulumiPolicy.yaml (bin/engine/inputs -> repo root). */
 export function defaultPackDir(from: string = __dirname): string {
@@ -21,17 +23,70 @@ export function defaultPackDir(from: string = __dirname): string {
 }
 
 export interface InputSpec {
+    /** Absolute path: what the reader or runner is given. */
     path: string;
     /** How the report names it: as given, or examples/<name>. */
     label: string;
     kind: InputKind;
+    /** Absolute path of the program's directory (the one holding Pulumi.yaml), or of the state file. */
+    root: string;
 }
 
 /**
- * A directory is a program, and so is a program's own file (Pulumi.yaml or a
- * .ts/.js entry point); anything else is read as a state file.
+ * The directory relative paths start from: where the user ran the command.
+ * npm runs scripts from the package's own directory and records the user's in
+ * INIT_CWD, so under `npm run` (or `npm --prefix DIR run`) that is the one.
  */
-export function resolveInputs(paths: readonly string[], root: string): InputSpec[] {
+export function userDirectory(env: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): string {
+    const initCwd = env.INIT_CWD;
+    if (env.npm_lifecycle_event !== undefined && initCwd !== undefined && initCwd !== "" && path.isAbsolute(initCwd)) {
+        return initCwd;
+    }
+    return cwd;
+}
+
+export function projectFile(dir: string): string | undefined {
+    return ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+}
+
+/** The project's runtime name (`runtime: nodejs` or `runtime: {name: nodejs, options: …}`), if it names one. */
+export function runtimeOf(project: Record<string, unknown>): string | undefined {
+    const r = project.runtime;
+    if (typeof r === "string") {
+        return r;
+    }
+    if (isPlainObject(r) && typeof r.name === "string") {
+        return r.name;
+    }
+    return undefined;
+}
+
+/** Only nodejs programs can run here; any other gets one line saying what to do instead. */
+export function checkRuntime(dir: string, label: string): void {
+    const runtime = runtimeOf(readProjectFile(dir));
+    if (runtime !== undefined && runtime !== "nodejs") {
+        throw new InputError(
+            `${quote(label)} is a ${quote(runtime)} program, and npm run analyze runs only nodejs (TypeScript) programs: ` +
+            "run `pulumi stack export --file stack.json` in it and analyze stack.json, or run `pulumi preview --policy-pack PATH-TO-THIS-PACK` there",
+        );
+    }
+}
+
+function programAt(dir: string, label: string, file: string): InputSpec {
+    if (projectFile(dir) === undefined) {
+        const what = file === dir ? "a directory" : `in a directory (${quote(path.basename(dir) || dir)})`;
+        throw new InputError(`${quote(label)} is ${what} without Pulumi.yaml (or Pulumi.yml), so it is not a Pulumi program; pass a program's directory or a \`pulumi stack export\` file`);
+    }
+    checkRuntime(dir, label);
+    return { path: file, label, kind: "program", root: dir };
+}
+
+/**
+ * A directory holding Pulumi.yaml is a program, and so is its Pulumi.yaml or a
+ * .ts/.js entry point next to it; any other file is read as a state file.
+ * Relative paths start from `cwd`, the user's directory.
+ */
+export function resolveInputs(paths: readonly string[], root: string, cwd: string = userDirectory()): InputSpec[] {
     if (paths.length === 0) {
         const examples = path.join(root, "examples");
         let entries: fs.Dirent[] = [];
@@ -44,23 +99,29 @@ export function resolveInputs(paths: readonly string[], root: string): InputSpec
             .filter((e) => e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules")
             .map((e) => e.name)
             .sort()
-            .map((name) => ({ path: path.join("examples", name), abs: path.join(examples, name) }));
+            .map((name) => ({ label: path.join("examples", name), abs: path.join(examples, name) }));
         if (programs.length === 0) {
             throw new InputError("no PATH given and examples/ holds no programs; pass a state file or a program directory");
         }
-        return programs.map((p) => ({ path: p.abs, label: p.path, kind: "program" as const }));
+        return programs.map((p) => programAt(p.abs, p.label, p.abs));
     }
     return paths.map((p) => {
+        const abs = path.resolve(cwd, p);
         let stat: fs.Stats;
         try {
-            stat = fs.statSync(p);
+            stat = fs.statSync(abs);
         } catch {
             throw new InputError(`${quote(p)} does not exist`);
         }
-        if (!stat.isDirectory() && /^Pulumi\.ya?ml$/.test(path.basename(p))) {
-            return { path: path.dirname(p), label: p, kind: "program" as const };
+        if (stat.isDirectory()) {
+            return programAt(abs, p, abs);
         }
-        const programFile = /\.(ts|js|mjs|cjs)$/.test(p);
-        return { path: p, label: p, kind: stat.isDirectory() || programFile ? "program" : "state" };
+        if (/^Pulumi\.ya?ml$/.test(path.basename(abs))) {
+            return programAt(path.dirname(abs), p, path.dirname(abs));
+        }
+        if (/\.(ts|js|mjs|cjs)$/.test(abs)) {
+            return programAt(path.dirname(abs), p, abs);
+        }
+        return { path: abs, label: p, kind: "state" as const, root: abs };
     });
 }
