@@ -66,9 +66,9 @@ function location(v: Violation, input: InputReport, opts: SarifOptions): Record<
     return { physicalLocation: { artifactLocation: artifactUri(file, opts), region }, logicalLocations };
 }
 
-/** Stable across runs and line moves: the policy and the resource, not the position. */
-export function fingerprint(v: Violation): string {
-    return createHash("sha256").update(`${v.policyName}\0${v.resourceUrn}`).digest("hex").slice(0, 32);
+/** Stable across runs and line moves: the input as named, the policy and the resource, not the position. */
+export function fingerprint(v: Violation, input: InputReport): string {
+    return createHash("sha256").update(`${input.path}\0${v.policyName}\0${v.resourceUrn}`).digest("hex").slice(0, 32);
 }
 
 export function sarifReport(report: RunReport, opts: SarifOptions): string {
@@ -97,7 +97,7 @@ export function sarifReport(report: RunReport, opts: SarifOptions): string {
         level: v.enforcementLevel === "mandatory" ? "error" : "warning",
         message: { text: v.message.trim() === "" ? `${v.policyName} reported ${v.resourceUrn || "the stack"}.` : v.message },
         locations: [location(v, input, opts)],
-        partialFingerprints: { "crossguardResourcePolicy/v1": fingerprint(v) },
+        partialFingerprints: { "crossguardResourcePolicy/v1": fingerprint(v, input) },
         properties: { enforcementLevel: v.enforcementLevel, input: input.path },
     })));
     const sarif = {
