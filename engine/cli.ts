@@ -91,8 +91,8 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     if (opts.help) {
         return { code: 0, stdout: usage };
     }
-    const cwd = userDirectory(io.env, io.cwd);
     const root = defaultPackDir();
+    const cwd = userDirectory(io.env, io.cwd, root);
     const packDir = opts.packDir ? path.resolve(cwd, opts.packDir) : root;
     const output = opts.output !== undefined ? path.resolve(cwd, opts.output) : undefined;
     // Everything that can be checked without the pack is checked first.

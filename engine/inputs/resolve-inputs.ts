@@ -34,15 +34,15 @@ export interface InputSpec {
 
 /**
  * The directory relative paths start from: where the user ran the command.
- * npm runs scripts from the package's own directory and records the user's in
- * INIT_CWD, so under `npm run` (or `npm --prefix DIR run`) that is the one.
+ * npm runs a package's scripts from the package's own directory and records
+ * the user's in INIT_CWD, so when this runs as an npm script from the pack's
+ * directory (`npm run`, `npm --prefix PACK run`), INIT_CWD is the user's. A
+ * script that changed directory on purpose keeps its own.
  */
-export function userDirectory(env: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): string {
+export function userDirectory(env: Readonly<Record<string, string | undefined>>, cwd: string, packRoot: string): string {
     const initCwd = env.INIT_CWD;
-    if (env.npm_lifecycle_event !== undefined && initCwd !== undefined && initCwd !== "" && path.isAbsolute(initCwd)) {
-        return initCwd;
-    }
-    return cwd;
+    const fromNpm = env.npm_lifecycle_event !== undefined && initCwd !== undefined && path.isAbsolute(initCwd);
+    return fromNpm && path.resolve(cwd) === path.resolve(packRoot) ? initCwd : cwd;
 }
 
 export function projectFile(dir: string): string | undefined {
@@ -86,7 +86,7 @@ function programAt(dir: string, label: string, file: string): InputSpec {
  * .ts/.js entry point next to it; any other file is read as a state file.
  * Relative paths start from `cwd`, the user's directory.
  */
-export function resolveInputs(paths: readonly string[], root: string, cwd: string = userDirectory()): InputSpec[] {
+export function resolveInputs(paths: readonly string[], root: string, cwd: string): InputSpec[] {
     if (paths.length === 0) {
         const examples = path.join(root, "examples");
         let entries: fs.Dirent[] = [];

@@ -84,7 +84,7 @@ describe("engine CLI arguments and error lines", () => {
 
     it("reads program directories and program files as programs, other files as state files", () => {
         const program = path.join(repoRoot, "examples", "http-api-no-logging");
-        const inputs = resolveInputs([stateFixture("compliant.json"), program, path.join(program, "index.ts"), path.join(program, "Pulumi.yaml")], repoRoot);
+        const inputs = resolveInputs([stateFixture("compliant.json"), program, path.join(program, "index.ts"), path.join(program, "Pulumi.yaml")], repoRoot, repoRoot);
         assert.deepStrictEqual(inputs.map((i) => i.kind), ["state", "program", "program", "program"]);
         assert.deepStrictEqual(inputs.map((i) => i.root), [stateFixture("compliant.json"), program, program, program]);
     });
@@ -95,9 +95,11 @@ describe("engine CLI arguments and error lines", () => {
             ["http-api-no-logging", path.join(repoRoot, "examples", "http-api-no-logging")],
             ["../tests/fixtures/state/compliant.json", stateFixture("compliant.json")],
         ]);
-        assert.strictEqual(userDirectory({ INIT_CWD: "/home/u/prog", npm_lifecycle_event: "analyze" }, "/pack"), "/home/u/prog");
-        assert.strictEqual(userDirectory({ INIT_CWD: "/home/u/prog" }, "/pack"), "/pack", "INIT_CWD alone, outside an npm script, is stale");
-        assert.strictEqual(userDirectory({}, "/pack"), "/pack");
+        const npm = { INIT_CWD: "/home/u/prog", npm_lifecycle_event: "analyze" };
+        assert.strictEqual(userDirectory(npm, "/pack", "/pack"), "/home/u/prog");
+        assert.strictEqual(userDirectory({ INIT_CWD: "/home/u/prog" }, "/pack", "/pack"), "/pack", "INIT_CWD alone, outside an npm script, is stale");
+        assert.strictEqual(userDirectory(npm, "/home/u/prog/infra", "/pack"), "/home/u/prog/infra", "a script that changed directory keeps it");
+        assert.strictEqual(userDirectory({}, "/pack", "/pack"), "/pack");
     });
 
     it("a directory, or a program file, without Pulumi.yaml is not a program: one InputError", () => {
