@@ -9,23 +9,23 @@
 // 2 bad usage, an input or config error, a policy pack failure, or an
 // unexpected internal error. Errors are one line on stderr ("error: …", or
 // "internal error: …" for a fault in the driver itself), never a stack trace.
-import * as fs from "fs";
 import * as path from "path";
 import { escapeControlChars, quote } from "../lib/quote";
-import { parseArgs, ReportFormat, usage } from "./arguments";
-import { InputError, isInputError } from "./errors";
+import { parseArgs, usage } from "./arguments";
+import { isInputError } from "./errors";
 import { EnforcementLevel, readConfigFile } from "./inputs/config-file";
 import { runProgram } from "./inputs/program/run-program";
-import { defaultPackDir, InputSpec, resolveInputs, userDirectory } from "./inputs/resolve-inputs";
+import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-inputs";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
-import { resourceLines } from "./inputs/state-file-lines";
 import { oneLine, PackError } from "./protocol/pack-process";
-import { PolicySession, RemediationRecord } from "./protocol/policy-session";
+import { checkOutput, writeOutput } from "./output-file";
+import { PolicySession } from "./protocol/policy-session";
 import { colourEnabled } from "./reports/colour";
-import { propertyChanges } from "./reports/remediation-changes";
+import { inputReport } from "./reports/input-report";
 import { renderReport } from "./reports/render-report";
 import { hasMandatory, InputReport, RunReport } from "./reports/run-report";
-import { EngineResource, Violation } from "./resource-model";
+import { packHomepage, repositoryRoot, stateFileLines } from "./reports/sarif-context";
+import { EngineResource } from "./resource-model";
 
 let activeSession: PolicySession | undefined;
 
@@ -52,38 +52,6 @@ function processEnvironment(): RunEnvironment {
 /** A 200-stack audit shows that it is moving: one line per input, only for a person watching. */
 export function progressLine(index: number, total: number, label: string): string {
     return `[${index + 1}/${total}] ${escapeControlChars(label)}`;
-}
-
-/** The output file's directory must exist before anything runs, so a typo does not cost a whole run. */
-function checkOutput(output: string, given: string): void {
-    let dir: fs.Stats;
-    try {
-        dir = fs.statSync(path.dirname(output));
-    } catch {
-        throw new InputError(`--output ${quote(given)}: the directory ${quote(path.dirname(given))} does not exist`);
-    }
-    if (!dir.isDirectory() || (fs.existsSync(output) && fs.statSync(output).isDirectory())) {
-        throw new InputError(`--output ${quote(given)} must name a file`);
-    }
-}
-
-function writeOutput(output: string, given: string, text: string): void {
-    try {
-        fs.writeFileSync(output, `${text}\n`);
-    } catch (e) {
-        throw new InputError(`cannot write --output ${quote(given)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-}
-
-/** Package.json's homepage (or repository URL) of the pack, for the SARIF tool's information URI. */
-function packHomepage(packDir: string): string | undefined {
-    try {
-        const pkg = JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8"));
-        const url = typeof pkg.homepage === "string" ? pkg.homepage : typeof pkg.repository?.url === "string" ? pkg.repository.url : undefined;
-        return url !== undefined && /^https?:\/\//.test(url) ? url : undefined;
-    } catch {
-        return undefined;
-    }
 }
 
 export async function main(argv: readonly string[], io: RunEnvironment = processEnvironment()): Promise<{ code: number; stdout: string }> {
@@ -159,64 +127,6 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
         return { code, stdout: "" };
     }
     return { code, stdout: text };
-}
-
-/** The nearest directory at or above `dir` holding .git: where GitHub resolves SARIF paths from. */
-export function repositoryRoot(dir: string): string | undefined {
-    for (let d = dir; ; d = path.dirname(d)) {
-        if (fs.existsSync(path.join(d, ".git"))) {
-            return d;
-        }
-        if (path.dirname(d) === d) {
-            return undefined;
-        }
-    }
-}
-
-function stateFileLines(format: ReportFormat, inputs: readonly InputSpec[]): Map<string, Map<string, number>> {
-    const lines = new Map<string, Map<string, number>>();
-    if (format === "sarif") {
-        for (const input of inputs.filter((i) => i.kind === "state")) {
-            lines.set(input.path, resourceLines(input.path));
-        }
-    }
-    return lines;
-}
-
-/** One input's part of the report: its violations located in the source, and what remediations changed. */
-export function inputReport(
-    input: InputSpec,
-    mode: "preview" | "update",
-    resources: readonly EngineResource[],
-    violations: readonly Violation[],
-    remediations: RemediationRecord[],
-    notes: string[],
-): InputReport {
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const located = violations.map((v) => {
-        const source = byUrn.get(v.resourceUrn)?.source;
-        return source !== undefined ? { ...v, source } : v;
-    });
-    // Each remediation is compared with the properties before it: the resource's inputs, or the previous remediation's result.
-    const current = new Map<string, Record<string, unknown>>();
-    const changes = remediations.filter((r) => r.properties !== undefined).map((r) => {
-        const before = current.get(r.resourceUrn) ?? byUrn.get(r.resourceUrn)?.inputs ?? {};
-        current.set(r.resourceUrn, r.properties!);
-        return { resourceUrn: r.resourceUrn, policyName: r.policyName, changes: propertyChanges(before, r.properties!) };
-    });
-    return {
-        path: input.label,
-        kind: input.kind,
-        mode,
-        resources: resources.length,
-        violations: located,
-        remediations,
-        changes,
-        remediationsApplied: input.kind === "program",
-        notes,
-        absolutePath: input.root,
-        resourceUrns: resources.map((r) => r.urn),
-    };
 }
 
 /** The one line printed for an error; stack traces never reach the user. */
