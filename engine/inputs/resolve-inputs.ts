@@ -84,9 +84,17 @@ function programAt(dir: string, label: string, file: string): InputSpec {
 /**
  * A directory holding Pulumi.yaml is a program, and so is its Pulumi.yaml or a
  * .ts/.js entry point next to it; any other file is read as a state file.
- * Relative paths start from `cwd`, the user's directory.
+ * Relative paths start from `cwd`, the user's directory. With no paths: the
+ * program in `cwd`, or the pack's examples when run from the pack's folder.
  */
 export function resolveInputs(paths: readonly string[], root: string, cwd: string): InputSpec[] {
+    if (paths.length === 0 && path.resolve(cwd) !== path.resolve(root)) {
+        // Outside the pack's folder, the pack's examples are never what the user meant.
+        if (projectFile(cwd) !== undefined) {
+            return [programAt(cwd, ".", cwd)];
+        }
+        throw new InputError("no PATH given, and this directory holds no Pulumi.yaml: pass a Pulumi program's directory or a `pulumi stack export` file");
+    }
     if (paths.length === 0) {
         const examples = path.join(root, "examples");
         let entries: fs.Dirent[] = [];

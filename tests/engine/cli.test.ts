@@ -109,6 +109,13 @@ describe("engine CLI arguments and error lines", () => {
         assert.throws(() => resolveInputs(["index.ts"], repoRoot, repoRoot), /"index\.ts" is in a directory \(.*\) without Pulumi\.yaml/);
     });
 
+    it("with no PATH: the pack's examples from the pack's folder, the program in the user's folder, else an error", () => {
+        assert.ok(resolveInputs([], repoRoot, repoRoot).length > 3);
+        const program = path.join(repoRoot, "examples", "http-api-no-logging");
+        assert.deepStrictEqual(resolveInputs([], repoRoot, program).map((i) => [i.label, i.path, i.kind]), [[".", program, "program"]]);
+        assert.throws(() => resolveInputs([], repoRoot, path.join(repoRoot, "tests")), /no PATH given, and this directory holds no Pulumi\.yaml/);
+    });
+
     it("prints user and pack errors as \"error:\" and anything else as \"internal error:\", on one line", () => {
         assert.strictEqual(errorLine(new InputError("bad\ninput")), "error: bad input");
         assert.strictEqual(errorLine(new PackError("pack\nfailed")), "error: pack | failed");
