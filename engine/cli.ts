@@ -1,4 +1,4 @@
-// `npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]`
+// `npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]`
 //
 // Analyzes `pulumi stack export` files and Pulumi TypeScript program
 // directories with this policy pack, through the same launch and Analyzer
@@ -9,200 +9,66 @@
 // 2 bad usage, an input or config error, a policy pack failure, or an
 // unexpected internal error. Errors are one line on stderr ("error: …", or
 // "internal error: …" for a fault in the driver itself), never a stack trace.
-import * as fs from "fs";
 import * as path from "path";
-import { nearest } from "../lib/policy-config";
 import { escapeControlChars, quote } from "../lib/quote";
-import { readConfigFile } from "./inputs/config-file";
-import { InputError, isInputError } from "./errors";
-import { oneLine, PackError } from "./protocol/pack-process";
-import { PolicySession } from "./protocol/policy-session";
+import { parseArgs, usage } from "./arguments";
+import { isInputError } from "./errors";
+import { EnforcementLevel, readConfigFile } from "./inputs/config-file";
 import { runProgram } from "./inputs/program/run-program";
-import { jsonReport } from "./reports/json-report";
-import { hasMandatory, InputKind, InputReport, RunReport } from "./reports/run-report";
-import { humanReport } from "./reports/text-report";
-import { EngineResource } from "./resource-model";
+import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-inputs";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
-
-export const usage = [
-    "usage: npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]",
-    "",
-    "  PATH            a `pulumi stack export` file, or a Pulumi TypeScript program directory",
-    "                  (default: every program under examples/)",
-    "  --preview       analyze as `pulumi preview` does: outputs not yet known stay unknown (default)",
-    "  --update        analyze as `pulumi up` does: programs get plausible outputs",
-    "  --config FILE   policy config JSON, as for `pulumi preview --policy-pack-config`",
-    "  --policy-pack DIR  the policy pack to run (default: this repository)",
-    "  --json          print one JSON object: {violations: [...], summary: {...}}",
-    "",
-    "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, input, config or pack error",
-].join("\n");
-
-export interface CliOptions {
-    json: boolean;
-    mode: "preview" | "update";
-    config?: string;
-    packDir?: string;
-    paths: string[];
-    help: boolean;
-}
-
-const flags = ["--json", "--preview", "--update", "--config", "--policy-pack", "--help"];
-
-export function parseArgs(argv: readonly string[]): CliOptions {
-    const opts: CliOptions = { json: false, mode: "preview", paths: [], help: false };
-    let modeFlag: string | undefined;
-    const setMode = (flag: string, mode: "preview" | "update") => {
-        if (modeFlag !== undefined && modeFlag !== flag) {
-            throw new InputError(`${modeFlag} and ${flag} cannot be used together`);
-        }
-        modeFlag = flag;
-        opts.mode = mode;
-    };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--") {
-            opts.paths.push(...argv.slice(i + 1));
-            break;
-        }
-        if (!arg.startsWith("-") || arg === "-") {
-            opts.paths.push(arg);
-            continue;
-        }
-        const eq = arg.indexOf("=");
-        const name = eq > 0 ? arg.slice(0, eq) : arg;
-        const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-        const value = (): string => {
-            if (inline !== undefined) {
-                if (inline === "") {
-                    throw new InputError(`${name} needs a value`);
-                }
-                return inline;
-            }
-            const next = argv[i + 1];
-            if (next === undefined || next === "" || (next.startsWith("--") && next.length > 2)) {
-                throw new InputError(`${name} needs a value`);
-            }
-            i++;
-            return next;
-        };
-        const noValue = () => {
-            if (inline !== undefined) {
-                throw new InputError(`${name} takes no value`);
-            }
-        };
-        switch (name) {
-            case "--json":
-                noValue();
-                opts.json = true;
-                break;
-            case "--preview":
-                noValue();
-                setMode("--preview", "preview");
-                break;
-            case "--update":
-                noValue();
-                setMode("--update", "update");
-                break;
-            case "--config":
-                if (opts.config !== undefined) {
-                    throw new InputError("--config may be given only once");
-                }
-                opts.config = value();
-                break;
-            case "--policy-pack":
-                opts.packDir = value();
-                break;
-            case "--help":
-            case "-h":
-                opts.help = true;
-                break;
-            default: {
-                const near = nearest(name, flags);
-                throw new InputError(`unknown option ${quote(name)}${near ? `; did you mean ${near}?` : ""} (see --help)`);
-            }
-        }
-    }
-    for (const p of opts.paths) {
-        if (p === "") {
-            throw new InputError("an empty PATH was given");
-        }
-    }
-    return opts;
-}
-
-/** The pack directory: the nearest ancestor of this file holding PulumiPolicy.yaml (bin/engine -> repo root). */
-export function defaultPackDir(from: string = __dirname): string {
-    let dir = from;
-    for (;;) {
-        if (fs.existsSync(path.join(dir, "PulumiPolicy.yaml")) && fs.existsSync(path.join(dir, "package.json"))) {
-            return dir;
-        }
-        const up = path.dirname(dir);
-        if (up === dir) {
-            return path.resolve(__dirname, "..", "..");
-        }
-        dir = up;
-    }
-}
-
-export interface InputSpec {
-    path: string;
-    /** How the report names it: as given, or examples/<name>. */
-    label: string;
-    kind: InputKind;
-}
-
-/**
- * A directory is a program, and so is a program's own file (Pulumi.yaml or a
- * .ts/.js entry point); anything else is read as a state file.
- */
-export function resolveInputs(paths: readonly string[], root: string): InputSpec[] {
-    if (paths.length === 0) {
-        const examples = path.join(root, "examples");
-        let entries: fs.Dirent[] = [];
-        try {
-            entries = fs.readdirSync(examples, { withFileTypes: true });
-        } catch {
-            entries = [];
-        }
-        const programs = entries
-            .filter((e) => e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules")
-            .map((e) => e.name)
-            .sort()
-            .map((name) => ({ path: path.join("examples", name), abs: path.join(examples, name) }));
-        if (programs.length === 0) {
-            throw new InputError("no PATH given and examples/ holds no programs; pass a state file or a program directory");
-        }
-        return programs.map((p) => ({ path: p.abs, label: p.path, kind: "program" as const }));
-    }
-    return paths.map((p) => {
-        let stat: fs.Stats;
-        try {
-            stat = fs.statSync(p);
-        } catch {
-            throw new InputError(`${quote(p)} does not exist`);
-        }
-        if (!stat.isDirectory() && /^Pulumi\.ya?ml$/.test(path.basename(p))) {
-            return { path: path.dirname(p), label: p, kind: "program" as const };
-        }
-        const programFile = /\.(ts|js|mjs|cjs)$/.test(p);
-        return { path: p, label: p, kind: stat.isDirectory() || programFile ? "program" : "state" };
-    });
-}
+import { oneLine, PackError } from "./protocol/pack-process";
+import { checkOutput, writeOutput } from "./output-file";
+import { PolicySession } from "./protocol/policy-session";
+import { colourEnabled } from "./reports/colour";
+import { inputReport } from "./reports/input-report";
+import { renderReport } from "./reports/render-report";
+import { hasMandatory, InputReport, RunReport } from "./reports/run-report";
+import { packHomepage, repositoryRoot, stateFileLines } from "./reports/sarif-context";
+import { EngineResource } from "./resource-model";
 
 let activeSession: PolicySession | undefined;
 
-export async function main(argv: readonly string[]): Promise<{ code: number; stdout: string }> {
+/** What the run needs from its surroundings; tests pass their own. */
+export interface RunEnvironment {
+    env: Readonly<Record<string, string | undefined>>;
+    cwd: string;
+    stdoutIsTTY: boolean;
+    stderrIsTTY: boolean;
+    /** Writes one progress line to stderr. */
+    progress(line: string): void;
+}
+
+function processEnvironment(): RunEnvironment {
+    return {
+        env: process.env,
+        cwd: process.cwd(),
+        stdoutIsTTY: process.stdout.isTTY === true,
+        stderrIsTTY: process.stderr.isTTY === true,
+        progress: (line) => process.stderr.write(`${line}\n`),
+    };
+}
+
+/** A 200-stack audit shows that it is moving: one line per input, only for a person watching. */
+export function progressLine(index: number, total: number, label: string): string {
+    return `[${index + 1}/${total}] ${escapeControlChars(label)}`;
+}
+
+export async function main(argv: readonly string[], io: RunEnvironment = processEnvironment()): Promise<{ code: number; stdout: string }> {
     const opts = parseArgs(argv);
     if (opts.help) {
         return { code: 0, stdout: usage };
     }
     const root = defaultPackDir();
-    const packDir = opts.packDir ? path.resolve(opts.packDir) : root;
+    const cwd = userDirectory(io.env, io.cwd, root);
+    const packDir = opts.packDir ? path.resolve(cwd, opts.packDir) : root;
+    const output = opts.output !== undefined ? path.resolve(cwd, opts.output) : undefined;
     // Everything that can be checked without the pack is checked first.
-    const configRaw = opts.config !== undefined ? readConfigFile(opts.config) : undefined;
-    const inputs = resolveInputs(opts.paths, root);
+    if (output !== undefined) {
+        checkOutput(output, opts.output!);
+    }
+    const configRaw = opts.config !== undefined ? readConfigFile(path.resolve(cwd, opts.config)) : undefined;
+    const inputs = resolveInputs(opts.paths, root, cwd);
     const states = new Map<string, StateFileResult>();
     for (const input of inputs) {
         if (input.kind === "state") {
@@ -219,10 +85,15 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
     });
     activeSession = session;
     const reports: InputReport[] = [];
+    let levels: Record<string, { enforcementLevel: EnforcementLevel }>;
     try {
         // Validated against the pack's own schemas before any input runs.
-        await session.configure(configRaw, opts.config !== undefined ? `config file ${quote(opts.config)}` : "config");
-        for (const input of inputs) {
+        levels = await session.configure(configRaw, opts.config !== undefined ? `config file ${quote(opts.config)}` : "config");
+        const showProgress = inputs.length > 1 && io.stderrIsTTY;
+        for (const [index, input] of inputs.entries()) {
+            if (showProgress) {
+                io.progress(progressLine(index, inputs.length, input.label));
+            }
             const state = states.get(input.path);
             let resources: EngineResource[];
             if (state !== undefined) {
@@ -232,16 +103,7 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
             }
             const isProgram = input.kind === "program";
             const result = await session.analyzeResources(resources, { applyRemediations: isProgram });
-            reports.push({
-                path: input.label,
-                kind: input.kind,
-                mode: opts.mode,
-                resources: resources.length,
-                violations: result.violations,
-                remediations: result.diagnostics.remediations,
-                remediationsApplied: isProgram,
-                notes: state?.notes ?? [],
-            });
+            reports.push(inputReport(input, opts.mode, resources, result.violations, result.diagnostics.remediations, state?.notes ?? []));
         }
     } finally {
         activeSession = undefined;
@@ -250,9 +112,21 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
     const run: RunReport = {
         policyPackName: session.info.name,
         policyPackVersion: session.info.version,
+        policyPackUri: packHomepage(packDir),
+        policies: session.info.metadata.map((p) => ({ ...p, enforcementLevel: levels[p.name]?.enforcementLevel ?? "advisory" })),
         inputs: reports,
     };
-    return { code: hasMandatory(run) ? 1 : 0, stdout: opts.json ? jsonReport(run) : humanReport(run) };
+    const colour = opts.format === "text" && colourEnabled({ noColorFlag: opts.noColor, toFile: output !== undefined, isTTY: io.stdoutIsTTY, env: io.env });
+    const text = renderReport(opts.format, run, {
+        colour,
+        sarif: { baseDir: repositoryRoot(cwd) ?? cwd, resourceLines: stateFileLines(opts.format, inputs) },
+    });
+    const code = hasMandatory(run) ? 1 : 0;
+    if (output !== undefined) {
+        writeOutput(output, opts.output!, text);
+        return { code, stdout: "" };
+    }
+    return { code, stdout: text };
 }
 
 /** The one line printed for an error; stack traces never reach the user. */

@@ -35,6 +35,8 @@ export interface EngineResource {
     propertyDependencies: Record<string, string[]>;
     /** Provider reference as `<provider URN>::<provider id>`, if any. */
     provider?: string;
+    /** Where the program declares it, when known. */
+    source?: SourceLocation;
 }
 
 export interface Violation {
@@ -44,4 +46,17 @@ export interface Violation {
     policyPackName: string;
     policyPackVersion: string;
     enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
+    /** Where the violating resource is declared, when known (added by the CLI, not sent by the pack). */
+    source?: SourceLocation;
+}
+
+/**
+ * Where a resource is declared. `file` is an absolute path for a program run,
+ * or what a state file records (`project:///index.ts` becomes `index.ts`,
+ * relative to the project's directory).
+ */
+export interface SourceLocation {
+    file: string;
+    line: number;
+    column: number;
 }

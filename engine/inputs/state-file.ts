@@ -23,6 +23,7 @@ import { InputError, readInputFile } from "../errors";
 import { EngineResourceOptions, ResourceWithOptions } from "../protocol/marshal";
 import { secret, secretSig, specialSigKey, unknownSentinels } from "../resource-model";
 import { isPlainObject } from "../../lib/read-property";
+import { fromStateFile } from "./source-position";
 
 export const supportedStateVersion = 3;
 
@@ -274,6 +275,10 @@ function toResource(raw: Record<string, unknown>, urn: string, name: string, whe
     const provider = optionalString(raw.provider, where, "provider");
     if (provider !== undefined) {
         resource.provider = provider;
+    }
+    const source = fromStateFile(raw.sourcePosition);
+    if (source !== undefined) {
+        resource.source = source;
     }
     const options = readOptions(raw);
     if (options !== undefined) {

@@ -51,3 +51,48 @@ export function policyDescriptorOf(p: analyzerTypes.PolicyInfo): PolicyDescripto
     }
     return descriptor;
 }
+
+export type PolicySeverity = "low" | "medium" | "high" | "critical";
+
+/** What a report says about a policy, beyond what config needs. */
+export interface PolicyMetadata {
+    name: string;
+    displayName: string;
+    description: string;
+    type: "resource" | "stack";
+    severity?: PolicySeverity;
+    tags: string[];
+    remediationSteps: string;
+    url: string;
+}
+
+export function severityName(value: number): PolicySeverity | undefined {
+    const { analyzer } = loadProto();
+    switch (value) {
+        case analyzer.PolicySeverity.POLICY_SEVERITY_LOW:
+            return "low";
+        case analyzer.PolicySeverity.POLICY_SEVERITY_MEDIUM:
+            return "medium";
+        case analyzer.PolicySeverity.POLICY_SEVERITY_HIGH:
+            return "high";
+        case analyzer.PolicySeverity.POLICY_SEVERITY_CRITICAL:
+            return "critical";
+        default:
+            return undefined;
+    }
+}
+
+export function policyMetadataOf(p: analyzerTypes.PolicyInfo): PolicyMetadata {
+    const { analyzer } = loadProto();
+    const severity = severityName(p.getSeverity());
+    return {
+        name: p.getName(),
+        displayName: p.getDisplayname(),
+        description: p.getDescription(),
+        type: p.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_STACK ? "stack" : "resource",
+        ...(severity !== undefined ? { severity } : {}),
+        tags: [...p.getTagsList()],
+        remediationSteps: p.getRemediationSteps(),
+        url: p.getUrl(),
+    };
+}

@@ -15,7 +15,7 @@ import {
 } from "../inputs/config-file";
 import { findProvider, makeAnalyzeRequest, makeAnalyzerResource, ResourceWithOptions, unmarshalProperties } from "./marshal";
 import { PackProcess, unary } from "./pack-process";
-import { levelName, levelValue, policyDescriptorOf } from "./analyzer-info";
+import { levelName, levelValue, policyDescriptorOf, policyMetadataOf, PolicyMetadata } from "./analyzer-info";
 import { loadProto } from "./proto";
 import { EngineResource, Violation } from "../resource-model";
 
@@ -26,6 +26,8 @@ export interface AnalyzerInfo {
     description: string;
     supportsConfig: boolean;
     policies: PolicyDescriptor[];
+    /** What reports say about each policy: severity, tags, remediation steps, URL. */
+    metadata: PolicyMetadata[];
     /** The pack's own initial config (the PolicyPack constructor's third argument). */
     initialConfig: PolicyConfigMap;
 }
@@ -365,6 +367,7 @@ export class PolicySession {
 
 function toAnalyzerInfo(raw: analyzerTypes.AnalyzerInfo, yamlVersion: string | undefined): AnalyzerInfo {
     const policies: PolicyDescriptor[] = raw.getPoliciesList().map(policyDescriptorOf);
+    const metadata = raw.getPoliciesList().map(policyMetadataOf);
     const initialConfig: PolicyConfigMap = {};
     raw.getInitialconfigMap().forEach((v: analyzerTypes.PolicyConfig, k: string) => {
         // proto3 enums have no presence: an entry that sets only properties
@@ -380,6 +383,7 @@ function toAnalyzerInfo(raw: analyzerTypes.AnalyzerInfo, yamlVersion: string | u
         description: raw.getDescription(),
         supportsConfig: raw.getSupportsconfig(),
         policies,
+        metadata,
         initialConfig,
     };
 }

@@ -1,16 +1,26 @@
 // A single JSON object whose violations use the field names of a
-// `policyEvent` in `pulumi preview --json`.
+// `policyEvent` in `pulumi preview --json`, plus where the resource is
+// declared, and what each remediation changed.
 import { RunReport, summarize } from "./run-report";
+import { sourceFile, sourceLabel } from "./source-label";
 
-/** The JSON report: exactly the policyEvent fields per violation, then the summary. */
+/** The JSON report: the policyEvent fields and the source per violation, the remediations, then the summary. */
 export function jsonReport(report: RunReport): string {
-    const violations = report.inputs.flatMap((i) => i.violations).map((v) => ({
+    const violations = report.inputs.flatMap((input) => input.violations.map((v) => ({
         resourceUrn: v.resourceUrn,
         message: v.message,
         policyName: v.policyName,
         policyPackName: v.policyPackName,
         policyPackVersion: v.policyPackVersion,
         enforcementLevel: v.enforcementLevel,
-    }));
-    return JSON.stringify({ violations, summary: summarize(report) }, null, 2);
+        // `file` is relative to the program's directory (or as the state file records it); `location` is "file:line:column".
+        source: v.source ? { file: sourceFile(v.source, input), line: v.source.line, column: v.source.column, location: sourceLabel(v.source, input) } : null,
+    })));
+    const remediations = report.inputs.flatMap((input) => input.changes.map((r) => ({
+        resourceUrn: r.resourceUrn,
+        policyName: r.policyName,
+        applied: input.remediationsApplied,
+        changes: r.changes,
+    })));
+    return JSON.stringify({ violations, remediations, summary: summarize(report) }, null, 2);
 }

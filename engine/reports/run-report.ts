@@ -1,7 +1,10 @@
 // What one `npm run analyze` run produced, and its summary; the reports in
-// this folder render it for people (text) and for tools (JSON).
+// this folder render it for people (text) and for tools (JSON, SARIF, JUnit).
+import { EnforcementLevel } from "../inputs/config-file";
+import { PolicyMetadata } from "../protocol/analyzer-info";
 import { RemediationRecord } from "../protocol/policy-session";
 import { Violation } from "../resource-model";
+import { PropertyChange } from "./remediation-changes";
 
 export type InputKind = "state" | "program";
 
@@ -13,14 +16,30 @@ export interface InputReport {
     resources: number;
     violations: Violation[];
     remediations: RemediationRecord[];
+    /** What each remediation changed, in the order of `remediations` that returned properties. */
+    changes: RemediationChanges[];
     /** True when remediations changed what Analyze saw (programs); false when only reported (state files). */
     remediationsApplied: boolean;
     notes: string[];
+    /** Absolute path of the input: the program's directory, or the state file. */
+    absolutePath: string;
+    /** URNs of the resources analyzed, in order (the test cases of a JUnit report). */
+    resourceUrns: string[];
+}
+
+export interface RemediationChanges {
+    resourceUrn: string;
+    policyName: string;
+    changes: PropertyChange[];
 }
 
 export interface RunReport {
     policyPackName: string;
     policyPackVersion: string;
+    /** The pack's homepage, if its package.json names one. */
+    policyPackUri?: string;
+    /** Every policy of the pack, with its level in this run (after config). */
+    policies: (PolicyMetadata & { enforcementLevel: EnforcementLevel })[];
     inputs: InputReport[];
 }
 

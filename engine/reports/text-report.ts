@@ -1,7 +1,9 @@
 // The human report, resembling the "Policies:" section of `pulumi preview`.
 import { escapeControlChars } from "../../lib/quote";
 import { Violation } from "../resource-model";
+import { Palette, palette } from "./colour";
 import { countLevel, RunReport, summarize } from "./run-report";
+import { sourceLabel } from "./source-label";
 
 function plural(n: number, one: string, many = `${one}s`): string {
     return `${n} ${n === 1 ? one : many}`;
@@ -19,8 +21,13 @@ function resourceLabel(urn: string): string {
     return escapeControlChars(urn);
 }
 
-/** The human report. */
-export function humanReport(report: RunReport): string {
+function levelColour(colours: Palette, level: Violation["enforcementLevel"]): (t: string) => string {
+    return level === "mandatory" ? colours.mandatory : colours.advisory;
+}
+
+/** The human report; `colour` only for a terminal. */
+export function humanReport(report: RunReport, colour = false): string {
+    const colours = palette(colour);
     const out: string[] = [];
     const s = summarize(report);
     const pack = `${report.policyPackName}@v${report.policyPackVersion}`;
@@ -31,7 +38,7 @@ export function humanReport(report: RunReport): string {
             out.push(`    note: ${escapeControlChars(note)}`);
         }
         out.push("Policies:");
-        const mark = mandatory > 0 ? "❌" : input.violations.length > 0 ? "⚠️ " : "✅";
+        const mark = mandatory > 0 ? colours.mandatory("❌") : input.violations.length > 0 ? colours.advisory("⚠️ ") : "✅";
         out.push(`    ${mark} ${escapeControlChars(pack)}`);
         const byUrn = new Map<string, Violation[]>();
         for (const v of input.violations) {
@@ -40,19 +47,22 @@ export function humanReport(report: RunReport): string {
             byUrn.set(v.resourceUrn, list);
         }
         for (const [urn, vs] of byUrn) {
-            out.push(`        ${resourceLabel(urn)}`);
+            const source = vs[0].source;
+            out.push(`        ${resourceLabel(urn)}${source ? ` (${escapeControlChars(sourceLabel(source, input))})` : ""}`);
             for (const v of vs) {
-                out.push(`            - [${v.enforcementLevel}]  ${escapeControlChars(v.policyName)}`);
+                out.push(`            - ${levelColour(colours, v.enforcementLevel)(`[${v.enforcementLevel}]`)}  ${escapeControlChars(v.policyName)}`);
                 for (const line of messageLines(v.message)) {
                     out.push(`              ${line}`);
                 }
             }
         }
-        const fixes = input.remediations.filter((r) => r.properties !== undefined);
-        if (fixes.length > 0) {
+        if (input.changes.length > 0) {
             out.push(input.remediationsApplied ? "    Remediated:" : "    Would remediate (not applied to a state file):");
-            for (const r of fixes) {
+            for (const r of input.changes) {
                 out.push(`        ${resourceLabel(r.resourceUrn)}  by ${escapeControlChars(r.policyName)}`);
+                for (const c of r.changes) {
+                    out.push(`            set ${c.property} to ${c.value}`);
+                }
             }
         }
         out.push("");

@@ -4,7 +4,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { errorLine, parseArgs, resolveInputs } from "../../engine/cli";
+import { parseArgs } from "../../engine/arguments";
+import { errorLine } from "../../engine/cli";
+import { resolveInputs, userDirectory } from "../../engine/inputs/resolve-inputs";
 import { InputError } from "../../engine/errors";
 import { PackError } from "../../engine/protocol/pack-process";
 import { cliPath, packFixture, repoRoot, stateFixture } from "./helpers";
@@ -18,9 +20,20 @@ interface Run {
     stderr: string;
 }
 
+/** The environment without npm's script variables, so `npm test` run from anywhere cannot move relative paths. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+    for (const k of ["INIT_CWD", "npm_lifecycle_event", "FORCE_COLOR", "NO_COLOR"]) {
+        if (!(k in extra)) {
+            delete env[k];
+        }
+    }
+    return env;
+}
+
 function run(args: string[]): Promise<Run> {
     return new Promise((resolve) => {
-        execFile(process.execPath, [cliPath, ...args], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        execFile(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: cleanEnv(), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
             const code = err ? (typeof (err as any).code === "number" ? (err as any).code : -1) : 0;
             resolve({ code, stdout, stderr });
         });
@@ -44,8 +57,13 @@ const policyEventKeys = ["resourceUrn", "message", "policyName", "policyPackName
 describe("engine CLI arguments and error lines", () => {
     it("parses flags, --flag=value, and paths after --", () => {
         assert.deepStrictEqual(parseArgs(["--json", "--update", "--config=c.json", "a.json", "--", "--odd-name"]), {
-            json: true, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false,
+            format: "json", noColor: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false,
         });
+        assert.strictEqual(parseArgs(["--format", "sarif"]).format, "sarif");
+        assert.strictEqual(parseArgs(["--format=junit", "--no-color"]).format, "junit");
+        assert.strictEqual(parseArgs(["--no-color"]).noColor, true);
+        assert.strictEqual(parseArgs(["--json", "--format", "json"]).format, "json");
+        assert.strictEqual(parseArgs(["--output", "r.sarif"]).output, "r.sarif");
         assert.strictEqual(parseArgs([]).mode, "preview");
         assert.strictEqual(parseArgs(["--preview", "--preview"]).mode, "preview");
     });
@@ -57,12 +75,45 @@ describe("engine CLI arguments and error lines", () => {
         assert.throws(() => parseArgs(["--config", "--json"]), /--config needs a value/);
         assert.throws(() => parseArgs(["--updat"]), /unknown option "--updat"; did you mean --update\?/);
         assert.throws(() => parseArgs([""]), InputError);
+        assert.throws(() => parseArgs(["--format", "xml"]), /--format "xml" is not a report format; use one of text, json, sarif, junit/);
+        assert.throws(() => parseArgs(["--format", "sarf"]), /did you mean sarif\?/);
+        assert.throws(() => parseArgs(["--json", "--format", "sarif"]), /--json and --format sarif ask for different report formats/);
+        assert.throws(() => parseArgs(["--output", "a", "--output", "b"]), /--output may be given only once/);
+        assert.throws(() => parseArgs(["--no-color=1"]), /--no-color takes no value/);
     });
 
-    it("reads directories and program files as programs, other files as state files", () => {
-        const kinds = resolveInputs([stateFixture("compliant.json"), path.join(repoRoot, "examples"), path.join(repoRoot, "index.ts")], repoRoot)
-            .map((i) => i.kind);
-        assert.deepStrictEqual(kinds, ["state", "program", "program"]);
+    it("reads program directories and program files as programs, other files as state files", () => {
+        const program = path.join(repoRoot, "examples", "http-api-no-logging");
+        const inputs = resolveInputs([stateFixture("compliant.json"), program, path.join(program, "index.ts"), path.join(program, "Pulumi.yaml")], repoRoot, repoRoot);
+        assert.deepStrictEqual(inputs.map((i) => i.kind), ["state", "program", "program", "program"]);
+        assert.deepStrictEqual(inputs.map((i) => i.root), [stateFixture("compliant.json"), program, program, program]);
+    });
+
+    it("resolves relative paths from the user's directory, not the process's", () => {
+        const inputs = resolveInputs(["http-api-no-logging", "../tests/fixtures/state/compliant.json"], repoRoot, path.join(repoRoot, "examples"));
+        assert.deepStrictEqual(inputs.map((i) => [i.label, i.path]), [
+            ["http-api-no-logging", path.join(repoRoot, "examples", "http-api-no-logging")],
+            ["../tests/fixtures/state/compliant.json", stateFixture("compliant.json")],
+        ]);
+        const npm = { INIT_CWD: "/home/u/prog", npm_lifecycle_event: "analyze" };
+        assert.strictEqual(userDirectory(npm, "/pack", "/pack"), "/home/u/prog");
+        assert.strictEqual(userDirectory({ INIT_CWD: "/home/u/prog" }, "/pack", "/pack"), "/pack", "INIT_CWD alone, outside an npm script, is stale");
+        assert.strictEqual(userDirectory(npm, "/home/u/prog/infra", "/pack"), "/home/u/prog/infra", "a script that changed directory keeps it");
+        assert.strictEqual(userDirectory({}, "/pack", "/pack"), "/pack");
+    });
+
+    it("a directory, or a program file, without Pulumi.yaml is not a program: one InputError", () => {
+        // The pack's own repository: the folder `npm --prefix PACK run analyze -- .` used to analyze.
+        assert.throws(() => resolveInputs(["."], repoRoot, repoRoot), /^InputError: "\." is a directory without Pulumi\.yaml \(or Pulumi\.yml\), so it is not a Pulumi program/);
+        assert.throws(() => resolveInputs(["examples"], repoRoot, repoRoot), /"examples" is a directory without Pulumi\.yaml/);
+        assert.throws(() => resolveInputs(["index.ts"], repoRoot, repoRoot), /"index\.ts" is in a directory \(.*\) without Pulumi\.yaml/);
+    });
+
+    it("with no PATH: the pack's examples from the pack's folder, the program in the user's folder, else an error", () => {
+        assert.ok(resolveInputs([], repoRoot, repoRoot).length > 3);
+        const program = path.join(repoRoot, "examples", "http-api-no-logging");
+        assert.deepStrictEqual(resolveInputs([], repoRoot, program).map((i) => [i.label, i.path, i.kind]), [[".", program, "program"]]);
+        assert.throws(() => resolveInputs([], repoRoot, path.join(repoRoot, "tests")), /no PATH given, and this directory holds no Pulumi\.yaml/);
     });
 
     it("prints user and pack errors as \"error:\" and anything else as \"internal error:\", on one line", () => {
@@ -122,7 +173,7 @@ describe("engine CLI (npm run analyze)", () => {
         it("--help prints the usage and exits 0", async () => {
             const r = await run(["--help"]);
             assert.strictEqual(r.code, 0);
-            assert.match(r.stdout, /^usage: npm run analyze -- \[--json\] \[--preview\|--update\] \[--config FILE\]/);
+            assert.match(r.stdout, /^usage: npm run -s analyze -- \[--format text\|json\|sarif\|junit\] \[--output FILE\] \[--no-color\] \[--preview\|--update\] \[--config FILE\]/);
         });
 
         it("an unknown option", async () => {
@@ -164,9 +215,10 @@ describe("engine CLI (npm run analyze)", () => {
             assert.strictEqual(r.code, 1, r.stderr);
             assert.strictEqual(r.stderr, "");
             const report = JSON.parse(r.stdout);
-            assert.deepStrictEqual(Object.keys(report), ["violations", "summary"]);
+            assert.deepStrictEqual(Object.keys(report), ["violations", "remediations", "summary"]);
             for (const v of report.violations) {
-                assert.deepStrictEqual(Object.keys(v), policyEventKeys);
+                assert.deepStrictEqual(Object.keys(v), [...policyEventKeys, "source"]);
+                assert.strictEqual(v.source, null, "these state files record no source positions");
                 assert.strictEqual(v.policyPackName, "aws-apigatewayv2-access-logging");
             }
             assert.deepStrictEqual(report.violations.map((v: any) => `${v.policyName} ${v.enforcementLevel} ${v.resourceUrn}`).sort(), [
@@ -199,6 +251,8 @@ describe("engine CLI (npm run analyze)", () => {
             assert.match(out, / {8}urn:pulumi:prod::orders::aws:apigatewayv2\/stage:Stage::orders-stage\n {12}- \[mandatory\] {2}apigatewayv2-stage-access-logging\n {14}API Gateway V2 stages must have access logging/);
             assert.match(out, /compliant\.json \(state file, preview\): 5 resources\nPolicies:\n {4}✅ aws-apigatewayv2-access-logging@v0\.1\.0\n/);
             assert.match(out, /examples\/http-api-no-logging \(program, preview\): \d+ resources\nPolicies:\n {4}❌ [^\n]*\n {8}urn:pulumi:[^\n]*aws:apigatewayv2\/stage:Stage::[^\n]*\n {12}- \[mandatory\] {2}apigatewayv2-stage-access-logging\n/);
+            // Where the program declares the stage, relative to the program's directory.
+            assert.match(out, /\n {8}urn:pulumi:dev::http-api-no-logging::aws:apigatewayv2\/stage:Stage::inventory-api-stage \(index\.ts:8:15\)\n/);
             assert.match(out, /\nSummary: 3 violations \(3 mandatory, 0 advisory\) on 3 resources; \d+ resources analyzed in 3 inputs\n$/);
         });
 
@@ -219,7 +273,7 @@ describe("engine CLI (npm run analyze)", () => {
             const r = results.get("remediateState")!;
             assert.strictEqual(r.code, 1, r.stderr);
             assert.match(r.stdout, /- \[mandatory\] {2}apigatewayv2-stage-access-logging/);
-            assert.match(r.stdout, /Would remediate \(not applied to a state file\):\n {8}urn:pulumi:prod::orders::aws:apigatewayv2\/stage:Stage::orders-stage {2}by apigatewayv2-stage-access-logging/);
+            assert.match(r.stdout, /Would remediate \(not applied to a state file\):\n {8}urn:pulumi:prod::orders::aws:apigatewayv2\/stage:Stage::orders-stage {2}by apigatewayv2-stage-access-logging\n {12}set accessLogSettings\.format to "\{[^\n]{79}…"\n/);
         });
 
         it("a pack that fails to start: exit 2 and one line with its stderr", () => {

@@ -5,6 +5,8 @@ import { humanReport } from "../../engine/reports/text-report";
 import { Violation } from "../../engine/resource-model";
 
 const pack = { policyPackName: "p", policyPackVersion: "1.0.0" };
+const meta = { displayName: "", description: "D.", type: "resource" as const, tags: [], remediationSteps: "", url: "" };
+const policies = ["x", "y", "stacky"].map((name) => ({ ...meta, name, enforcementLevel: "advisory" as const }));
 const v = (resourceUrn: string, policyName: string, enforcementLevel: Violation["enforcementLevel"], message = "Description.\nDetail."): Violation => ({
     resourceUrn, message, policyName, enforcementLevel, ...pack,
 });
@@ -15,13 +17,18 @@ const b = "urn:pulumi:dev::proj::t:m:R::b";
 function run(): RunReport {
     return {
         ...pack,
+        policies,
         inputs: [
             {
-                path: "one.json", kind: "state", mode: "preview", resources: 3, remediations: [], remediationsApplied: false,
+                path: "one.json", kind: "state", mode: "preview", resources: 3, remediations: [], changes: [], remediationsApplied: false,
+                absolutePath: "/work/one.json", resourceUrns: [a, b, "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev"],
                 notes: ["2 encrypted secret values were treated as unknown"],
                 violations: [v(a, "x", "mandatory"), v(b, "y", "advisory"), v(a, "y", "advisory"), v("", "stacky", "advisory")],
             },
-            { path: "examples/two", kind: "program", mode: "preview", resources: 4, remediations: [], remediationsApplied: true, notes: [], violations: [] },
+            {
+                path: "examples/two", kind: "program", mode: "preview", resources: 4, remediations: [], changes: [], remediationsApplied: true, notes: [], violations: [],
+                absolutePath: "/work/examples/two", resourceUrns: [],
+            },
         ],
     };
 }
@@ -68,12 +75,13 @@ describe("engine report", () => {
         assert.match(text, / {14}line\\x07one\\x1b\[31m\n {14}line two/);
     });
 
-    it("prints one JSON object whose violations carry exactly the policyEvent fields", () => {
+    it("prints one JSON object whose violations carry the policyEvent fields and the source", () => {
         const parsed = JSON.parse(jsonReport(run()));
-        assert.deepStrictEqual(Object.keys(parsed), ["violations", "summary"]);
+        assert.deepStrictEqual(Object.keys(parsed), ["violations", "remediations", "summary"]);
         assert.strictEqual(parsed.violations.length, 4);
         for (const x of parsed.violations) {
-            assert.deepStrictEqual(Object.keys(x), ["resourceUrn", "message", "policyName", "policyPackName", "policyPackVersion", "enforcementLevel"]);
+            assert.deepStrictEqual(Object.keys(x), ["resourceUrn", "message", "policyName", "policyPackName", "policyPackVersion", "enforcementLevel", "source"]);
+            assert.strictEqual(x.source, null);
         }
         assert.deepStrictEqual(parsed.summary, summarize(run()));
         assert.strictEqual(parsed.summary.mandatory, 1);

@@ -5,6 +5,7 @@ import { PulumiSdk } from "./module-loading";
 import { ProgramLayout } from "./program-layout";
 import { isSecretEnvelope, knownString, plain, UNKNOWN } from "./property-values";
 import { RunMode } from "./run-program";
+import { fromRegistration } from "../source-position";
 
 export const DEFAULT_REGION = "us-east-1";
 export const MOCK_ACCOUNT = "123456789012";
@@ -140,6 +141,10 @@ export class Recorder {
             propertyDependencies: propertyDependencies(req),
             ...(custom && providerRef ? { provider: providerRef } : {}),
         };
+        const source = fromRegistration(req.getSourceposition());
+        if (source !== undefined) {
+            resource.source = source;
+        }
         this.add({ resource, read: false }, monitor, id);
         return this.response("RegisterResourceResponse", urn, id, outputs);
     }

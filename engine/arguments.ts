@@ -1,0 +1,157 @@
+// The command line of `npm run analyze`: its usage text and its parser.
+import { nearest } from "../lib/policy-config";
+import { quote } from "../lib/quote";
+import { InputError } from "./errors";
+
+export const usage = [
+    "usage: npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]",
+    "",
+    "  PATH            a `pulumi stack export` file, or a Pulumi TypeScript program directory (one with",
+    "                  Pulumi.yaml); default: the program in the directory you ran the command in (in the",
+    "                  pack's own folder: every program under examples/). Relative paths, here and in",
+    "                  --config, --policy-pack and --output, start from the directory you ran the command in",
+    "  --preview       analyze as `pulumi preview` does: outputs not yet known stay unknown (default)",
+    "  --update        analyze as `pulumi up` does: programs get plausible outputs",
+    "  --config FILE   policy config JSON, as for `pulumi preview --policy-pack-config`",
+    "  --policy-pack DIR  the policy pack to run (default: this repository)",
+    "  --format F      text (default), json (one object: {violations, remediations, summary}),",
+    "                  sarif (SARIF 2.1.0, for GitHub code scanning) or junit (JUnit XML)",
+    "  --json          the same as --format json",
+    "  --output FILE   write the report to FILE instead of stdout (never coloured)",
+    "  --no-color      no colour in the text report (also NO_COLOR; FORCE_COLOR forces it)",
+    "",
+    "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, input, config or pack error",
+].join("\n");
+
+export const formats = ["text", "json", "sarif", "junit"] as const;
+export type ReportFormat = (typeof formats)[number];
+
+export interface CliOptions {
+    format: ReportFormat;
+    /** Where the report goes instead of stdout. */
+    output?: string;
+    /** --no-color was given. */
+    noColor: boolean;
+    mode: "preview" | "update";
+    config?: string;
+    packDir?: string;
+    paths: string[];
+    help: boolean;
+}
+
+const flags = ["--json", "--format", "--output", "--no-color", "--preview", "--update", "--config", "--policy-pack", "--help"];
+
+function formatValue(value: string): ReportFormat {
+    const format = formats.find((f) => f === value);
+    if (format === undefined) {
+        const near = nearest(value.toLowerCase(), [...formats]);
+        throw new InputError(`--format ${quote(value)} is not a report format; use one of ${formats.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`);
+    }
+    return format;
+}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+    const opts: CliOptions = { format: "text", noColor: false, mode: "preview", paths: [], help: false };
+    let formatFlag: string | undefined;
+    const setFormat = (flag: string, format: ReportFormat) => {
+        if (formatFlag !== undefined && opts.format !== format) {
+            throw new InputError(`${formatFlag} and ${flag} ask for different report formats`);
+        }
+        formatFlag = flag;
+        opts.format = format;
+    };
+    let modeFlag: string | undefined;
+    const setMode = (flag: string, mode: "preview" | "update") => {
+        if (modeFlag !== undefined && modeFlag !== flag) {
+            throw new InputError(`${modeFlag} and ${flag} cannot be used together`);
+        }
+        modeFlag = flag;
+        opts.mode = mode;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--") {
+            opts.paths.push(...argv.slice(i + 1));
+            break;
+        }
+        if (!arg.startsWith("-") || arg === "-") {
+            opts.paths.push(arg);
+            continue;
+        }
+        const eq = arg.indexOf("=");
+        const name = eq > 0 ? arg.slice(0, eq) : arg;
+        const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+        const value = (): string => {
+            if (inline !== undefined) {
+                if (inline === "") {
+                    throw new InputError(`${name} needs a value`);
+                }
+                return inline;
+            }
+            const next = argv[i + 1];
+            if (next === undefined || next === "" || (next.startsWith("--") && next.length > 2)) {
+                throw new InputError(`${name} needs a value`);
+            }
+            i++;
+            return next;
+        };
+        const noValue = () => {
+            if (inline !== undefined) {
+                throw new InputError(`${name} takes no value`);
+            }
+        };
+        switch (name) {
+            case "--json":
+                noValue();
+                setFormat("--json", "json");
+                break;
+            case "--format": {
+                const format = formatValue(value());
+                setFormat(`--format ${format}`, format);
+                break;
+            }
+            case "--output":
+                if (opts.output !== undefined) {
+                    throw new InputError("--output may be given only once");
+                }
+                opts.output = value();
+                break;
+            case "--no-color":
+            case "--no-colour":
+                noValue();
+                opts.noColor = true;
+                break;
+            case "--preview":
+                noValue();
+                setMode("--preview", "preview");
+                break;
+            case "--update":
+                noValue();
+                setMode("--update", "update");
+                break;
+            case "--config":
+                if (opts.config !== undefined) {
+                    throw new InputError("--config may be given only once");
+                }
+                opts.config = value();
+                break;
+            case "--policy-pack":
+                opts.packDir = value();
+                break;
+            case "--help":
+            case "-h":
+                opts.help = true;
+                break;
+            default: {
+                const near = nearest(name, flags);
+                throw new InputError(`unknown option ${quote(name)}${near ? `; did you mean ${near}?` : ""} (see --help)`);
+            }
+        }
+    }
+    for (const p of opts.paths) {
+        if (p === "") {
+            throw new InputError("an empty PATH was given");
+        }
+    }
+    return opts;
+}

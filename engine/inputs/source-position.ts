@@ -1,0 +1,60 @@
+// Where a resource is declared, from the two places that record it: the
+// `sourcePosition` of a RegisterResourceRequest (a file URI, a line and a
+// column, sent by the Node SDK) and the `sourcePosition` string of a resource in
+// a `pulumi stack export` (`project:///index.ts#15,15`, or `file:///…` for a
+// file outside the project).
+import { fileURLToPath } from "url";
+import { SourceLocation } from "../resource-model";
+
+/** Only code the user wrote counts: a position inside node_modules is a library's, not the program's. */
+function inUserCode(file: string): boolean {
+    return !/(^|[\\/])node_modules[\\/]/.test(file);
+}
+
+function positive(n: unknown): number | undefined {
+    return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** From the request's SourcePosition message (uri, line, column); undefined when absent or not a file. */
+export function fromRegistration(pos: { getUri(): string; getLine(): number; getColumn(): number } | undefined): SourceLocation | undefined {
+    if (pos === undefined) {
+        return undefined;
+    }
+    const line = positive(pos.getLine());
+    const uri = pos.getUri();
+    if (line === undefined || !uri.startsWith("file:")) {
+        return undefined;
+    }
+    let file: string;
+    try {
+        file = fileURLToPath(uri);
+    } catch {
+        return undefined;
+    }
+    return inUserCode(file) ? { file, line, column: positive(pos.getColumn()) ?? 1 } : undefined;
+}
+
+const statePosition = /^(project|file):\/\/([^#]*)#(\d{1,9})(?:,(\d{1,9}))?$/;
+
+/** From a state file's `sourcePosition` string; undefined when absent or malformed (a position is a nicety, never an error). */
+export function fromStateFile(value: unknown): SourceLocation | undefined {
+    if (typeof value !== "string" || value.length > 4096) {
+        return undefined;
+    }
+    const m = statePosition.exec(value);
+    if (m === null) {
+        return undefined;
+    }
+    const line = positive(Number(m[3]));
+    if (line === undefined) {
+        return undefined;
+    }
+    const column = positive(Number(m[4])) ?? 1;
+    let file: string;
+    try {
+        file = m[1] === "project" ? decodeURIComponent(m[2].replace(/^\/+/, "")) : fileURLToPath(`file://${m[2]}`);
+    } catch {
+        return undefined;
+    }
+    return file !== "" && inUserCode(file) ? { file, line, column } : undefined;
+}

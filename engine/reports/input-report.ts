@@ -1,0 +1,42 @@
+// Turns what the session returned for one input into its part of the report.
+import { InputSpec } from "../inputs/resolve-inputs";
+import { RemediationRecord } from "../protocol/policy-session";
+import { EngineResource, Violation } from "../resource-model";
+import { propertyChanges } from "./remediation-changes";
+import { InputReport } from "./run-report";
+
+/** One input's part of the report: its violations located in the source, and what remediations changed. */
+export function inputReport(
+    input: InputSpec,
+    mode: "preview" | "update",
+    resources: readonly EngineResource[],
+    violations: readonly Violation[],
+    remediations: RemediationRecord[],
+    notes: string[],
+): InputReport {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const located = violations.map((v) => {
+        const source = byUrn.get(v.resourceUrn)?.source;
+        return source !== undefined ? { ...v, source } : v;
+    });
+    // Each remediation is compared with the properties before it: the resource's inputs, or the previous remediation's result.
+    const current = new Map<string, Record<string, unknown>>();
+    const changes = remediations.filter((r) => r.properties !== undefined).map((r) => {
+        const before = current.get(r.resourceUrn) ?? byUrn.get(r.resourceUrn)?.inputs ?? {};
+        current.set(r.resourceUrn, r.properties!);
+        return { resourceUrn: r.resourceUrn, policyName: r.policyName, changes: propertyChanges(before, r.properties!) };
+    });
+    return {
+        path: input.label,
+        kind: input.kind,
+        mode,
+        resources: resources.length,
+        violations: located,
+        remediations,
+        changes,
+        remediationsApplied: input.kind === "program",
+        notes,
+        absolutePath: input.root,
+        resourceUrns: resources.map((r) => r.urn),
+    };
+}

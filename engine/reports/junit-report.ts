@@ -1,0 +1,112 @@
+// JUnit XML, for CI systems that show test results: a test suite per input,
+// a test case per resource and policy evaluated. A mandatory violation is a
+// failure; an advisory one is written to the case's system-out and a property,
+// and the case passes.
+import { escapeControlChars } from "../../lib/quote";
+import { Violation } from "../resource-model";
+import { InputReport, RunReport } from "./run-report";
+import { sourceFile } from "./source-label";
+
+/** Escapes text for XML; control characters are already visible escapes, so none reaches the XML (1.0 forbids most). */
+export function xmlText(text: string): string {
+    return text
+        .split(/\r?\n/)
+        .map((l) => escapeControlChars(l))
+        .join("\n")
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;")
+        .replace(/"/g, "&quot;")
+        .replace(/'/g, "&apos;");
+}
+
+/** An attribute holds one line: line breaks become " | ". */
+function attr(text: string): string {
+    return xmlText(text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "").join(" | "));
+}
+
+function firstLine(message: string): string {
+    return message.split(/\r?\n/).find((l) => l.trim() !== "")?.trim() ?? "";
+}
+
+interface Case {
+    urn: string;
+    policy: string;
+    violations: Violation[];
+}
+
+function cases(input: InputReport, policies: readonly string[]): Case[] {
+    const byKey = new Map<string, Case>();
+    const key = (urn: string, policy: string) => `${urn}\0${policy}`;
+    for (const urn of input.resourceUrns) {
+        for (const policy of policies) {
+            byKey.set(key(urn, policy), { urn, policy, violations: [] });
+        }
+    }
+    for (const v of input.violations) {
+        const k = key(v.resourceUrn, v.policyName);
+        const c = byKey.get(k) ?? { urn: v.resourceUrn, policy: v.policyName, violations: [] };
+        c.violations.push(v);
+        byKey.set(k, c);
+    }
+    return [...byKey.values()];
+}
+
+function testCase(c: Case, input: InputReport, out: string[]): { failed: boolean } {
+    const source = c.violations.find((v) => v.source !== undefined)?.source;
+    const where = source ? ` file="${attr(sourceFile(source, input))}" line="${source.line}"` : "";
+    const open = `    <testcase classname="${attr(c.urn === "" ? "(stack)" : c.urn)}" name="${attr(c.policy)}"${where}`;
+    const mandatory = c.violations.filter((v) => v.enforcementLevel === "mandatory");
+    const advisory = c.violations.filter((v) => v.enforcementLevel !== "mandatory");
+    if (c.violations.length === 0) {
+        out.push(`${open}/>`);
+        return { failed: false };
+    }
+    out.push(`${open}>`);
+    if (advisory.length > 0) {
+        out.push("      <properties>");
+        for (const v of advisory) {
+            out.push(`        <property name="${attr(v.enforcementLevel)}" value="${attr(v.message)}"/>`);
+        }
+        out.push("      </properties>");
+    }
+    for (const v of mandatory) {
+        out.push(`      <failure message="${attr(firstLine(v.message))}" type="mandatory">${xmlText(v.message)}</failure>`);
+    }
+    if (advisory.length > 0) {
+        out.push(`      <system-out>${xmlText(advisory.map((v) => `[${v.enforcementLevel}] ${v.message}`).join("\n"))}</system-out>`);
+    }
+    out.push("    </testcase>");
+    return { failed: mandatory.length > 0 };
+}
+
+export function junitReport(report: RunReport): string {
+    const evaluated = report.policies.filter((p) => p.enforcementLevel !== "disabled").map((p) => p.name);
+    const suites: string[] = [];
+    let tests = 0;
+    let failures = 0;
+    for (const input of report.inputs) {
+        const body: string[] = [];
+        const all = cases(input, evaluated);
+        const failed = all.filter((c) => testCase(c, input, body).failed).length;
+        tests += all.length;
+        failures += failed;
+        suites.push(
+            `  <testsuite name="${attr(input.path)}" tests="${all.length}" failures="${failed}" errors="0" skipped="0">`,
+            "    <properties>",
+            `      <property name="kind" value="${input.kind === "state" ? "state file" : "program"}"/>`,
+            `      <property name="mode" value="${input.mode}"/>`,
+            `      <property name="policyPack" value="${attr(`${report.policyPackName}@v${report.policyPackVersion}`)}"/>`,
+            ...input.notes.map((n) => `      <property name="note" value="${attr(n)}"/>`),
+            "    </properties>",
+            ...body,
+            "  </testsuite>",
+        );
+    }
+    return [
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+        `<testsuites name="${attr(report.policyPackName)}" tests="${tests}" failures="${failures}" errors="0" skipped="0">`,
+        ...suites,
+        "</testsuites>",
+    ].join("\n");
+}

@@ -1,0 +1,121 @@
+// SARIF 2.1.0, for GitHub code scanning and the other tools that read it: one
+// rule per policy, one result per violation, located where the program
+// declares the resource (or, for a state file without positions, at the
+// resource's entry in the file), with the URN as a logical location.
+import { createHash } from "crypto";
+import * as path from "path";
+import { pathToFileURL } from "url";
+import { PolicySeverity } from "../protocol/analyzer-info";
+import { Violation } from "../resource-model";
+import { InputReport, RunReport } from "./run-report";
+
+/** GitHub's bands: low 0.1-3.9, medium 4.0-6.9, high 7.0-8.9, critical 9.0-10.0. */
+const securitySeverity: Record<PolicySeverity, string> = { low: "3.0", medium: "5.5", high: "8.0", critical: "9.5" };
+
+export const crossGuardUri = "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/";
+
+export interface SarifOptions {
+    /** Directory that relative artifact URIs start from: the repository root, else the working directory. */
+    baseDir: string;
+    /** Per state file (absolute path), the line of each resource's entry. */
+    resourceLines: ReadonlyMap<string, ReadonlyMap<string, number>>;
+}
+
+/** `ApiGatewayV2StageAccessLogging` from `apigatewayv2-stage-access-logging`: SARIF wants a readable identifier. */
+export function ruleName(policyName: string): string {
+    return policyName.split(/[^A-Za-z0-9]+/).filter((w) => w !== "").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+}
+
+function sentence(text: string): string {
+    const t = text.trim();
+    return t === "" || /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+function artifactUri(file: string, opts: SarifOptions): { uri: string; uriBaseId?: string } {
+    const rel = path.relative(opts.baseDir, file);
+    if (rel.startsWith("..") || path.isAbsolute(rel)) {
+        return { uri: pathToFileURL(file).href };
+    }
+    return { uri: rel.split(path.sep).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
+}
+
+function location(v: Violation, input: InputReport, opts: SarifOptions): Record<string, unknown> {
+    const logicalLocations = [{ fullyQualifiedName: v.resourceUrn === "" ? "(stack)" : v.resourceUrn, kind: "resource" }];
+    let file: string | undefined;
+    let region: { startLine: number; startColumn?: number } | undefined;
+    if (v.source !== undefined) {
+        const base = input.kind === "program" ? input.absolutePath : path.dirname(input.absolutePath);
+        // A state file records project-relative paths; the project's directory is unknown, so they stay as recorded.
+        file = path.isAbsolute(v.source.file) ? v.source.file : undefined;
+        if (file === undefined && input.kind === "program") {
+            file = path.join(base, v.source.file);
+        }
+        if (file === undefined) {
+            const uri = v.source.file.split(/[\\/]/).map(encodeURIComponent).join("/");
+            return { physicalLocation: { artifactLocation: { uri }, region: { startLine: v.source.line, startColumn: v.source.column } }, logicalLocations };
+        }
+        region = { startLine: v.source.line, startColumn: v.source.column };
+    } else if (input.kind === "state") {
+        file = input.absolutePath;
+        const line = opts.resourceLines.get(input.absolutePath)?.get(v.resourceUrn);
+        region = { startLine: line ?? 1 };
+    } else {
+        file = path.join(input.absolutePath, "Pulumi.yaml");
+        region = { startLine: 1 };
+    }
+    return { physicalLocation: { artifactLocation: artifactUri(file, opts), region }, logicalLocations };
+}
+
+/** Stable across runs and line moves: the input as named, the policy and the resource, not the position. */
+export function fingerprint(v: Violation, input: InputReport): string {
+    return createHash("sha256").update(`${input.path}\0${v.policyName}\0${v.resourceUrn}`).digest("hex").slice(0, 32);
+}
+
+export function sarifReport(report: RunReport, opts: SarifOptions): string {
+    const ruleIndex = new Map(report.policies.map((p, i) => [p.name, i]));
+    const rules = report.policies.map((p) => {
+        const help = p.remediationSteps.trim() !== "" ? p.remediationSteps.trim() : sentence(p.description);
+        return {
+            id: p.name,
+            name: ruleName(p.name),
+            shortDescription: { text: sentence(p.displayName !== "" ? p.displayName : p.description) },
+            fullDescription: { text: sentence(p.description) },
+            help: { text: help },
+            ...(p.url !== "" ? { helpUri: p.url } : {}),
+            defaultConfiguration: { level: p.enforcementLevel === "mandatory" || p.enforcementLevel === "remediate" ? "error" : p.enforcementLevel === "disabled" ? "none" : "warning", enabled: p.enforcementLevel !== "disabled" },
+            properties: {
+                ...(p.severity !== undefined ? { "security-severity": securitySeverity[p.severity] } : {}),
+                tags: [...new Set(["security", ...p.tags])],
+                precision: "very-high",
+                "problem.severity": p.severity === "low" ? "recommendation" : p.enforcementLevel === "mandatory" ? "error" : "warning",
+            },
+        };
+    });
+    const results = report.inputs.flatMap((input) => input.violations.map((v) => ({
+        ruleId: v.policyName,
+        ...(ruleIndex.has(v.policyName) ? { ruleIndex: ruleIndex.get(v.policyName) } : {}),
+        level: v.enforcementLevel === "mandatory" ? "error" : "warning",
+        message: { text: v.message.trim() === "" ? `${v.policyName} reported ${v.resourceUrn || "the stack"}.` : v.message },
+        locations: [location(v, input, opts)],
+        partialFingerprints: { "crossguardResourcePolicy/v1": fingerprint(v, input) },
+        properties: { enforcementLevel: v.enforcementLevel, input: input.path },
+    })));
+    const sarif = {
+        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [{
+            tool: {
+                driver: {
+                    name: report.policyPackName,
+                    version: report.policyPackVersion,
+                    informationUri: report.policyPackUri ?? crossGuardUri,
+                    rules,
+                },
+            },
+            originalUriBaseIds: { "%SRCROOT%": { uri: `${pathToFileURL(opts.baseDir).href.replace(/\/?$/, "/")}` } },
+            results,
+            columnKind: "utf16CodeUnits",
+        }],
+    };
+    return JSON.stringify(sarif, null, 2);
+}

@@ -1,0 +1,22 @@
+// How reports name the place a resource is declared.
+import * as path from "path";
+import { InputReport } from "./run-report";
+import { SourceLocation } from "../resource-model";
+
+/** The source file relative to `base`, with forward slashes; the path as recorded when it is not absolute (state files). */
+export function relativeSource(source: SourceLocation, base: string): string {
+    if (!path.isAbsolute(source.file)) {
+        return source.file.split(path.sep).join("/");
+    }
+    return path.relative(base, source.file).split(path.sep).join("/");
+}
+
+/** The source file relative to the program's directory (or the state file's, for an absolute path it records). */
+export function sourceFile(source: SourceLocation, input: InputReport): string {
+    return relativeSource(source, input.kind === "program" ? input.absolutePath : path.dirname(input.absolutePath));
+}
+
+/** `index.ts:15:15`, relative to the program's directory. */
+export function sourceLabel(source: SourceLocation, input: InputReport): string {
+    return `${sourceFile(source, input)}:${source.line}:${source.column}`;
+}
