@@ -1,4 +1,5 @@
-// `npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]`
+// `npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR]
+//                     [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [PATH...]`
 //
 // Analyzes `pulumi stack export` files and Pulumi TypeScript program
 // directories with this policy pack, through the same launch and Analyzer
@@ -17,7 +18,8 @@ import { readConfigFile } from "./inputs/config-file";
 import { InputError, isInputError } from "./errors";
 import { oneLine, PackError } from "./protocol/pack-process";
 import { PolicySession } from "./protocol/policy-session";
-import { runProgram } from "./inputs/program/run-program";
+import { runProgramWithNotes } from "./inputs/program/run-program";
+import { readStackReferenceOutputs } from "./inputs/program/stack-references";
 import { jsonReport } from "./reports/json-report";
 import { hasMandatory, InputKind, InputReport, RunReport } from "./reports/run-report";
 import { humanReport } from "./reports/text-report";
@@ -25,7 +27,8 @@ import { EngineResource } from "./resource-model";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
 
 export const usage = [
-    "usage: npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]",
+    "usage: npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR]",
+    "                          [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [PATH...]",
     "",
     "  PATH            a `pulumi stack export` file, or a Pulumi TypeScript program directory",
     "                  (default: every program under examples/)",
@@ -34,6 +37,9 @@ export const usage = [
     "  --config FILE   policy config JSON, as for `pulumi preview --policy-pack-config`",
     "  --policy-pack DIR  the policy pack to run (default: this repository)",
     "  --json          print one JSON object: {violations: [...], summary: {...}}",
+    "  --stack-reference-outputs FILE  outputs of the stacks programs reference, as JSON keyed by",
+    "                  stack name: {\"org/proj/stack\": {\"key\": value}} (otherwise they are unknown)",
+    "  --config-value KEY=VALUE  a program config value, e.g. for an encrypted (secure:) one; repeatable",
     "",
     "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, input, config or pack error",
 ].join("\n");
@@ -43,14 +49,16 @@ export interface CliOptions {
     mode: "preview" | "update";
     config?: string;
     packDir?: string;
+    stackReferenceOutputs?: string;
+    configValues: Record<string, string>;
     paths: string[];
     help: boolean;
 }
 
-const flags = ["--json", "--preview", "--update", "--config", "--policy-pack", "--help"];
+const flags = ["--json", "--preview", "--update", "--config", "--policy-pack", "--stack-reference-outputs", "--config-value", "--help"];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-    const opts: CliOptions = { json: false, mode: "preview", paths: [], help: false };
+    const opts: CliOptions = { json: false, mode: "preview", paths: [], help: false, configValues: {} };
     let modeFlag: string | undefined;
     const setMode = (flag: string, mode: "preview" | "update") => {
         if (modeFlag !== undefined && modeFlag !== flag) {
@@ -113,6 +121,17 @@ export function parseArgs(argv: readonly string[]): CliOptions {
             case "--policy-pack":
                 opts.packDir = value();
                 break;
+            case "--stack-reference-outputs":
+                if (opts.stackReferenceOutputs !== undefined) {
+                    throw new InputError("--stack-reference-outputs may be given only once");
+                }
+                opts.stackReferenceOutputs = value();
+                break;
+            case "--config-value": {
+                const [key, val] = configPair(value());
+                opts.configValues[key] = val;
+                break;
+            }
             case "--help":
             case "-h":
                 opts.help = true;
@@ -129,6 +148,16 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         }
     }
     return opts;
+}
+
+/** `KEY=VALUE`, where KEY is `name` or `namespace:name` as in `pulumi config set`. */
+export function configPair(arg: string): [string, string] {
+    const eq = arg.indexOf("=");
+    const key = eq > 0 ? arg.slice(0, eq) : "";
+    if (!/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.:-]+)?$/.test(key)) {
+        throw new InputError(`--config-value needs KEY=VALUE with a config key such as dbPassword or aws:region, not ${quote(arg)}`);
+    }
+    return [key, arg.slice(eq + 1)];
 }
 
 /** The pack directory: the nearest ancestor of this file holding PulumiPolicy.yaml (bin/engine -> repo root). */
@@ -202,6 +231,7 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
     const packDir = opts.packDir ? path.resolve(opts.packDir) : root;
     // Everything that can be checked without the pack is checked first.
     const configRaw = opts.config !== undefined ? readConfigFile(opts.config) : undefined;
+    const stackReferenceOutputs = opts.stackReferenceOutputs !== undefined ? readStackReferenceOutputs(opts.stackReferenceOutputs) : undefined;
     const inputs = resolveInputs(opts.paths, root);
     const states = new Map<string, StateFileResult>();
     for (const input of inputs) {
@@ -225,10 +255,14 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
         for (const input of inputs) {
             const state = states.get(input.path);
             let resources: EngineResource[];
+            let notes: string[];
             if (state !== undefined) {
                 resources = state.resources;
+                notes = state.notes;
             } else {
-                resources = await runProgram(input.path, { mode: opts.mode });
+                const run = await runProgramWithNotes(input.path, { mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues });
+                resources = run.resources;
+                notes = run.notes;
             }
             const isProgram = input.kind === "program";
             const result = await session.analyzeResources(resources, { applyRemediations: isProgram });
@@ -240,7 +274,7 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
                 violations: result.violations,
                 remediations: result.diagnostics.remediations,
                 remediationsApplied: isProgram,
-                notes: state?.notes ?? [],
+                notes,
             });
         }
     } finally {

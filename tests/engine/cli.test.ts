@@ -44,7 +44,7 @@ const policyEventKeys = ["resourceUrn", "message", "policyName", "policyPackName
 describe("engine CLI arguments and error lines", () => {
     it("parses flags, --flag=value, and paths after --", () => {
         assert.deepStrictEqual(parseArgs(["--json", "--update", "--config=c.json", "a.json", "--", "--odd-name"]), {
-            json: true, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false,
+            json: true, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false, configValues: {},
         });
         assert.strictEqual(parseArgs([]).mode, "preview");
         assert.strictEqual(parseArgs(["--preview", "--preview"]).mode, "preview");
