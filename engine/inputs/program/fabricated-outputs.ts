@@ -87,19 +87,25 @@ export function fabricate(inputs: Record<string, unknown>, ctx: MockContext, kno
             made[k] = v;
         }
     }
-    Object.assign(made, fromSchema({ ...outputs, ...made }, ctx));
+    const schema = fromSchema({ ...outputs, ...made }, ctx, unknown ? UNKNOWN : undefined);
+    Object.assign(made, schema.added);
     for (const [k, v] of Object.entries(made)) {
         outputs[k] = unknown ? (isPlainObject(v) ? unknownSentinels.object : UNKNOWN) : v;
     }
+    Object.assign(outputs, schema.completed);
     const id = unknown ? undefined : String(knownId ?? computed.id);
     outputs.id = id ?? UNKNOWN;
     return { id, outputs };
 }
 
 /** Every output the schema says the provider always sets, and the program did not. */
-export function fromSchema(present: Record<string, unknown>, ctx: MockContext): Record<string, unknown> {
+export function fromSchema(
+    present: Record<string, unknown>,
+    ctx: MockContext,
+    unknownLeaf?: unknown,
+): { added: Record<string, unknown>; completed: Record<string, unknown> } {
     if (!ctx.outputFields) {
-        return {};
+        return { added: {}, completed: {} };
     }
     const name = ["name", "functionName", "bucket", "logGroupName", "roleName", "tableName", "queueName", "topicName", "domainName"]
         .map((k) => knownString(present[k]))
@@ -111,7 +117,7 @@ export function fromSchema(present: Record<string, unknown>, ctx: MockContext): 
         account: ctx.account,
         partition: ctx.partition,
         seed: ctx.urn,
-    });
+    }, unknownLeaf);
 }
 
 export function providerOutputs(inputs: Record<string, unknown>, ctx: MockContext, knownId?: string): ProviderOutputs {

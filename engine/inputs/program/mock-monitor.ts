@@ -293,16 +293,18 @@ export class Recorder {
         }
         const region = knownString(args.region) ?? this.layout.config["aws:region"] ?? DEFAULT_REGION;
         const name = knownString(args.name) ?? knownString(args.domain) ?? token.split(":")[2].replace(/^get/, "").toLowerCase();
-        return {
-            ...present,
-            ...schemaValues(fields, present, {
+        const made = schemaValues(fields, present, {
                 token,
                 name,
                 region,
                 account: MOCK_ACCOUNT,
                 partition: partitionOf(region),
                 seed: `${token}\0${JSON.stringify(args)}`,
-            }),
+        });
+        return {
+            ...present,
+            ...made.added,
+            ...made.completed,
             ...(fields.some((f) => f.name === "id") && present.id === undefined ? { id: name } : {}),
         };
     }

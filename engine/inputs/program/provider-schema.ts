@@ -19,7 +19,7 @@ import type * as TS from "typescript";
 export type Shape =
     | { kind: "string" | "number" | "boolean" | "any" }
     | { kind: "array" | "map"; of: Shape }
-    | { kind: "object"; fields: () => Field[] }
+    | { kind: "object"; fields: () => Field[]; requiredInputs: () => Set<string> | undefined }
     | { kind: "skip" };
 
 export interface Field {
@@ -170,7 +170,14 @@ function shapeOf(pkgDir: string, type: TS.TypeNode): { shape: Shape; optional: b
         if (parts[0] === "outputs" && parts.length >= 2) {
             const namespaces = parts.slice(1, -1);
             const name = parts[parts.length - 1];
-            return { shape: { kind: "object", fields: () => outputTypeFields(pkgDir, namespaces, name) }, optional: false };
+            return {
+                shape: {
+                    kind: "object",
+                    fields: () => outputTypeFields(pkgDir, namespaces, name),
+                    requiredInputs: () => requiredInputFields(pkgDir, namespaces, name),
+                },
+                optional: false,
+            };
         }
         if (parts[0] === "enums") {
             // Generated enums are string or number constants; outputs hold the value.
@@ -191,24 +198,43 @@ function qualifiedParts(name: TS.EntityName): string[] {
 
 /** Fields of `outputs.<ns...>.<name>` from the package's types/output.d.ts. */
 function outputTypeFields(pkgDir: string, namespaces: string[], name: string): Field[] {
-    const decl = outputNamespace(pkgDir, namespaces).get(name);
+    const decl = typesNamespace(pkgDir, "output", namespaces).get(name);
     return decl ? interfaceFields(pkgDir, decl) : [];
 }
 
-function outputNamespace(pkgDir: string, namespaces: string[]): Map<string, TS.InterfaceDeclaration> {
-    const key = `${pkgDir}\0${namespaces.join(".")}`;
+/**
+ * The fields a program must give in the input type of the same name
+ * (types/input.d.ts). The others, when the output type always has them, are
+ * the ones the provider computes inside an object the program gave.
+ */
+function requiredInputFields(pkgDir: string, namespaces: string[], name: string): Set<string> | undefined {
+    const decl = typesNamespace(pkgDir, "input", namespaces).get(name);
+    if (!decl) {
+        return undefined;
+    }
+    const required = new Set<string>();
+    for (const member of decl.members) {
+        if (ts().isPropertySignature(member) && ts().isIdentifier(member.name) && member.questionToken === undefined) {
+            required.add(member.name.text);
+        }
+    }
+    return required;
+}
+
+function typesNamespace(pkgDir: string, which: "input" | "output", namespaces: string[]): Map<string, TS.InterfaceDeclaration> {
+    const key = `${pkgDir}\0${which}\0${namespaces.join(".")}`;
     const cached = namespaceCache.get(key);
     if (cached) {
         return cached;
     }
     const found = new Map<string, TS.InterfaceDeclaration>();
     namespaceCache.set(key, found);
-    const text = outputChunk(pkgDir, namespaces[0]);
+    const text = typesChunk(pkgDir, which, namespaces[0]);
     if (text === undefined) {
         return found;
     }
     const t = ts();
-    const source = t.createSourceFile(`output-${namespaces[0] ?? "index"}.d.ts`, text, t.ScriptTarget.Latest, false);
+    const source = t.createSourceFile(`${which}-${namespaces[0] ?? "index"}.d.ts`, text, t.ScriptTarget.Latest, false);
     let statements: readonly TS.Statement[] = source.statements;
     for (const ns of namespaces) {
         const mod = statements.find((s): s is TS.ModuleDeclaration => t.isModuleDeclaration(s) && s.name.text === ns);
@@ -223,11 +249,12 @@ function outputNamespace(pkgDir: string, namespaces: string[]): Map<string, TS.I
     return found;
 }
 
-const outputFileText = new Map<string, string | undefined>();
+const typesFileText = new Map<string, string | undefined>();
 
-/** The text of one top-level namespace of types/output.d.ts (undefined: the declarations before the first). */
-function outputChunk(pkgDir: string, namespace: string | undefined): string | undefined {
-    const file = path.join(pkgDir, "types", "output.d.ts");
+/** The text of one top-level namespace of types/<which>.d.ts (undefined: the declarations before the first). */
+function typesChunk(pkgDir: string, which: "input" | "output", namespace: string | undefined): string | undefined {
+    const file = path.join(pkgDir, "types", `${which}.d.ts`);
+    const outputFileText = typesFileText;
     if (!outputFileText.has(file)) {
         let text: string | undefined;
         try {

@@ -28,6 +28,8 @@ export interface RunOptions {
     stackReferenceOutputs?: StackOutputs;
     /** Config values given on the command line (`--config-value key=value`), e.g. for encrypted ones. */
     configValues?: Record<string, string>;
+    /** How long a program may wait on nothing before it is reported as hung (default 120 s). */
+    timeoutMs?: number;
 }
 
 export interface ProgramRun {
@@ -100,6 +102,7 @@ export function enableSourceMaps(): Restore {
 
 export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun> {
     const { mode } = opts;
+    const timeoutMs = opts.timeoutMs ?? RUN_TIMEOUT_MS;
     const layout = withConfigValues(locateProgram(dir), opts.configValues ?? {});
     const compiled = new Set<string>();
     const elided: string[] = [];
@@ -128,8 +131,8 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
         restores.push(trackRegistrations(sdk, rec));
         await withTimeout(
             Promise.race([sdk.withLocalStorage(() => execute(sdk, layout, mode, rec, errors)), firstError]),
-            RUN_TIMEOUT_MS,
-            () => `program ${quote(dir)} did not finish within ${RUN_TIMEOUT_MS / 1000} s${pendingList(rec)}`,
+            timeoutMs,
+            () => `program ${quote(dir)} did not finish within ${timeoutMs / 1000} s${pendingList(rec)}`,
         );
         const notes = [
             ...elided.map((m) => `a type-only re-export from ${quote(m)} was left out, as TypeScript's type-aware compile does (the package has types but no JavaScript)`),

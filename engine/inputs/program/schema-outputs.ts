@@ -23,14 +23,35 @@ export interface ValueContext {
 
 const MAX_DEPTH = 5;
 
-/** Values for the fields `present` lacks and the provider always sets (not `| undefined`). */
-export function schemaValues(fields: readonly Field[], present: Record<string, unknown>, ctx: ValueContext): Record<string, unknown> {
+/**
+ * Values for the fields `present` lacks and the provider always sets (not
+ * `| undefined`), and, in objects the program gave, the fields the provider
+ * computes inside them (`domainNameConfiguration.targetDomainName`). With
+ * `unknownLeaf`, those nested computed fields are that value (a preview).
+ */
+export function schemaValues(
+    fields: readonly Field[],
+    present: Record<string, unknown>,
+    ctx: ValueContext,
+    unknownLeaf?: unknown,
+): { added: Record<string, unknown>; completed: Record<string, unknown> } {
     const out: Record<string, unknown> = {};
+    const completed: Record<string, unknown> = {};
     // `arn` first: `invokeArn`, `qualifiedArn` and friends are built from it.
     const ordered = [...fields].sort((a, b) => rank(a.name) - rank(b.name));
     let arn = typeof present.arn === "string" ? present.arn : ctx.arn;
     for (const f of ordered) {
-        if (f.optional || f.name === "id" || f.name === "urn" || present[f.name] !== undefined) {
+        if (f.name === "id" || f.name === "urn") {
+            continue;
+        }
+        if (present[f.name] !== undefined) {
+            const done = complete(f.shape, present[f.name], f.name, [f.name], { ...ctx, arn }, unknownLeaf);
+            if (done !== present[f.name]) {
+                completed[f.name] = done;
+            }
+            continue;
+        }
+        if (f.optional) {
             continue;
         }
         const v = valueOf(f.shape, f.name, [f.name], { ...ctx, arn }, 0);
@@ -41,7 +62,52 @@ export function schemaValues(fields: readonly Field[], present: Record<string, u
             }
         }
     }
-    return out;
+    return { added: out, completed };
+}
+
+/** A given object (or array of them) with the fields its provider computes filled in; the same value when there are none. */
+function complete(shape: Shape, given: unknown, prop: string, at: string[], ctx: ValueContext, unknownLeaf: unknown, depth = 0): unknown {
+    if (depth >= MAX_DEPTH) {
+        return given;
+    }
+    if (shape.kind === "array" && Array.isArray(given)) {
+        let changed = false;
+        const items = given.map((item, i) => {
+            const done = complete(shape.of, item, singular(prop), [...at, String(i)], ctx, unknownLeaf, depth + 1);
+            changed ||= done !== item;
+            return done;
+        });
+        return changed ? items : given;
+    }
+    if (shape.kind !== "object" || !isObject(given)) {
+        return given;
+    }
+    const required = shape.requiredInputs();
+    if (required === undefined) {
+        return given;
+    }
+    let result: Record<string, unknown> | undefined;
+    for (const f of shape.fields()) {
+        const current = given[f.name];
+        let next: unknown = current;
+        if (current === undefined || current === null) {
+            if (!f.optional && !required.has(f.name)) {
+                next = unknownLeaf !== undefined ? unknownLeaf : valueOf(f.shape, f.name, [...at, f.name], ctx, depth + 1);
+            }
+        } else {
+            next = complete(f.shape, current, f.name, [...at, f.name], ctx, unknownLeaf, depth + 1);
+        }
+        if (next !== current && next !== undefined) {
+            result ??= { ...given };
+            result[f.name] = next;
+        }
+    }
+    return result ?? given;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+    // Secret envelopes and other wire markers are left as they are.
+    return typeof v === "object" && v !== null && !Array.isArray(v) && !Object.keys(v).some((k) => /^[0-9a-f]{32}$/.test(k));
 }
 
 function rank(name: string): number {

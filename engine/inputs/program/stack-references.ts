@@ -9,7 +9,10 @@ import * as fs from "fs";
 import { InputError } from "../../errors";
 import { isPlainObject } from "../../../lib/read-property";
 import { quote } from "./program-errors";
-import { unknownSentinels } from "../../resource-model";
+import { specialSigKey } from "../../resource-model";
+
+/** The SDK's marker for an Output value on the wire (`specialOutputValueSig` in runtime/rpc). */
+const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
@@ -51,7 +54,11 @@ export class StackReferences {
         const values = this.given && Object.prototype.hasOwnProperty.call(this.given, stack) ? this.given[stack] : undefined;
         if (values === undefined) {
             this.unknown.add(stack);
-            return { name: stack, outputs: unknownSentinels.object, secretOutputNames: unknownSentinels.array };
+            // An output value without a value is unknown to the SDK in an update
+            // too; the plain unknown sentinel would become undefined there, and
+            // `getOutput` would then throw inside the SDK.
+            const unknown = { [specialSigKey]: OUTPUT_VALUE_SIG };
+            return { name: stack, outputs: unknown, secretOutputNames: unknown };
         }
         return { name: stack, outputs: values, secretOutputNames: [] };
     }
