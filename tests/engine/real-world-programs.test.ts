@@ -319,3 +319,74 @@ describe("program runner on real-world program shapes", function () {
         });
     });
 });
+
+// A program's own @pulumi/pulumi is what the runner loads. `npm install` of a
+// current program resolves 3.200 or later; this repository pins a recent one.
+// The older SDK is installed once into a cache under the OS temp dir (npm's own
+// cache makes later installs quick) and the repository's @pulumi/aws is
+// hard-linked next to it, so that, as after `npm install`, the provider SDK
+// loads the program's @pulumi/pulumi.
+const OLD_SDK = "3.200.0";
+
+function installOldSdk(): string {
+    const cache = path.join(os.tmpdir(), "aws-apigatewayv2-analyze-sdk-cache", `pulumi-${OLD_SDK}`);
+    const installed = path.join(cache, "node_modules", "@pulumi", "pulumi", "package.json");
+    const { execFileSync } = require("child_process") as typeof import("child_process");
+    if (!fs.existsSync(installed) || JSON.parse(fs.readFileSync(installed, "utf8")).version !== OLD_SDK) {
+        fs.mkdirSync(cache, { recursive: true });
+        fs.writeFileSync(path.join(cache, "package.json"), JSON.stringify({ name: "sdk-cache", version: "1.0.0", private: true }));
+        const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+        execFileSync(npm, ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-save", `@pulumi/pulumi@${OLD_SDK}`, "mime@2.6.0"], {
+            cwd: cache,
+            stdio: "pipe",
+            timeout: 240_000,
+        });
+    }
+    const aws = path.join(cache, "node_modules", "@pulumi", "aws");
+    if (!fs.existsSync(path.join(aws, "package.json"))) {
+        execFileSync("cp", ["-al", awsDir, aws]);
+    }
+    return cache;
+}
+
+describe(`program runner with a program's own @pulumi/pulumi ${OLD_SDK}`, function () {
+    let cache: string;
+    const programs = ["quick-create-lambda", "acm-dns-validation", "stack-reference-logs"];
+    const copies: Record<string, string> = {};
+
+    before(function () {
+        this.timeout(300_000);
+        cache = installOldSdk();
+        for (const name of programs) {
+            copies[name] = path.join(cache, "programs", name);
+            fs.rmSync(copies[name], { recursive: true, force: true });
+            fs.cpSync(path.join(fixtures, name), copies[name], { recursive: true });
+        }
+    });
+
+    it("loads the program's own SDK and provider package", function () {
+        const from = { paths: [copies["quick-create-lambda"]] };
+        assert.strictEqual(JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json", from), "utf8")).version, OLD_SDK);
+        const aws = require.resolve("@pulumi/aws/package.json", from);
+        assert.ok(aws.startsWith(cache), aws);
+    });
+
+    for (const name of programs) {
+        for (const mode of modes) {
+            it(`${name} (${mode}): the same resources as with this repository's SDK`, async function () {
+                const old = await run(copies[name], { mode });
+                const current = await run(path.join(fixtures, name), { mode });
+                assert.deepStrictEqual(old.resources, current.resources);
+                assert.deepStrictEqual(old.notes, current.notes);
+            });
+        }
+    }
+
+    it("answers lookups and StackReferences from a file on the older SDK too", async function () {
+        const got = (await run(copies["acm-dns-validation"], { mode: "update" })).resources;
+        assert.match(String(byName(got, "api-cert-validation", "aws:route53/record:Record").inputs.zoneId), /^Z[0-9A-F]{13}$/);
+        const outputs = JSON.parse(fs.readFileSync(path.join(fixtures, "stack-reference-logs", "stack-outputs.json"), "utf8"));
+        const stage = byName((await run(copies["stack-reference-logs"], { mode: "update", stackReferenceOutputs: outputs })).resources, "shipping-api-stage");
+        assert.strictEqual((stage.inputs.accessLogSettings as Record<string, unknown>).destinationArn, outputs["acme/logging/prod"].accessLogGroupArn);
+    });
+});
