@@ -135,7 +135,7 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
             () => `program ${quote(dir)} did not finish within ${timeoutMs / 1000} s${pendingList(rec)}`,
         );
         const notes = [
-            ...elided.map((m) => `a type-only re-export from ${quote(m)} was left out, as TypeScript's type-aware compile does (the package has types but no JavaScript)`),
+            ...[...new Set(elided)].map((m) => `a type-only re-export from ${quote(m)} was left out, as TypeScript's type-aware compile does (the package has types but no JavaScript)`),
             ...[references.note()].filter((n): n is string => n !== undefined),
             ...secureNotes(layout),
             ...versions.map((v) => `${v} (its verdicts may differ from what that version would give)`),
