@@ -68,8 +68,18 @@ function parse(file: string): TS.SourceFile | undefined {
     return fileCache.get(file);
 }
 
+const resourceCache = new Map<string, Field[] | undefined>();
+
 /** The outputs a resource class declares, or undefined when the package has no such class. */
 export function resourceOutputs(pkgDir: string, token: string): Field[] | undefined {
+    const key = `${pkgDir}\0${token}`;
+    if (!resourceCache.has(key)) {
+        resourceCache.set(key, readResourceOutputs(pkgDir, token));
+    }
+    return resourceCache.get(key);
+}
+
+function readResourceOutputs(pkgDir: string, token: string): Field[] | undefined {
     const file = declarationFile(pkgDir, token);
     const source = file ? parse(file) : undefined;
     const className = token.split(":")[2];
