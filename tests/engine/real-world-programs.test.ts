@@ -256,7 +256,14 @@ describe("program runner on real-world program shapes", function () {
 
         it("still reports a re-export from a package that is not installed at all", async function () {
             const dir = tempProgram({ "index.ts": 'export { Handler } from "no-such-package-3f9c";\n' });
-            assertOneLineInputError(await rejection(run(dir, { mode: "preview" })), /Cannot find module 'no-such-package-3f9c' \(is it installed for the program\?\)/);
+            assertOneLineInputError(
+                await rejection(run(dir, { mode: "preview" })),
+                /Cannot find module 'no-such-package-3f9c' \(is it installed for the program\?\); index\.ts re-exports from it, which needs no JavaScript if it names only types: run `npm install` in the program/,
+            );
+            const imports = tempProgram({ "index.ts": 'import { x } from "no-such-package-3f9c";\nexport const y = x;\n' });
+            const e = await rejection(run(imports, { mode: "preview" }));
+            assertOneLineInputError(e, /Cannot find module 'no-such-package-3f9c' \(is it installed for the program\?\)/);
+            assert.doesNotMatch(e.message, /re-exports/);
         });
 
         it("says a relative import that resolves to nothing is a missing file", async function () {

@@ -55,12 +55,29 @@ export function programFrame(stack: string, root: string): string | undefined {
 /** A relative path that resolves to nothing is a missing file; a bare name is a missing package. */
 export function missingModule(message: string, root: string): string {
     const request = /Cannot find module '([^']*)'/.exec(message)?.[1];
-    if (request === undefined || !(request.startsWith(".") || path.isAbsolute(request))) {
-        return `${firstLine(message)} (is it installed for the program?)`;
-    }
     const requester = /Require stack:\s*\n- ([^\n]+)/.exec(message)?.[1];
+    if (request === undefined || !(request.startsWith(".") || path.isAbsolute(request))) {
+        const reExport = request !== undefined && requester !== undefined && reExports(requester, request);
+        const hint = reExport
+            ? `; ${path.relative(root, requester)} re-exports from it, which needs no JavaScript if it names only types: run \`npm install\` in the program so that its types are found`
+            : "";
+        return `${firstLine(message)} (is it installed for the program?)${hint}`;
+    }
     const from = requester && requester.startsWith(root) ? ` (imported from ${path.relative(root, requester)})` : "";
     return `no such file: ${quote(request)}${from}, with or without a .ts, .js or /index extension`;
+}
+
+/** Whether `file` has `export ... from "<request>"`. */
+function reExports(file: string, request: string): boolean {
+    try {
+        const ts = require("typescript") as typeof import("typescript");
+        const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, false);
+        return source.statements.some(
+            (st) => ts.isExportDeclaration(st) && st.moduleSpecifier !== undefined && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === request,
+        );
+    } catch {
+        return false;
+    }
 }
 
 export interface FailureContext {
