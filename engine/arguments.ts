@@ -4,7 +4,8 @@ import { quote } from "../lib/quote";
 import { InputError } from "./errors";
 
 export const usage = [
-    "usage: npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]",
+    "usage: npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR]",
+    "                             [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [PATH...]",
     "",
     "  PATH            a `pulumi stack export` file, or a Pulumi TypeScript program directory (one with",
     "                  Pulumi.yaml); default: the program in the directory you ran the command in (in the",
@@ -19,6 +20,9 @@ export const usage = [
     "  --json          the same as --format json",
     "  --output FILE   write the report to FILE instead of stdout (never coloured)",
     "  --no-color      no colour in the text report (also NO_COLOR; FORCE_COLOR forces it)",
+    "  --stack-reference-outputs FILE  outputs of the stacks programs reference, as JSON keyed by",
+    "                  stack name: {\"org/proj/stack\": {\"key\": value}} (otherwise they are unknown)",
+    "  --config-value KEY=VALUE  a program config value, e.g. for an encrypted (secure:) one; repeatable",
     "",
     "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, input, config or pack error",
 ].join("\n");
@@ -35,11 +39,13 @@ export interface CliOptions {
     mode: "preview" | "update";
     config?: string;
     packDir?: string;
+    stackReferenceOutputs?: string;
+    configValues: Record<string, string>;
     paths: string[];
     help: boolean;
 }
 
-const flags = ["--json", "--format", "--output", "--no-color", "--preview", "--update", "--config", "--policy-pack", "--help"];
+const flags = ["--json", "--format", "--output", "--no-color", "--preview", "--update", "--config", "--policy-pack", "--stack-reference-outputs", "--config-value", "--help"];
 
 function formatValue(value: string): ReportFormat {
     const format = formats.find((f) => f === value);
@@ -51,7 +57,7 @@ function formatValue(value: string): ReportFormat {
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-    const opts: CliOptions = { format: "text", noColor: false, mode: "preview", paths: [], help: false };
+    const opts: CliOptions = { format: "text", noColor: false, mode: "preview", paths: [], help: false, configValues: {} };
     let formatFlag: string | undefined;
     const setFormat = (flag: string, format: ReportFormat) => {
         if (formatFlag !== undefined && opts.format !== format) {
@@ -138,6 +144,17 @@ export function parseArgs(argv: readonly string[]): CliOptions {
             case "--policy-pack":
                 opts.packDir = value();
                 break;
+            case "--stack-reference-outputs":
+                if (opts.stackReferenceOutputs !== undefined) {
+                    throw new InputError("--stack-reference-outputs may be given only once");
+                }
+                opts.stackReferenceOutputs = value();
+                break;
+            case "--config-value": {
+                const [key, val] = configPair(value());
+                opts.configValues[key] = val;
+                break;
+            }
             case "--help":
             case "-h":
                 opts.help = true;
@@ -154,4 +171,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         }
     }
     return opts;
+}
+
+/** `KEY=VALUE`, where KEY is `name` or `namespace:name` as in `pulumi config set`. */
+export function configPair(arg: string): [string, string] {
+    const eq = arg.indexOf("=");
+    const key = eq > 0 ? arg.slice(0, eq) : "";
+    if (!/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.:-]+)?$/.test(key)) {
+        throw new InputError(`--config-value needs KEY=VALUE with a config key such as dbPassword or aws:region, not ${quote(arg)}`);
+    }
+    return [key, arg.slice(eq + 1)];
 }

@@ -1,4 +1,5 @@
-// `npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]`
+// `npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR]
+//                        [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [PATH...]`
 //
 // Analyzes `pulumi stack export` files and Pulumi TypeScript program
 // directories with this policy pack, through the same launch and Analyzer
@@ -14,7 +15,8 @@ import { escapeControlChars, quote } from "../lib/quote";
 import { parseArgs, usage } from "./arguments";
 import { isInputError } from "./errors";
 import { EnforcementLevel, readConfigFile } from "./inputs/config-file";
-import { runProgram } from "./inputs/program/run-program";
+import { runProgramWithNotes } from "./inputs/program/run-program";
+import { readStackReferenceOutputs } from "./inputs/program/stack-references";
 import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-inputs";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
 import { oneLine, PackError } from "./protocol/pack-process";
@@ -68,6 +70,9 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
         checkOutput(output, opts.output!);
     }
     const configRaw = opts.config !== undefined ? readConfigFile(path.resolve(cwd, opts.config)) : undefined;
+    const stackReferenceOutputs = opts.stackReferenceOutputs !== undefined
+        ? readStackReferenceOutputs(path.resolve(cwd, opts.stackReferenceOutputs))
+        : undefined;
     const inputs = resolveInputs(opts.paths, root, cwd);
     const states = new Map<string, StateFileResult>();
     for (const input of inputs) {
@@ -96,14 +101,18 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
             }
             const state = states.get(input.path);
             let resources: EngineResource[];
+            let notes: string[];
             if (state !== undefined) {
                 resources = state.resources;
+                notes = state.notes;
             } else {
-                resources = await runProgram(input.path, { mode: opts.mode });
+                const run = await runProgramWithNotes(input.path, { mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues });
+                resources = run.resources;
+                notes = run.notes;
             }
             const isProgram = input.kind === "program";
             const result = await session.analyzeResources(resources, { applyRemediations: isProgram });
-            reports.push(inputReport(input, opts.mode, resources, result.violations, result.diagnostics.remediations, state?.notes ?? []));
+            reports.push(inputReport(input, opts.mode, resources, result.violations, result.diagnostics.remediations, notes));
         }
     } finally {
         activeSession = undefined;

@@ -1,6 +1,11 @@
 // The $context variables API Gateway accepts in HTTP and WebSocket access-log
 // formats (AWS documentation, late 2026). The tables are built on first use so
 // that starting the pack costs nothing for them.
+//
+// `$context.resourcePath` is deliberately absent: it is a REST API variable.
+// AWS's HTTP API list (http-api-logging-variables, and its source in
+// awsdocs/amazon-api-gateway-developer-guide) has `path` and `routeKey`
+// instead; the REST list has `resourcePath`. The README records the evidence.
 
 export type Protocol = "HTTP" | "WEBSOCKET";
 

@@ -20,7 +20,7 @@ export function isQuickCreate(props: unknown): boolean {
 
 export const quickCreateApi: ResourceValidationPolicy = {
     name: quickCreateApiName,
-    description: "API Gateway V2 APIs must not use quick create (target): the $default stage it creates is managed by API Gateway and can never have access logging.",
+    description: "API Gateway V2 APIs must not use quick create (target): the $default stage it creates is managed by API Gateway, and Pulumi cannot turn on its access logging.",
     enforcementLevel: "mandatory",
     severity: "high",
     tags: ["apigatewayv2", "logging", "audit"],
@@ -34,7 +34,7 @@ export const quickCreateApi: ResourceValidationPolicy = {
         readConfig(args.getConfig());
         if (isQuickCreate(args.props)) {
             reportViolation(withFix(
-                `${apiLabel(args.name)} is created with quick create (target is set), so its $default stage is managed by API Gateway and cannot log access.`,
+                `${apiLabel(args.name)} is created with quick create (target is set), so API Gateway manages its $default stage; only the console or CloudFormation (AWS::ApiGatewayV2::ApiGatewayManagedOverrides) can turn on its access logging, and neither @pulumi/aws nor aws-native can manage that.`,
                 `drop target, then add new aws.apigatewayv2.Integration(...), new aws.apigatewayv2.Route(...) and new aws.apigatewayv2.Stage("default", { apiId: api.id, name: "$default", autoDeploy: true, accessLogSettings: { destinationArn: logGroup.arn, format } })`,
             ));
         }

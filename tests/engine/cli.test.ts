@@ -57,7 +57,7 @@ const policyEventKeys = ["resourceUrn", "message", "policyName", "policyPackName
 describe("engine CLI arguments and error lines", () => {
     it("parses flags, --flag=value, and paths after --", () => {
         assert.deepStrictEqual(parseArgs(["--json", "--update", "--config=c.json", "a.json", "--", "--odd-name"]), {
-            format: "json", noColor: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false,
+            format: "json", noColor: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false, configValues: {},
         });
         assert.strictEqual(parseArgs(["--format", "sarif"]).format, "sarif");
         assert.strictEqual(parseArgs(["--format=junit", "--no-color"]).format, "junit");
@@ -80,6 +80,15 @@ describe("engine CLI arguments and error lines", () => {
         assert.throws(() => parseArgs(["--json", "--format", "sarif"]), /--json and --format sarif ask for different report formats/);
         assert.throws(() => parseArgs(["--output", "a", "--output", "b"]), /--output may be given only once/);
         assert.throws(() => parseArgs(["--no-color=1"]), /--no-color takes no value/);
+        assert.throws(() => parseArgs(["--config-value", "=x"]), /--config-value needs KEY=VALUE/);
+        assert.throws(() => parseArgs(["--config-value", "novalue"]), /--config-value needs KEY=VALUE/);
+        assert.throws(() => parseArgs(["--stack-reference-outputs", "a", "--stack-reference-outputs", "b"]), /given only once/);
+    });
+
+    it("collects --config-value pairs and the --stack-reference-outputs file", () => {
+        const opts = parseArgs(["--config-value", "dbPassword=s3cr=t", "--config-value=aws:region=eu-west-1", "--stack-reference-outputs", "refs.json"]);
+        assert.deepStrictEqual(opts.configValues, { dbPassword: "s3cr=t", "aws:region": "eu-west-1" });
+        assert.strictEqual(opts.stackReferenceOutputs, "refs.json");
     });
 
     it("reads program directories and program files as programs, other files as state files", () => {
@@ -178,6 +187,20 @@ describe("engine CLI (npm run analyze)", () => {
 
         it("an unknown option", async () => {
             assertUsageError(await run(["--jsn", stateFixture("compliant.json")]), /unknown option "--jsn"; did you mean --json\?/);
+        });
+
+        it("a --stack-reference-outputs file that is missing, not JSON or not keyed by stack", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-refs-"));
+            try {
+                const program = path.join(repoRoot, "tests", "fixtures", "programs", "stack-reference-logs");
+                assertUsageError(await run(["--stack-reference-outputs", path.join(dir, "none.json"), program]), /cannot read --stack-reference-outputs file .*ENOENT/);
+                fs.writeFileSync(path.join(dir, "bad.json"), "{");
+                assertUsageError(await run(["--stack-reference-outputs", path.join(dir, "bad.json"), program]), /is not JSON/);
+                fs.writeFileSync(path.join(dir, "list.json"), '{"acme/logging/prod": [1]}');
+                assertUsageError(await run(["--stack-reference-outputs", path.join(dir, "list.json"), program]), /outputs of stack "acme\/logging\/prod" must be a JSON object/);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         });
 
         it("--preview together with --update", async () => {
@@ -279,5 +302,39 @@ describe("engine CLI (npm run analyze)", () => {
         it("a pack that fails to start: exit 2 and one line with its stderr", () => {
             assertUsageError(results.get("packDies")!, /the policy pack exited with code 3 before printing its port; stderr: .*fixture pack gave up/);
         });
+    });
+});
+
+describe("engine CLI: --preview and --update agree on programs", function () {
+    this.timeout(180_000);
+    const programsDir = path.join(repoRoot, "tests", "fixtures", "programs");
+    const programs = [
+        ...fs.readdirSync(path.join(repoRoot, "examples"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(repoRoot, "examples", e.name)),
+        ...fs.readdirSync(programsDir).map((name) => path.join(programsDir, name)),
+    ];
+
+    function verdicts(r: Run): string[] {
+        return JSON.parse(r.stdout).violations.map((v: any) => `${v.policyName} ${v.enforcementLevel} ${v.resourceUrn}`).sort();
+    }
+
+    it("gives the same violations on every example and test program in both modes", async () => {
+        const [preview, update] = await Promise.all([run(["--json", "--preview", ...programs]), run(["--json", "--update", ...programs])]);
+        assert.strictEqual(preview.code, 1, preview.stderr);
+        assert.strictEqual(update.code, 1, update.stderr);
+        assert.deepStrictEqual(verdicts(update), verdicts(preview));
+        // The standard quick-create program is blocked under --update too (its target is the Lambda's invokeArn).
+        assert.ok(verdicts(update).includes("apigatewayv2-quick-create-api mandatory urn:pulumi:dev::quick-create-lambda::aws:apigatewayv2/api:Api::hello-api"));
+    });
+
+    it("checks a StackReference's log group once its outputs are supplied, and notes them otherwise", async () => {
+        const program = path.join(programsDir, "stack-reference-logs");
+        const without = await run(["--update", program]);
+        assert.strictEqual(without.code, 0, without.stderr);
+        assert.match(without.stdout, /note: the outputs of stack reference "acme\/logging\/prod" were not supplied/);
+        const withFile = await run(["--json", "--update", "--stack-reference-outputs", path.join(program, "stack-outputs.json"), program]);
+        assert.strictEqual(withFile.code, 1, withFile.stderr);
+        assert.deepStrictEqual(verdicts(withFile), [
+            "apigatewayv2-access-log-group-retention mandatory urn:pulumi:dev::stack-reference-logs::aws:apigatewayv2/stage:Stage::shipping-api-stage",
+        ]);
     });
 });

@@ -98,6 +98,7 @@ function tempProgram(files: Record<string, string>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "program-runner-"));
     tempDirs.push(dir);
     for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
         fs.writeFileSync(path.join(dir, name), text);
     }
     return dir;

@@ -4,6 +4,8 @@ import * as crypto from "crypto";
 import { unknownSentinels } from "../../resource-model";
 import { isPlainObject } from "../../../lib/read-property";
 import { knownString, plain, UNKNOWN } from "./property-values";
+import { Field } from "./provider-schema";
+import { schemaValues } from "./schema-outputs";
 
 export interface MockContext {
     preview: boolean;
@@ -15,6 +17,8 @@ export interface MockContext {
     partition: string;
     /** API id -> protocol type, so a stage's invoke URL uses the right scheme. */
     apiProtocols: Map<string, string>;
+    /** The type's outputs from its provider's schema, when the package declares them. */
+    outputFields?: readonly Field[];
 }
 
 /** Properties the providers autoname at Check time, in preview as in update. */
@@ -77,14 +81,43 @@ export function fabricate(inputs: Record<string, unknown>, ctx: MockContext, kno
             outputs[k] = v;
         }
     }
+    const made: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(computed)) {
         if (k !== "id" && outputs[k] === undefined) {
-            outputs[k] = unknown ? (isPlainObject(v) ? unknownSentinels.object : UNKNOWN) : v;
+            made[k] = v;
         }
     }
+    const schema = fromSchema({ ...outputs, ...made }, ctx, unknown ? UNKNOWN : undefined);
+    Object.assign(made, schema.added);
+    for (const [k, v] of Object.entries(made)) {
+        outputs[k] = unknown ? (isPlainObject(v) ? unknownSentinels.object : UNKNOWN) : v;
+    }
+    Object.assign(outputs, schema.completed);
     const id = unknown ? undefined : String(knownId ?? computed.id);
     outputs.id = id ?? UNKNOWN;
     return { id, outputs };
+}
+
+/** Every output the schema says the provider always sets, and the program did not. */
+export function fromSchema(
+    present: Record<string, unknown>,
+    ctx: MockContext,
+    unknownLeaf?: unknown,
+): { added: Record<string, unknown>; completed: Record<string, unknown> } {
+    if (!ctx.outputFields) {
+        return { added: {}, completed: {} };
+    }
+    const name = ["name", "functionName", "bucket", "logGroupName", "roleName", "tableName", "queueName", "topicName", "domainName"]
+        .map((k) => knownString(present[k]))
+        .find((v) => v !== undefined);
+    return schemaValues(ctx.outputFields, present, {
+        token: ctx.type,
+        name: name ?? ctx.name,
+        region: ctx.region,
+        account: ctx.account,
+        partition: ctx.partition,
+        seed: ctx.urn,
+    }, unknownLeaf);
 }
 
 export function providerOutputs(inputs: Record<string, unknown>, ctx: MockContext, knownId?: string): ProviderOutputs {
@@ -174,12 +207,17 @@ export function providerOutputs(inputs: Record<string, unknown>, ctx: MockContex
         case "aws:apigateway/account:Account":
             return { computed: { id: knownId ?? "api-gateway-account" }, defaults };
         default:
-            return { computed: genericOutputs(ctx, tagsAll, knownId), defaults };
+            // With the provider's schema at hand, its declared outputs are filled in by `fromSchema`.
+            return { computed: ctx.outputFields ? { ...tagsAll, id: genericId(ctx, knownId) } : genericOutputs(ctx, tagsAll, knownId), defaults };
     }
 }
 
+export function genericId(ctx: MockContext, knownId?: string): string {
+    return knownId ?? `${ctx.name}-${hash(ctx.urn, "id").slice(0, 8)}`;
+}
+
 export function genericOutputs(ctx: MockContext, tagsAll: Record<string, unknown>, knownId?: string): Record<string, unknown> {
-    const id = knownId ?? `${ctx.name}-${hash(ctx.urn, "id").slice(0, 8)}`;
+    const id = genericId(ctx, knownId);
     if (!ctx.type.startsWith("aws:") && !ctx.type.startsWith("aws-native:")) {
         return { id };
     }

@@ -1,8 +1,13 @@
 // Recording registrations through the mock monitor.
+import * as path from "path";
+
 import { EngineResource, secretSig, specialSigKey } from "../../resource-model";
 import { checkInputs, fabricate, MockContext, partitionOf, uuidFrom } from "./fabricated-outputs";
-import { PulumiSdk } from "./module-loading";
+import { PulumiSdk, resolveModule } from "./module-loading";
 import { ProgramLayout } from "./program-layout";
+import { Field, invokeResult, resourceOutputs } from "./provider-schema";
+import { schemaValues } from "./schema-outputs";
+import { StackReferences, STACK_REFERENCE_TYPE } from "./stack-references";
 import { isSecretEnvelope, knownString, plain, UNKNOWN } from "./property-values";
 import { RunMode } from "./run-program";
 import { fromRegistration } from "../source-position";
@@ -27,11 +32,17 @@ export class Recorder {
     private readonly byUrn = new Map<string, Recorded>();
     private readonly defaultProviders = new Map<string, string>();
     private readonly apiProtocols = new Map<string, string>();
+    private readonly packageDirs = new Map<string, string | undefined>();
+    /** Lookups the mocks answered, and whether the provider's schema gave their result. */
+    readonly lookups = new Map<string, { fromSchema: boolean }>();
+    /** `type::name` of registrations the SDK started but the monitor has not seen yet. */
+    readonly pending = new Map<string, number>();
 
     constructor(
         private readonly sdk: PulumiSdk,
         private readonly layout: ProgramLayout,
         private readonly mode: RunMode,
+        private readonly stackReferences: StackReferences,
     ) {}
 
     resources(): EngineResource[] {
@@ -57,8 +68,11 @@ export class Recorder {
                 return original.invoke(req, cb);
             }
             this.respond(cb, () => {
-                const resp = new this.sdk.resproto.ResourceInvokeResponse();
-                resp.setReturn(this.sdk.struct.Struct.fromJavaScript(this.invokeResult(req.getTok())));
+                // ResourceInvokeResponse replaced provider_pb's InvokeResponse in newer SDKs; same fields.
+                const Response = this.sdk.resproto.ResourceInvokeResponse ?? this.sdk.provproto.InvokeResponse;
+                const resp = new Response();
+                const args = structToJs(req.getArgs());
+                resp.setReturn(this.sdk.struct.Struct.fromJavaScript(this.invokeResult(req.getTok(), args)));
                 return resp;
             });
         };
@@ -99,7 +113,22 @@ export class Recorder {
             account: MOCK_ACCOUNT,
             partition: partitionOf(region),
             apiProtocols: this.apiProtocols,
+            outputFields: this.schemaOf(type, (dir) => resourceOutputs(dir, type)),
         };
+    }
+
+    /** The program's own copy of the provider package first (its major version), then ours. */
+    private schemaOf(token: string, read: (pkgDir: string) => Field[] | undefined): Field[] | undefined {
+        const pkg = token.split(":")[0];
+        if (pkg === "pulumi" || pkg === "") {
+            return undefined;
+        }
+        if (!this.packageDirs.has(pkg)) {
+            const file = resolveModule(`@pulumi/${pkg}/package.json`, this.layout.codeDir);
+            this.packageDirs.set(pkg, file ? path.dirname(file) : undefined);
+        }
+        const dir = this.packageDirs.get(pkg);
+        return dir ? read(dir) : undefined;
     }
 
     private register(req: any, monitor: any): unknown {
@@ -108,6 +137,7 @@ export class Recorder {
         const parent: string = req.getParent();
         const custom: boolean = req.getCustom();
         const urn = this.urnFor(parent, type, name);
+        this.settle(type, name);
         if (this.byUrn.has(urn)) {
             throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
         }
@@ -154,9 +184,13 @@ export class Recorder {
         const name: string = req.getName();
         const parent: string = req.getParent();
         const urn = this.urnFor(parent, type, name);
+        this.settle(type, name);
         const raw = structToJs(req.getProperties());
         const ctx = { ...this.context(type, name, urn, raw, req.getProvider()), preview: false };
-        const made = fabricate(raw, ctx, req.getId());
+        const made =
+            type === STACK_REFERENCE_TYPE
+                ? { outputs: this.stackReferences.outputs(knownString(raw.name) ?? req.getId()) }
+                : fabricate(raw, ctx, req.getId());
         const resource: EngineResource = {
             urn,
             type,
@@ -172,6 +206,22 @@ export class Recorder {
         resp.setUrn(urn);
         resp.setProperties(this.sdk.struct.Struct.fromJavaScript(made.outputs));
         return resp;
+    }
+
+    /** The SDK began registering `type::name` (it may still be waiting on its inputs). */
+    started(type: string, name: string): void {
+        const key = `${type}::${name}`;
+        this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    }
+
+    private settle(type: string, name: string): void {
+        const key = `${type}::${name}`;
+        const n = (this.pending.get(key) ?? 0) - 1;
+        if (n > 0) {
+            this.pending.set(key, n);
+        } else {
+            this.pending.delete(key);
+        }
     }
 
     private add(entry: Recorded, monitor: any, id: string | undefined): void {
@@ -228,7 +278,43 @@ export class Recorder {
         return ref;
     }
 
-    private invokeResult(token: string): Record<string, unknown> {
+    private invokeResult(token: string, args: Record<string, unknown>): Record<string, unknown> {
+        const known = this.knownInvokeResult(token);
+        if (known !== undefined) {
+            this.lookups.set(token, { fromSchema: true });
+            return known;
+        }
+        const fields = this.schemaOf(token, (dir) => invokeResult(dir, token));
+        this.lookups.set(token, { fromSchema: fields !== undefined });
+        if (!fields) {
+            return {};
+        }
+        // A lookup's result echoes the arguments it shares a name with (`name`, `tags`, ...).
+        const present: Record<string, unknown> = {};
+        for (const f of fields) {
+            if (args[f.name] !== undefined) {
+                present[f.name] = args[f.name];
+            }
+        }
+        const region = knownString(args.region) ?? this.layout.config["aws:region"] ?? DEFAULT_REGION;
+        const name = knownString(args.name) ?? knownString(args.domain) ?? token.split(":")[2].replace(/^get/, "").toLowerCase();
+        const made = schemaValues(fields, present, {
+                token,
+                name,
+                region,
+                account: MOCK_ACCOUNT,
+                partition: partitionOf(region),
+                seed: `${token}\0${JSON.stringify(args)}`,
+        });
+        return {
+            ...present,
+            ...made.added,
+            ...made.completed,
+            ...(fields.some((f) => f.name === "id") && present.id === undefined ? { id: name } : {}),
+        };
+    }
+
+    private knownInvokeResult(token: string): Record<string, unknown> | undefined {
         const region = this.layout.config["aws:region"] ?? DEFAULT_REGION;
         const partition = partitionOf(region);
         switch (token) {
@@ -250,7 +336,7 @@ export class Recorder {
             case "aws-native:index:getPartition":
                 return { partition };
             default:
-                return {};
+                return undefined;
         }
     }
 }

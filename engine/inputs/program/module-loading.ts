@@ -14,8 +14,14 @@ export interface PulumiSdk {
     state: any;
     rpc: any;
     log: any;
+    /** runtime/resource: where every registration and read starts. */
+    resource: any;
     resproto: any;
+    /** Holds InvokeResponse, which SDKs before ResourceInvokeResponse answer invokes with. */
+    provproto: any;
     struct: any;
+    /** Runs `fn` with a fresh per-deployment store. */
+    withLocalStorage<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** Resolves from the program first, then from this project's node_modules. */
@@ -38,16 +44,23 @@ export function loadPulumi(codeDir: string): PulumiSdk {
     }
     const dir = path.dirname(pkg);
     const load = (rel: string) => require(path.join(dir, rel));
+    const state = load("runtime/state");
     return {
         dir,
         runtime: load("runtime"),
         settings: load("runtime/settings"),
-        state: load("runtime/state"),
+        state,
         rpc: load("runtime/rpc"),
         log: load("log"),
+        resource: load("runtime/resource"),
         resproto: load("proto/resource_pb"),
+        provproto: load("proto/provider_pb"),
         // The generated protobuf code checks instanceof against its own copy.
         struct: require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [dir] })),
+        // `withLocalStorage` arrived after 3.200; earlier SDKs keep the same
+        // AsyncLocalStorage and store class as exports.
+        withLocalStorage: (fn) =>
+            typeof state.withLocalStorage === "function" ? state.withLocalStorage(fn) : state.asyncLocalStorage.run(new state.LocalStore(), fn),
     };
 }
 
@@ -58,7 +71,7 @@ export type Restore = () => void;
  * the duration of the run. Files outside node_modules are ours to compile;
  * anything else goes to whatever handler was there before (mocha's ts-node).
  */
-export function installTypeScriptHook(layout: ProgramLayout, compiled: Set<string>): Restore {
+export function installTypeScriptHook(layout: ProgramLayout, compiled: Set<string>, elided: string[] = []): Restore {
     const tsNode = require("ts-node");
     const tsconfig = path.join(layout.codeDir, "tsconfig.json");
     const compilerOptions = { module: "commonjs", moduleResolution: "node", target: "es2020", sourceMap: true };
@@ -70,6 +83,7 @@ export function installTypeScriptHook(layout: ProgramLayout, compiled: Set<strin
             transpileOnly: true,
             compiler: require.resolve("typescript"),
             compilerOptions,
+            transformers: { before: [elideTypeOnlyReExports(elided)] },
             // Option errors from a tsconfig written for another TypeScript
             // (unknown options or values, `ignoreDeprecations: "6.0"`, module
             // and resolution pairs we override anyway) do not stop a
@@ -136,4 +150,53 @@ export function evictProgramModules(root: string, compiled: Set<string>): void {
             delete require.cache[key];
         }
     }
+}
+
+/**
+ * `export { Handler } from "aws-lambda"` names only a type, but a per-file
+ * transpile cannot know that and keeps it as a `require`, which fails when the
+ * package ships types and no JavaScript (`@types/aws-lambda`). A type-checking
+ * compile, as `pulumi preview` does, drops it. Without paying for a type check
+ * we drop exactly the re-exports whose module has types but no runtime code.
+ */
+export function elideTypeOnlyReExports(elided: string[]) {
+    const ts = require("typescript") as typeof import("typescript");
+    return (context: import("typescript").TransformationContext) => (file: import("typescript").SourceFile) => {
+        const dir = path.dirname(file.fileName);
+        const kept = file.statements.filter((s) => {
+            if (!ts.isExportDeclaration(s) || !s.moduleSpecifier || !ts.isStringLiteral(s.moduleSpecifier)) {
+                return true;
+            }
+            const spec = s.moduleSpecifier.text;
+            if (s.isTypeOnly || !hasTypesButNoCode(spec, dir)) {
+                return true;
+            }
+            elided.push(spec);
+            return false;
+        });
+        return kept.length === file.statements.length ? file : context.factory.updateSourceFile(file, kept);
+    };
+}
+
+export function hasTypesButNoCode(spec: string, fromDir: string): boolean {
+    if (spec.startsWith(".") || path.isAbsolute(spec) || spec.startsWith("node:")) {
+        return false;
+    }
+    try {
+        require.resolve(spec, { paths: [fromDir] });
+        return false;
+    } catch {
+        // no runtime code: does it have types?
+    }
+    const pkgName = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+    const typesName = `@types/${pkgName.replace(/^@/, "").replace("/", "__")}`;
+    for (const candidate of [`${typesName}/package.json`, `${pkgName}/package.json`]) {
+        try {
+            require.resolve(candidate, { paths: [fromDir] });
+            return true;
+        } catch {
+            // try the next
+        }
+    }
+    return false;
 }

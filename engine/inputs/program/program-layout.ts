@@ -17,6 +17,12 @@ export interface ProgramLayout {
     project: string;
     stack: string;
     config: Record<string, string>;
+    /** Full keys whose stack-file value is encrypted (`secure:`) and so unavailable here. */
+    secureKeys: string[];
+    /** Full keys whose value is a secret (supplied for an encrypted one). */
+    secretKeys: string[];
+    /** The stack's config file, when there is one. */
+    stackFile?: string;
     hasTsconfig: boolean;
 }
 
@@ -37,9 +43,34 @@ export function locateProgram(dir: string): ProgramLayout {
     }
     const entry = stat.isDirectory() ? findEntry(codeDir) : given;
     const stack = pickStack(root);
-    const config = readConfig(root, project, stack, yaml);
+    const secureKeys: string[] = [];
+    const config = readConfig(root, project, stack, yaml, secureKeys);
     const hasTsconfig = fs.existsSync(path.join(codeDir, "tsconfig.json"));
-    return { root, codeDir, entry, project, stack, config, hasTsconfig };
+    const stackFile = stackConfigFile(root, stack);
+    return { root, codeDir, entry, project, stack, config, secureKeys, secretKeys: [], ...(stackFile ? { stackFile } : {}), hasTsconfig };
+}
+
+/** `--config-value key=value` pairs: a bare key belongs to the project, as in `pulumi config set`. */
+export function withConfigValues(layout: ProgramLayout, values: Record<string, string>): ProgramLayout {
+    const entries = Object.entries(values);
+    if (entries.length === 0) {
+        return layout;
+    }
+    const config = { ...layout.config };
+    const secretKeys = [...layout.secretKeys];
+    for (const [key, value] of entries) {
+        const fullKey = key.includes(":") ? key : `${layout.project}:${key}`;
+        config[fullKey] = value;
+        // A value standing in for an encrypted one is a secret to the program too.
+        if (layout.secureKeys.includes(fullKey)) {
+            secretKeys.push(fullKey);
+        }
+    }
+    return { ...layout, config, secretKeys, secureKeys: layout.secureKeys.filter((k) => !(k in config)) };
+}
+
+export function stackConfigFile(root: string, stack: string): string | undefined {
+    return ["yaml", "yml"].map((e) => path.join(root, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
 }
 
 export function readYaml(file: string): any {
@@ -124,7 +155,13 @@ export function pickStack(root: string): string {
     return stacks[0];
 }
 
-export function readConfig(root: string, project: string, stack: string, yaml: Record<string, unknown>): Record<string, string> {
+export function readConfig(
+    root: string,
+    project: string,
+    stack: string,
+    yaml: Record<string, unknown>,
+    secureKeys: string[] = [],
+): Record<string, string> {
     const config: Record<string, string> = {};
     // Project-level defaults first, then the stack file, as the CLI merges them.
     const projectConfig = yaml.config;
@@ -134,7 +171,7 @@ export function readConfig(root: string, project: string, stack: string, yaml: R
             setConfigValue(config, project, key, value);
         }
     }
-    const stackFile = ["yaml", "yml"].map((e) => path.join(root, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
+    const stackFile = stackConfigFile(root, stack);
     if (stackFile) {
         const doc = readYaml(stackFile);
         const values = doc && typeof doc === "object" ? doc.config : undefined;
@@ -142,6 +179,9 @@ export function readConfig(root: string, project: string, stack: string, yaml: R
             throw new InputError(`${quote(stackFile)}: "config" must be a mapping`);
         }
         for (const [key, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+            if (isPlainObject(value) && "secure" in value) {
+                secureKeys.push(key.includes(":") ? key : `${project}:${key}`);
+            }
             setConfigValue(config, project, key, value);
         }
     }
@@ -150,8 +190,8 @@ export function readConfig(root: string, project: string, stack: string, yaml: R
 
 export function setConfigValue(config: Record<string, string>, project: string, key: string, value: unknown): void {
     // Encrypted values cannot be decrypted without the stack's secrets
-    // provider; leaving them unset makes a program that needs one fail with
-    // Pulumi's own "missing required configuration" message.
+    // provider; they stay unset unless `--config-value` supplies them, and a
+    // program that requires one gets an error saying so.
     if (value === undefined || value === null || (isPlainObject(value) && "secure" in value)) {
         return;
     }

@@ -16,10 +16,27 @@ import { InputError } from "../../errors";
 import { EngineResource } from "../../resource-model";
 import { Recorder } from "./mock-monitor";
 import { evictProgramModules, installResolverFallback, installTypeScriptHook, loadPulumi, PulumiSdk, Restore } from "./module-loading";
-import { describeError, quote } from "./program-errors";
-import { locateProgram, ProgramLayout } from "./program-layout";
+import { describeError, failureHints, quote, secureNotes, versionMismatches } from "./program-errors";
+import { locateProgram, ProgramLayout, withConfigValues } from "./program-layout";
+import { StackOutputs, StackReferences } from "./stack-references";
 
 export type RunMode = "preview" | "update";
+
+export interface RunOptions {
+    mode: RunMode;
+    /** Outputs of referenced stacks, keyed by stack name (`--stack-reference-outputs`). */
+    stackReferenceOutputs?: StackOutputs;
+    /** Config values given on the command line (`--config-value key=value`), e.g. for encrypted ones. */
+    configValues?: Record<string, string>;
+    /** How long a program may wait on nothing before it is reported as hung (default 120 s). */
+    timeoutMs?: number;
+}
+
+export interface ProgramRun {
+    resources: EngineResource[];
+    /** Said once in the report: what the run could not know or had to make up. */
+    notes: string[];
+}
 
 const RUN_TIMEOUT_MS = 120_000;
 
@@ -29,10 +46,15 @@ let queue: Promise<unknown> = Promise.resolve();
  * Runs the program in `dir` and returns its resources in registration order:
  * the stack, default providers, then the program's resources.
  */
-export async function runProgram(dir: string, opts: { mode: "preview" | "update" }): Promise<EngineResource[]> {
+export async function runProgram(dir: string, opts: RunOptions): Promise<EngineResource[]> {
+    return (await runProgramWithNotes(dir, opts)).resources;
+}
+
+/** As runProgram, with the notes the report shows for the program. */
+export async function runProgramWithNotes(dir: string, opts: RunOptions): Promise<ProgramRun> {
     const mode: RunMode = opts && opts.mode === "update" ? "update" : "preview";
     // Runs share process-wide hooks (require, cwd, console), so they take turns.
-    const run = queue.then(() => runOnce(dir, mode));
+    const run = queue.then(() => runOnce(dir, { ...opts, mode }));
     queue = run.catch(() => undefined);
     return run;
 }
@@ -45,11 +67,12 @@ export function redirectConsoleToStderr(): Restore {
 }
 
 /** Collects uncaught errors of the run; other listeners (mocha's) are parked meanwhile. */
-export function captureUncaughtErrors(errors: unknown[]): Restore {
+export function captureUncaughtErrors(errors: unknown[], onError: (err: unknown) => void = () => undefined): Restore {
     const events = ["uncaughtException", "unhandledRejection"] as const;
     const parked = events.map((ev) => process.listeners(ev as any));
     const handler = (err: unknown) => {
         errors.push(err);
+        onError(err);
     };
     for (const ev of events) {
         process.removeAllListeners(ev);
@@ -77,33 +100,53 @@ export function enableSourceMaps(): Restore {
 
 // One run
 
-export async function runOnce(dir: string, mode: RunMode): Promise<EngineResource[]> {
-    const layout = locateProgram(dir);
+export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun> {
+    const { mode } = opts;
+    const timeoutMs = opts.timeoutMs ?? RUN_TIMEOUT_MS;
+    const layout = withConfigValues(locateProgram(dir), opts.configValues ?? {});
     const compiled = new Set<string>();
+    const elided: string[] = [];
     const errors: unknown[] = [];
     const restores: Restore[] = [];
     const savedCwd = process.cwd();
+    const versions = versionMismatches(layout);
+    let recorder: Recorder | undefined;
     evictProgramModules(layout.root, compiled);
     try {
         const sdk = loadPulumi(layout.codeDir);
         restores.push(installResolverFallback());
-        restores.push(installTypeScriptHook(layout, compiled));
+        restores.push(installTypeScriptHook(layout, compiled, elided));
         restores.push(redirectConsoleToStderr());
-        restores.push(captureUncaughtErrors(errors));
+        // The first error the program throws anywhere (an apply callback, a
+        // promise nobody awaits) ends the run at once: the registrations that
+        // waited on it would never come, and the run would only time out.
+        let failNow: (e: unknown) => void = () => undefined;
+        const firstError = new Promise<never>((_, reject) => (failNow = reject));
+        restores.push(captureUncaughtErrors(errors, (e) => failNow(e)));
         restores.push(enableSourceMaps());
         process.chdir(layout.codeDir);
-        const recorder = new Recorder(sdk, layout, mode);
+        const references = new StackReferences(opts.stackReferenceOutputs);
+        const rec = new Recorder(sdk, layout, mode, references);
+        recorder = rec;
+        restores.push(trackRegistrations(sdk, rec));
         await withTimeout(
-            sdk.state.withLocalStorage(() => execute(sdk, layout, mode, recorder, errors)),
-            RUN_TIMEOUT_MS,
-            `program ${quote(dir)} did not finish within ${RUN_TIMEOUT_MS / 1000} s`,
+            Promise.race([sdk.withLocalStorage(() => execute(sdk, layout, mode, rec, errors)), firstError]),
+            timeoutMs,
+            () => `program ${quote(dir)} did not finish within ${timeoutMs / 1000} s${pendingList(rec)}`,
         );
-        return recorder.resources();
+        const notes = [
+            ...[...new Set(elided)].map((m) => `a type-only re-export from ${quote(m)} was left out, as TypeScript's type-aware compile does (the package has types but no JavaScript)`),
+            ...[references.note()].filter((n): n is string => n !== undefined),
+            ...secureNotes(layout),
+            ...versions.map((v) => `${v} (its verdicts may differ from what that version would give)`),
+        ];
+        return { resources: rec.resources(), notes };
     } catch (e) {
         if (e instanceof InputError) {
             throw e;
         }
-        throw new InputError(`Pulumi program ${quote(dir)} failed: ${describeError(e, layout.root)}`);
+        const hints = [...failureHints(e, layout, recorder), ...versions];
+        throw new InputError(`Pulumi program ${quote(dir)} failed: ${describeError(e, layout.root)}${hints.map((h) => `; ${h}`).join("")}`);
     } finally {
         process.chdir(savedCwd);
         for (const restore of restores.reverse()) {
@@ -113,6 +156,31 @@ export async function runOnce(dir: string, mode: RunMode): Promise<EngineResourc
     }
 }
 
+/** Lets the recorder know each registration the SDK starts, before its inputs resolve. */
+export function trackRegistrations(sdk: PulumiSdk, recorder: Recorder): Restore {
+    const mod = sdk.resource;
+    const saved = { registerResource: mod.registerResource, readResource: mod.readResource };
+    mod.registerResource = function (res: unknown, parent: unknown, t: string, name: string, ...rest: unknown[]) {
+        recorder.started(t, name);
+        return saved.registerResource.call(this, res, parent, t, name, ...rest);
+    };
+    mod.readResource = function (res: unknown, parent: unknown, t: string, name: string, ...rest: unknown[]) {
+        recorder.started(t, name);
+        return saved.readResource.call(this, res, parent, t, name, ...rest);
+    };
+    return () => Object.assign(mod, saved);
+}
+
+function pendingList(recorder: Recorder): string {
+    const pending = [...recorder.pending.keys()];
+    if (pending.length === 0) {
+        return "; no resource registration was pending, so the program itself is waiting on something that never settles";
+    }
+    const shown = pending.slice(0, 5).map((k) => quote(k)).join(", ");
+    const more = pending.length > 5 ? ` and ${pending.length - 5} more` : "";
+    return `; registrations still waiting on their inputs: ${shown}${more}`;
+}
+
 export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMode, recorder: Recorder, errors: unknown[]) {
     await sdk.runtime.setMocks(
         { newResource: () => ({ id: undefined, state: {} }), call: () => ({}) },
@@ -120,7 +188,7 @@ export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMo
         layout.stack,
         mode === "preview",
     );
-    sdk.runtime.setAllConfig(layout.config, []);
+    sdk.runtime.setAllConfig(layout.config, layout.secretKeys);
     recorder.attach(sdk.settings.getMonitor());
     let failure: unknown;
     try {
@@ -151,12 +219,12 @@ export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMo
     }
 }
 
-export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number, message: () => string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
         // Not unref'd: a program stuck on a promise that never settles keeps
         // nothing else alive, and the process would just exit with status 0.
-        timer = setTimeout(() => reject(new InputError(message)), ms);
+        timer = setTimeout(() => reject(new InputError(message())), ms);
     });
     return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

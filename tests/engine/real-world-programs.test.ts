@@ -1,0 +1,399 @@
+// The failure classes seen when running public Pulumi programs, each
+// reproduced by a small program: outputs programs read under --update,
+// StackReferences, lookups, the first error instead of a timeout, and messages
+// that point the right way.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+import { InputError } from "../../engine/errors";
+import { runProgramWithNotes, RunOptions } from "../../engine/inputs/program/run-program";
+import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "../../engine/resource-model";
+
+const UNKNOWN = unknownSentinels.string;
+const fixtures = path.join(__dirname, "..", "fixtures", "programs");
+const awsDir = path.dirname(require.resolve("@pulumi/aws/package.json"));
+const modes = ["preview", "update"] as const;
+
+function byName(resources: EngineResource[], name: string, type?: string): EngineResource {
+    const found = resources.find((r) => r.name === name && (type === undefined || r.type === type));
+    assert.ok(found, `no resource named ${name} in ${resources.map((r) => r.name).join(", ")}`);
+    return found;
+}
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+    try {
+        await p;
+    } catch (e) {
+        return e as Error;
+    }
+    assert.fail("expected the run to fail");
+}
+
+function assertOneLineInputError(e: Error, pattern: RegExp): void {
+    assert.ok(e instanceof InputError, `expected InputError, got ${e.name}: ${e.message}`);
+    assert.ok(!e.message.includes("\n"), e.message);
+    assert.match(e.message, pattern);
+}
+
+const tempDirs: string[] = [];
+
+function tempProgram(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "real-world-program-"));
+    tempDirs.push(dir);
+    for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        fs.writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+}
+
+/** Output properties the class declares as always set (`pulumi.Output<T>` without `| undefined`), read from the .d.ts text. */
+function alwaysSetOutputs(dts: string, className: string): string[] {
+    const text = fs.readFileSync(path.join(awsDir, dts), "utf8");
+    const body = text.slice(text.indexOf(`export declare class ${className} `));
+    const cls = body.slice(0, body.indexOf("\n}\n"));
+    const names: string[] = [];
+    for (const m of cls.matchAll(/^ {4}readonly (\w+): pulumi\.Output<([\s\S]*?)>;$/gm)) {
+        if (!m[2].includes("| undefined")) {
+            names.push(m[1]);
+        }
+    }
+    return names;
+}
+
+function run(dir: string, opts: RunOptions) {
+    return runProgramWithNotes(dir, opts);
+}
+
+describe("program runner on real-world program shapes", function () {
+    after(function () {
+        for (const dir of tempDirs) {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    describe("outputs from the provider's schema", function () {
+        it("gives a Lambda its invokeArn, so a quick-create target is seen under --update", async function () {
+            const got = (await run(path.join(fixtures, "quick-create-lambda"), { mode: "update" })).resources;
+            const fn = byName(got, "hello", "aws:lambda/function:Function");
+            const api = byName(got, "hello-api");
+            assert.match(String(fn.outputs.arn), /^arn:aws:lambda:us-east-1:123456789012:function:hello-[0-9a-f]{7}$/);
+            assert.strictEqual(fn.outputs.invokeArn, `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.outputs.arn}/invocations`);
+            assert.strictEqual(api.inputs.target, fn.outputs.invokeArn);
+            const preview = (await run(path.join(fixtures, "quick-create-lambda"), { mode: "preview" })).resources;
+            assert.strictEqual(byName(preview, "hello-api").inputs.target, UNKNOWN);
+        });
+
+        it("fills every output a resource type always has, for types the runner knows nothing special about", async function () {
+            const dir = tempProgram({
+                "index.ts": [
+                    'import * as aws from "@pulumi/aws";',
+                    'new aws.lambda.Function("fn", { role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs20.x", handler: "index.handler", s3Bucket: "b", s3Key: "k" });',
+                    'new aws.sqs.Queue("jobs", {});',
+                    'new aws.dynamodb.Table("orders", { hashKey: "id", attributes: [{ name: "id", type: "S" }], billingMode: "PAY_PER_REQUEST" });',
+                    "",
+                ].join("\n"),
+            });
+            const got = (await run(dir, { mode: "update" })).resources;
+            const cases: [string, string, string, RegExp][] = [
+                ["fn", "lambda/function.d.ts", "Function", /^arn:aws:lambda:us-east-1:123456789012:function:fn-[0-9a-f]{7}$/],
+                ["jobs", "sqs/queue.d.ts", "Queue", /^arn:aws:sqs:us-east-1:123456789012:jobs-[0-9a-f]{7}$/],
+                ["orders", "dynamodb/table.d.ts", "Table", /^arn:aws:dynamodb:us-east-1:123456789012:table\/orders(-[0-9a-f]{7})?$/],
+            ];
+            for (const [name, dts, className, arn] of cases) {
+                const r = byName(got, name);
+                const declared = alwaysSetOutputs(dts, className);
+                assert.ok(declared.length > 5, `${dts}: found only ${declared.join(", ")}`);
+                const missing = declared.filter((k) => r.outputs[k] === undefined || r.outputs[k] === null);
+                assert.deepStrictEqual(missing, [], `${name} lacks outputs`);
+                assert.match(String(r.outputs.arn), arn);
+            }
+        });
+
+        it("makes nested outputs that programs index into, and lookups, so a DNS-validated certificate runs", async function () {
+            for (const mode of modes) {
+                const got = (await run(path.join(fixtures, "acm-dns-validation"), { mode })).resources;
+                const record = byName(got, "api-cert-validation", "aws:route53/record:Record");
+                const cert = byName(got, "api-cert");
+                if (mode === "preview") {
+                    assert.strictEqual(record.inputs.name, UNKNOWN);
+                    assert.strictEqual(cert.outputs.domainValidationOptions, UNKNOWN);
+                    continue;
+                }
+                const option = (cert.outputs.domainValidationOptions as Record<string, unknown>[])[0];
+                assert.match(String(option.resourceRecordName), /^_[0-9a-f]{32}\.api\.example\.com\.$/);
+                assert.strictEqual(record.inputs.name, option.resourceRecordName);
+                assert.strictEqual(record.inputs.type, "CNAME");
+                assert.match(String(record.inputs.zoneId), /^Z[0-9A-F]{13}$/);
+                const domain = byName(got, "orders-domain");
+                const config = domain.outputs.domainNameConfiguration as Record<string, unknown>;
+                assert.ok(typeof config.targetDomainName === "string" && typeof config.hostedZoneId === "string");
+            }
+        });
+
+        it("answers a lookup from its result type in both modes (zoneId of aws.route53.getZone)", async function () {
+            const dir = tempProgram({
+                "index.ts": [
+                    'import * as aws from "@pulumi/aws";',
+                    "export = async () => {",
+                    '    const zone = await aws.route53.getZone({ name: "example.com" });',
+                    '    new aws.route53.Record("www", { zoneId: zone.zoneId, name: `www.${zone.name}`, type: "CNAME", records: ["example.org"], ttl: 60 });',
+                    "    return { zoneId: zone.zoneId };",
+                    "};",
+                    "",
+                ].join("\n"),
+            });
+            for (const mode of modes) {
+                const got = (await run(dir, { mode })).resources;
+                const record = byName(got, "www");
+                assert.match(String(record.inputs.zoneId), /^Z[0-9A-F]{13}$/);
+                assert.strictEqual(record.inputs.name, "www.example.com");
+                assert.deepStrictEqual(got[0].outputs, { zoneId: record.inputs.zoneId });
+            }
+        });
+
+        it("names the lookup the mocks answered empty when a program then misses a required property", async function () {
+            const dir = tempProgram({
+                "index.ts": [
+                    'import * as pulumi from "@pulumi/pulumi";',
+                    'import * as aws from "@pulumi/aws";',
+                    "export = async () => {",
+                    '    const zone: any = await pulumi.runtime.invoke("acme:dns/getZone:getZone", { name: "example.com" });',
+                    '    new aws.route53.Record("www", { zoneId: zone.zoneId, name: "www", type: "CNAME", records: ["x"], ttl: 60 });',
+                    "};",
+                    "",
+                ].join("\n"),
+            });
+            const e = await rejection(run(dir, { mode: "update" }));
+            assertOneLineInputError(e, /Missing required property 'zoneId'.*the mocks answered lookup "acme:dns\/getZone:getZone" with an empty result/);
+        });
+    });
+
+    describe("StackReferences", function () {
+        const dir = path.join(fixtures, "stack-reference-logs");
+
+        it("leaves their outputs unknown in both modes when none are supplied, and says so once", async function () {
+            for (const mode of modes) {
+                const { resources, notes } = await run(dir, { mode });
+                const stage = byName(resources, "shipping-api-stage");
+                assert.strictEqual((stage.inputs.accessLogSettings as Record<string, unknown>).destinationArn, UNKNOWN, mode);
+                const said = notes.filter((n) => n.includes("stack reference"));
+                assert.strictEqual(said.length, 1, notes.join(" | "));
+                assert.match(said[0], /"acme\/logging\/prod".*--stack-reference-outputs/);
+            }
+        });
+
+        it("takes their outputs from --stack-reference-outputs, keyed by stack name", async function () {
+            const outputs = JSON.parse(fs.readFileSync(path.join(dir, "stack-outputs.json"), "utf8"));
+            for (const mode of modes) {
+                const { resources, notes } = await run(dir, { mode, stackReferenceOutputs: outputs });
+                const stage = byName(resources, "shipping-api-stage");
+                assert.strictEqual(
+                    (stage.inputs.accessLogSettings as Record<string, unknown>).destinationArn,
+                    "arn:aws:logs:us-east-1:123456789012:log-group:/shared/api-access",
+                );
+                assert.deepStrictEqual(notes, []);
+            }
+        });
+
+        it("says which referenced stacks the file lacks", async function () {
+            const { notes } = await run(dir, { mode: "update", stackReferenceOutputs: { "acme/other/prod": {} } });
+            assert.strictEqual(notes.length, 1);
+            assert.match(notes[0], /"acme\/logging\/prod" are not in the --stack-reference-outputs file/);
+        });
+    });
+
+    describe("the first real error, never a timeout", function () {
+        it("reports an error thrown in an output callback at once, with its file and line", async function () {
+            const dir = tempProgram({
+                "index.ts": [
+                    'import * as aws from "@pulumi/aws";',
+                    'const group = new aws.cloudwatch.LogGroup("group", {});',
+                    "const policy = group.arn.apply((arn) => {",
+                    '    throw new Error(`no policy for ${arn.split(":")[0]}`);',
+                    "});",
+                    'new aws.iam.Role("role", { assumeRolePolicy: policy });',
+                    'export const never = new Promise(() => undefined);',
+                    "",
+                ].join("\n"),
+            });
+            // The export never settles: without the first error ending the run, this would wait for the timeout.
+            const e = await rejection(run(dir, { mode: "update", timeoutMs: 60_000 }));
+            assertOneLineInputError(e, /failed: .*no policy for arn \(at index\.ts:4\)/);
+            assert.doesNotMatch(e.message, /did not finish/);
+        });
+
+        it("keeps the timeout for a program that really hangs, naming the registrations still pending", async function () {
+            const dir = tempProgram({
+                "index.ts": [
+                    'import * as aws from "@pulumi/aws";',
+                    'new aws.cloudwatch.LogGroup("ready", {});',
+                    'new aws.cloudwatch.LogGroup("stuck", { name: new Promise<string>(() => undefined) });',
+                    "",
+                ].join("\n"),
+            });
+            const e = await rejection(run(dir, { mode: "update", timeoutMs: 1500 }));
+            assertOneLineInputError(e, /did not finish within 1\.5 s; registrations still waiting on their inputs: "aws:cloudwatch\/logGroup:LogGroup::stuck"$/);
+        });
+    });
+
+    describe("messages that point the right way", function () {
+        it("leaves out a type-only re-export from a package that has types but no JavaScript, and says so", async function () {
+            const dir = tempProgram({
+                "node_modules/@types/handler-types/package.json": JSON.stringify({ name: "@types/handler-types", version: "1.0.0", types: "index.d.ts" }),
+                "node_modules/@types/handler-types/index.d.ts": "export type Handler = (event: unknown) => Promise<unknown>;\n",
+                "handler.ts": 'export { Handler } from "handler-types";\nexport const route = "GET /";\n',
+                "index.ts": 'import * as aws from "@pulumi/aws";\nimport { route } from "./handler";\nnew aws.apigatewayv2.Api("api", { protocolType: "HTTP", routeKey: route });\n',
+            });
+            for (const mode of modes) {
+                const { resources, notes } = await run(dir, { mode });
+                assert.strictEqual(byName(resources, "api").inputs.routeKey, "GET /");
+                assert.ok(notes.some((n) => /type-only re-export from "handler-types" was left out/.test(n)), notes.join(" | "));
+            }
+        });
+
+        it("still reports a re-export from a package that is not installed at all", async function () {
+            const dir = tempProgram({ "index.ts": 'export { Handler } from "no-such-package-3f9c";\n' });
+            assertOneLineInputError(
+                await rejection(run(dir, { mode: "preview" })),
+                /Cannot find module 'no-such-package-3f9c' \(is it installed for the program\?\); index\.ts re-exports from it, which needs no JavaScript if it names only types: run `npm install` in the program/,
+            );
+            const imports = tempProgram({ "index.ts": 'import { x } from "no-such-package-3f9c";\nexport const y = x;\n' });
+            const e = await rejection(run(imports, { mode: "preview" }));
+            assertOneLineInputError(e, /Cannot find module 'no-such-package-3f9c' \(is it installed for the program\?\)/);
+            assert.doesNotMatch(e.message, /re-exports/);
+        });
+
+        it("says a relative import that resolves to nothing is a missing file", async function () {
+            const dir = tempProgram({ "index.ts": 'import { route } from "./resource-route";\nexport const r = route;\n' });
+            const e = await rejection(run(dir, { mode: "preview" }));
+            assertOneLineInputError(e, /no such file: "\.\/resource-route" \(imported from index\.ts\)/);
+            assert.doesNotMatch(e.message, /installed/);
+        });
+
+        it("names the declared major version of a program that fell back to this repository's packages", async function () {
+            const dir = tempProgram({
+                "package.json": JSON.stringify({ name: "old", dependencies: { "@pulumi/aws": "^4.0.0", "@pulumi/pulumi": "^3.0.0" } }),
+                "index.ts": 'import * as aws from "@pulumi/aws";\nnew aws.iam.Role("r", { assumeRolePolicy: "{}", managedPolicyArns: [(aws.iam as any).ManagedPolicies.AWSLambdaBasicExecutionRole] });\n',
+            });
+            const e = await rejection(run(dir, { mode: "preview" }));
+            assertOneLineInputError(e, /this program declares @pulumi\/aws "\^4\.0\.0", but has no node_modules of its own and got this repository's 7\.\d+\.\d+; run `npm install` in it first$/);
+        });
+
+        it("names a Pulumi 2 program's SDK the same way", async function () {
+            const dir = tempProgram({
+                "package.json": JSON.stringify({ name: "old", dependencies: { "@pulumi/pulumi": "^2.0.0" } }),
+                "index.ts": 'import * as pulumi from "@pulumi/pulumi";\n(pulumi as any).runtime.serializeClosure();\n',
+            });
+            const e = await rejection(run(dir, { mode: "preview" }));
+            assertOneLineInputError(e, /declares @pulumi\/pulumi "\^2\.0\.0".*run `npm install` in it first/);
+        });
+
+        it("says an encrypted config value exists, and takes it from --config-value", async function () {
+            const dir = tempProgram({
+                "Pulumi.yaml": "name: secrets\nruntime: nodejs\n",
+                "Pulumi.dev.yaml": "config:\n  secrets:dbPassword:\n    secure: AAABAKxYz0123456789abcdef==\n",
+                "index.ts": [
+                    'import * as pulumi from "@pulumi/pulumi";',
+                    'import * as aws from "@pulumi/aws";',
+                    'const password = new pulumi.Config().requireSecret("dbPassword");',
+                    'new aws.cloudwatch.LogGroup("logs", { retentionInDays: 30, tags: { owner: password } });',
+                    "",
+                ].join("\n"),
+            });
+            const e = await rejection(run(dir, { mode: "preview" }));
+            assertOneLineInputError(e, /"secrets:dbPassword" is set in Pulumi\.dev\.yaml, but encrypted \(secure:\).*--config-value secrets:dbPassword=VALUE/);
+            assert.doesNotMatch(e.message, /AAAB/);
+            for (const key of ["dbPassword", "secrets:dbPassword"]) {
+                const { resources, notes } = await run(dir, { mode: "update", configValues: { [key]: "placeholder" } });
+                assert.deepStrictEqual(byName(resources, "logs").inputs.tags, { owner: { [specialSigKey]: secretSig, value: "placeholder" } });
+                assert.deepStrictEqual(notes, []);
+            }
+        });
+
+        it("notes encrypted config left unset when the program does not require it", async function () {
+            const dir = tempProgram({
+                "Pulumi.yaml": "name: secrets\nruntime: nodejs\n",
+                "Pulumi.dev.yaml": "config:\n  secrets:apiKey:\n    secure: AAABAKxYz0123456789abcdef==\n",
+                "index.ts": 'import * as pulumi from "@pulumi/pulumi";\nexport const key = new pulumi.Config().get("apiKey") ?? "none";\n',
+            });
+            const { notes } = await run(dir, { mode: "preview" });
+            assert.deepStrictEqual(notes, [
+                'encrypted config "secrets:apiKey" was left unset (the runner cannot decrypt secure: values); supply a value with --config-value KEY=VALUE',
+            ]);
+        });
+    });
+});
+
+// A program's own @pulumi/pulumi is what the runner loads. `npm install` of a
+// current program resolves 3.200 or later; this repository pins a recent one.
+// The older SDK is installed once into a cache under the OS temp dir (npm's own
+// cache makes later installs quick) and the repository's @pulumi/aws is
+// hard-linked next to it, so that, as after `npm install`, the provider SDK
+// loads the program's @pulumi/pulumi.
+const OLD_SDK = "3.200.0";
+
+function installOldSdk(): string {
+    const cache = path.join(os.tmpdir(), "aws-apigatewayv2-analyze-sdk-cache", `pulumi-${OLD_SDK}`);
+    const installed = path.join(cache, "node_modules", "@pulumi", "pulumi", "package.json");
+    const { execFileSync } = require("child_process") as typeof import("child_process");
+    if (!fs.existsSync(installed) || JSON.parse(fs.readFileSync(installed, "utf8")).version !== OLD_SDK) {
+        fs.mkdirSync(cache, { recursive: true });
+        fs.writeFileSync(path.join(cache, "package.json"), JSON.stringify({ name: "sdk-cache", version: "1.0.0", private: true }));
+        const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+        execFileSync(npm, ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-save", `@pulumi/pulumi@${OLD_SDK}`, "mime@2.6.0"], {
+            cwd: cache,
+            stdio: "pipe",
+            timeout: 240_000,
+        });
+    }
+    const aws = path.join(cache, "node_modules", "@pulumi", "aws");
+    if (!fs.existsSync(path.join(aws, "package.json"))) {
+        execFileSync("cp", ["-al", awsDir, aws]);
+    }
+    return cache;
+}
+
+describe(`program runner with a program's own @pulumi/pulumi ${OLD_SDK}`, function () {
+    let cache: string;
+    const programs = ["quick-create-lambda", "acm-dns-validation", "stack-reference-logs"];
+    const copies: Record<string, string> = {};
+
+    before(function () {
+        this.timeout(300_000);
+        cache = installOldSdk();
+        for (const name of programs) {
+            copies[name] = path.join(cache, "programs", name);
+            fs.rmSync(copies[name], { recursive: true, force: true });
+            fs.cpSync(path.join(fixtures, name), copies[name], { recursive: true });
+        }
+    });
+
+    it("loads the program's own SDK and provider package", function () {
+        const from = { paths: [copies["quick-create-lambda"]] };
+        assert.strictEqual(JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json", from), "utf8")).version, OLD_SDK);
+        const aws = require.resolve("@pulumi/aws/package.json", from);
+        assert.ok(aws.startsWith(cache), aws);
+    });
+
+    for (const name of programs) {
+        for (const mode of modes) {
+            it(`${name} (${mode}): the same resources as with this repository's SDK`, async function () {
+                const old = await run(copies[name], { mode });
+                const current = await run(path.join(fixtures, name), { mode });
+                assert.deepStrictEqual(old.resources, current.resources);
+                assert.deepStrictEqual(old.notes, current.notes);
+            });
+        }
+    }
+
+    it("answers lookups and StackReferences from a file on the older SDK too", async function () {
+        const got = (await run(copies["acm-dns-validation"], { mode: "update" })).resources;
+        assert.match(String(byName(got, "api-cert-validation", "aws:route53/record:Record").inputs.zoneId), /^Z[0-9A-F]{13}$/);
+        const outputs = JSON.parse(fs.readFileSync(path.join(fixtures, "stack-reference-logs", "stack-outputs.json"), "utf8"));
+        const stage = byName((await run(copies["stack-reference-logs"], { mode: "update", stackReferenceOutputs: outputs })).resources, "shipping-api-stage");
+        assert.strictEqual((stage.inputs.accessLogSettings as Record<string, unknown>).destinationArn, outputs["acme/logging/prod"].accessLogGroupArn);
+    });
+});
