@@ -18,6 +18,8 @@ import { InputError, isInputError } from "./errors";
 import { oneLine, PackError } from "./protocol/pack-process";
 import { PolicySession } from "./protocol/policy-session";
 import { runProgram } from "./inputs/program/run-program";
+import { today } from "../lib/governance";
+import { exemptionUsage } from "./reports/exemptions";
 import { jsonReport } from "./reports/json-report";
 import { hasMandatory, InputKind, InputReport, RunReport } from "./reports/run-report";
 import { humanReport } from "./reports/text-report";
@@ -33,7 +35,7 @@ export const usage = [
     "  --update        analyze as `pulumi up` does: programs get plausible outputs",
     "  --config FILE   policy config JSON, as for `pulumi preview --policy-pack-config`",
     "  --policy-pack DIR  the policy pack to run (default: this repository)",
-    "  --json          print one JSON object: {violations: [...], summary: {...}}",
+    "  --json          print one JSON object: {violations, notApplicable, exemptions, summary}",
     "",
     "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, input, config or pack error",
 ].join("\n");
@@ -238,6 +240,7 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
                 mode: opts.mode,
                 resources: resources.length,
                 violations: result.violations,
+                notApplicable: result.notApplicable,
                 remediations: result.diagnostics.remediations,
                 remediationsApplied: isProgram,
                 notes: state?.notes ?? [],
@@ -251,6 +254,7 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
         policyPackName: session.info.name,
         policyPackVersion: session.info.version,
         inputs: reports,
+        exemptions: exemptionUsage(session.configuration ?? {}, reports.flatMap((r) => r.violations), today()),
     };
     return { code: hasMandatory(run) ? 1 : 0, stdout: opts.json ? jsonReport(run) : humanReport(run) };
 }

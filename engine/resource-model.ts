@@ -45,3 +45,10 @@ export interface Violation {
     policyPackVersion: string;
     enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
 }
+
+/** A policy that did not apply to a resource (Analyze) or to the stack (AnalyzeStack, resourceUrn ""). */
+export interface NotApplicableResult {
+    resourceUrn: string;
+    policyName: string;
+    reason: string;
+}

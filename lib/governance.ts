@@ -6,7 +6,7 @@ import {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { Clock, Exemption, exemptionProblem, isCalendarDate, exemptionsSchemaDescription, exemptLine, findExemption, minReasonChars, withExpiredNote } from "./exemptions";
+import { Clock, Exemption, exemptionProblem, isCalendarDate, utcDate, exemptionsSchemaDescription, exemptLine, findExemption, minReasonChars, withExpiredNote } from "./exemptions";
 import { ConfigPropertySchema, makeConfigReader } from "./policy-config";
 import { quote } from "./quote";
 
@@ -66,6 +66,11 @@ export function setClock(next: Clock): () => void {
 
 function now(): Date {
     return clock();
+}
+
+/** Today (UTC, YYYY-MM-DD) by the pack's clock, for reports that say whether an exemption still holds. */
+export function today(): string {
+    return utcDate(now());
 }
 
 /** The policy's config schema with `exemptions` added. */

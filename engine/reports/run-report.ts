@@ -1,7 +1,8 @@
 // What one `npm run analyze` run produced, and its summary; the reports in
 // this folder render it for people (text) and for tools (JSON).
 import { RemediationRecord } from "../protocol/policy-session";
-import { Violation } from "../resource-model";
+import { NotApplicableResult, Violation } from "../resource-model";
+import { ExemptionUsage } from "./exemptions";
 
 export type InputKind = "state" | "program";
 
@@ -12,6 +13,8 @@ export interface InputReport {
     mode: "preview" | "update";
     resources: number;
     violations: Violation[];
+    /** Policies that did not apply to a resource (or, with URN "", to the stack). */
+    notApplicable?: NotApplicableResult[];
     remediations: RemediationRecord[];
     /** True when remediations changed what Analyze saw (programs); false when only reported (state files). */
     remediationsApplied: boolean;
@@ -22,6 +25,8 @@ export interface RunReport {
     policyPackName: string;
     policyPackVersion: string;
     inputs: InputReport[];
+    /** The config's exemptions and what they matched over all inputs. */
+    exemptions?: ExemptionUsage[];
 }
 
 export interface Summary {

@@ -1,6 +1,7 @@
 // The human report, resembling the "Policies:" section of `pulumi preview`.
-import { escapeControlChars } from "../../lib/quote";
+import { escapeControlChars, quote } from "../../lib/quote";
 import { Violation } from "../resource-model";
+import { unmatchedExemptions } from "./exemptions";
 import { countLevel, RunReport, summarize } from "./run-report";
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -54,6 +55,15 @@ export function humanReport(report: RunReport): string {
             for (const r of fixes) {
                 out.push(`        ${resourceLabel(r.resourceUrn)}  by ${escapeControlChars(r.policyName)}`);
             }
+        }
+        out.push("");
+    }
+    const stale = unmatchedExemptions(report.exemptions ?? []);
+    if (stale.length > 0) {
+        out.push("Exemptions that matched nothing (remove them, or fix their resources):");
+        for (const e of stale) {
+            const resources = e.resources.map((r) => quote(r)).join(", ");
+            out.push(`    ${escapeControlChars(e.policyName)} exemptions[${e.index}]: ${resources} (${e.status === "active" ? "until" : "expired"} ${e.expires})`);
         }
         out.push("");
     }

@@ -164,7 +164,7 @@ describe("engine CLI (npm run analyze)", () => {
             assert.strictEqual(r.code, 1, r.stderr);
             assert.strictEqual(r.stderr, "");
             const report = JSON.parse(r.stdout);
-            assert.deepStrictEqual(Object.keys(report), ["violations", "summary"]);
+            assert.deepStrictEqual(Object.keys(report), ["violations", "notApplicable", "exemptions", "summary"]);
             for (const v of report.violations) {
                 assert.deepStrictEqual(Object.keys(v), policyEventKeys);
                 assert.strictEqual(v.policyPackName, "aws-apigatewayv2-access-logging");
