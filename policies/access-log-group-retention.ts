@@ -111,7 +111,7 @@ export const accessLogGroupRetention: StackValidationPolicy = governStackPolicy(
     description: "API Gateway V2 access logs must go to a log group managed in the same stack, with a retention period.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    tags: ["apigatewayv2", "logging", "audit", "retention", "nist-800-53:AU-9", "nist-800-53:AU-4"],
+    tags: ["apigatewayv2", "logging", "audit", "retention", "nist-800-53:AU-9"],
     framework: nist80053("AU-11", "Audit Record Retention"),
     remediationSteps: "Create the log group in the same stack with retentionInDays set (30 days or more by default), and bind the stage's accessLogSettings.destinationArn to logGroup.arn. For a log group managed elsewhere, list its ARN in allowedExternalLogGroups.",
     url: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",

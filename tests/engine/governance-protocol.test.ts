@@ -287,3 +287,52 @@ describe("governance through npm run analyze: not-applicable results and exempti
         assert.ok(!/apigatewayv2-access-log-group-retention exemptions/.test(section), "a matched exemption is not listed");
     });
 });
+
+describe("governance through the protocol: audit policy groups (last state, outputs only, never a preview)", () => {
+    let session: PolicySession;
+
+    before(async () => {
+        session = await PolicySession.start({ packDir: repoRoot, preview: false, project: "proj", stack: "dev" });
+        await session.configure();
+    });
+    after(async () => {
+        await session.close();
+    });
+
+    /** What an audit group evaluates: each resource's outputs, for Analyze as well as AnalyzeStack. */
+    const outputsOnly = (s: StackBuilder) => s.resources.map((r) => ({ ...r, inputs: r.outputs }));
+
+    const scenarios: [string, () => StackBuilder][] = [
+        ["a compliant HTTP API", () => compliantHttp("update")],
+        ["a stage without logging", () => {
+            const s = new StackBuilder("update");
+            s.stage("plain", s.api("api", "HTTP"), undefined);
+            return s;
+        }],
+        ["a log group that keeps logs forever", () => {
+            const s = new StackBuilder("update");
+            s.stage("stage", s.api("api", "HTTP"), { logGroup: s.logGroup("forever", {}), format: goodFormat });
+            return s;
+        }],
+        ["a WebSocket stage without the account role, with an HTTP-only variable", () => {
+            const s = new StackBuilder("update");
+            s.stage("ws", s.api("ws", "WEBSOCKET"), { logGroup: s.logGroup("logs"), format: JSON.stringify({ requestId: "$context.requestId", method: "$context.httpMethod" }) });
+            return s;
+        }],
+        ["a quick-create API", () => {
+            const s = new StackBuilder("update");
+            s.api("quick", "HTTP", { target: "arn:aws:lambda:us-east-1:123456789012:function:f" });
+            return s;
+        }],
+    ];
+
+    for (const [name, build] of scenarios) {
+        it(`${name}: the same verdicts and not-applicable results on outputs alone as in the update`, async () => {
+            const update = await session.analyzeResources(build().resources);
+            const audit = await session.analyzeResources(outputsOnly(build()));
+            assert.deepStrictEqual(verdicts(audit.violations), verdicts(update.violations));
+            const na = (r: typeof update) => r.notApplicable.map((n) => `${n.policyName}@${n.resourceUrn}`).sort();
+            assert.deepStrictEqual(na(audit), na(update));
+        });
+    }
+});
