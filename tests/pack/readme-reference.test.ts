@@ -21,7 +21,9 @@ const frameworkShortNames: Record<string, string> = {
     "NIST SP 800-53": "NIST 800-53",
 };
 
-const readme = fs.readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
+const wholeReadme = fs.readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
+/** The "Policies" section, which holds the reference table (other sections have tables of policies too). */
+const readme = wholeReadme.slice(wholeReadme.indexOf("\n## Policies\n"), wholeReadme.indexOf("\n## ", wholeReadme.indexOf("\n## Policies\n") + 1));
 
 function referenceRow(name: string): string {
     const row = readme.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
@@ -65,4 +67,22 @@ describe("README policy reference", () => {
             }
         });
     }
+
+    it("the governance section names each policy's framework control with its title, and the tags it carries", () => {
+        const start = wholeReadme.indexOf("\n### Metadata Pulumi Cloud shows\n");
+        assert.ok(start > 0, "the README has the governance metadata section");
+        const section = wholeReadme.slice(start, wholeReadme.indexOf("\n### ", start + 1));
+        for (const policy of policies) {
+            const row = section.split("\n").find((line) => line.startsWith(`| \`${policy.name}\` |`));
+            assert.ok(row, `no metadata row for ${policy.name}`);
+            assert.ok(row.includes(`**${policy.framework!.reference}**`), `${policy.name}: ${policy.framework!.reference}`);
+            assert.ok(row.includes(policy.framework!.specification), `${policy.name}: ${policy.framework!.specification}`);
+            for (const tag of (policy.tags ?? []).filter((t) => t.includes(":"))) {
+                const id = tag.split(":")[1];
+                assert.ok(row.includes(id), `${policy.name}: tag ${tag} is not listed`);
+            }
+        }
+        assert.match(section, /docs\.aws\.amazon\.com\/securityhub\/latest\/userguide\/apigateway-controls\.html#apigateway-9/);
+        assert.match(section, /usnistgov\/oscal-content/);
+    });
 });
