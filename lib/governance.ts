@@ -155,6 +155,21 @@ export function exemptingReporter(
     };
 }
 
+/**
+ * args.notApplicable throws the SDK's NotApplicableError, of which the server
+ * reads only the reason. Every unrelated resource takes this path once per
+ * policy, so the error is made without capturing a stack trace.
+ */
+function notApplicable(args: { notApplicable(reason?: string): never }, reason: string): never {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return args.notApplicable(reason);
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
+}
+
 /** Runs `then` after `result`, whether the policy returned a promise or nothing. */
 function after(result: void | Promise<void>, then: () => void): void | Promise<void> {
     return result instanceof Promise ? result.then(then) : then();
@@ -206,7 +221,7 @@ export function governResourcePolicy(policy: ResourceValidationPolicy, scope: Re
         configSchema,
         validateResource: (args, reportViolation) => {
             if (!scope.types.includes(args.type)) {
-                args.notApplicable(notThisType);
+                notApplicable(args, notThisType);
             }
             const exemptions = readExemptions(args.getConfig());
             let reported = 0;
@@ -218,19 +233,19 @@ export function governResourcePolicy(policy: ResourceValidationPolicy, scope: Re
             return after(validate(innerArgs(args), counting), () => {
                 const reason = reported === 0 ? scope.notEvaluated?.(args.props) : undefined;
                 if (reason !== undefined) {
-                    args.notApplicable(reason);
+                    notApplicable(args, reason);
                 }
             });
         },
         remediateResource: remediate === undefined ? undefined : (args) => {
             if (!scope.types.includes(args.type)) {
-                args.notApplicable(notThisType);
+                notApplicable(args, notThisType);
             }
             const exemptions = readExemptions(args.getConfig());
             const match = exemptions.length === 0 ? undefined : findExemption(exemptions, args.urn, now);
             if (match?.active) {
                 // The team keeps this resource as it is until the date: leave it alone.
-                args.notApplicable(`${exemptLine(match.exemption)}; not remediated`);
+                notApplicable(args, `${exemptLine(match.exemption)}; not remediated`);
             }
             return remediate(innerArgs(args));
         },
@@ -266,7 +281,7 @@ export function governStackPolicy(policy: StackValidationPolicy, scope: StackSco
             return after(validate(inner, counting), () => {
                 const reason = reported === 0 ? scope.notEvaluated(args.resources) : undefined;
                 if (reason !== undefined) {
-                    args.notApplicable(reason);
+                    notApplicable(args, reason);
                 }
             });
         },
