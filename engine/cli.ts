@@ -28,6 +28,8 @@ import { renderReport } from "./reports/render-report";
 import { hasMandatory, InputReport, RunReport } from "./reports/run-report";
 import { packHomepage, repositoryRoot, stateFileLines } from "./reports/sarif-context";
 import { EngineResource } from "./resource-model";
+import { today } from "../lib/governance";
+import { exemptionUsage } from "./reports/exemptions";
 
 let activeSession: PolicySession | undefined;
 
@@ -112,7 +114,10 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
             }
             const isProgram = input.kind === "program";
             const result = await session.analyzeResources(resources, { applyRemediations: isProgram });
-            reports.push(inputReport(input, opts.mode, resources, result.violations, result.diagnostics.remediations, notes));
+            reports.push({
+                ...inputReport(input, opts.mode, resources, result.violations, result.diagnostics.remediations, notes),
+                notApplicable: result.notApplicable,
+            });
         }
     } finally {
         activeSession = undefined;
@@ -124,6 +129,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
         policyPackUri: packHomepage(packDir),
         policies: session.info.metadata.map((p) => ({ ...p, enforcementLevel: levels[p.name]?.enforcementLevel ?? "advisory" })),
         inputs: reports,
+        exemptions: exemptionUsage(session.configuration ?? {}, reports.flatMap((r) => r.violations), today()),
     };
     const colour = opts.format === "text" && colourEnabled({ noColorFlag: opts.noColor, toFile: output !== undefined, isTTY: io.stdoutIsTTY, env: io.env });
     const text = renderReport(opts.format, run, {

@@ -60,3 +60,10 @@ export interface SourceLocation {
     line: number;
     column: number;
 }
+
+/** A policy that did not apply to a resource (Analyze) or to the stack (AnalyzeStack, resourceUrn ""). */
+export interface NotApplicableResult {
+    resourceUrn: string;
+    policyName: string;
+    reason: string;
+}

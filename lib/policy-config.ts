@@ -7,11 +7,25 @@ import { escapeControlChars } from "./quote";
 // reads its config through here, and a bad config fails the deployment with a
 // one-line error instead of weakening the check.
 
+/** A field of an object in a list (such as one exemption). */
+export type ObjectFieldSchema =
+    | { type: "string"; minLength?: number; description: string }
+    | { type: "array"; items: { type: "string"; minLength?: number }; minItems?: number; description: string };
+
+/** A list entry that is an object with exactly the given keys, all of them required. */
+export interface ObjectItemSchema {
+    type: "object";
+    properties: Record<string, ObjectFieldSchema>;
+    required: string[];
+    additionalProperties: false;
+}
+
 export type ConfigPropertySchema =
     | { type: "boolean"; default: boolean; description: string }
     | { type: "integer"; default?: number; minimum?: number; maximum?: number; description: string }
     | { type: "string"; default: string; description: string }
-    | { type: "array"; items: { type: "string" }; default: string[]; description: string };
+    | { type: "array"; items: { type: "string" }; default: string[]; description: string }
+    | { type: "array"; items: ObjectItemSchema; default: never[]; description: string };
 
 export type ConfigSchemaOf<T> = { [K in keyof T]-?: ConfigPropertySchema };
 
@@ -52,6 +66,53 @@ export function nearest(word: string, candidates: readonly string[]): string | u
     return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
+function describeValue(value: unknown): string {
+    return value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** What is wrong with one field of a list entry; minimum lengths and counts are checked by the policy's own check. */
+function checkField(key: string, schema: ObjectFieldSchema, value: unknown): string | undefined {
+    if (schema.type === "string") {
+        return typeof value === "string" ? undefined : `"${key}" must be a string, not ${describeValue(value)}`;
+    }
+    return Array.isArray(value) && value.every((v) => typeof v === "string")
+        ? undefined
+        : `"${key}" must be a list of strings`;
+}
+
+/** The first entry of a list of objects that breaks its schema, as "entry [i]: problem". */
+function checkObjectList(items: ObjectItemSchema, value: unknown): string | undefined {
+    if (!Array.isArray(value)) {
+        return `must be a list of objects, not ${describeValue(value)}`;
+    }
+    const keys = Object.keys(items.properties);
+    for (const [i, entry] of value.entries()) {
+        const at = `entry [${i}]`;
+        if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+            return `${at} must be an object with ${keys.map((k) => `"${k}"`).join(", ")}, not ${describeValue(entry)}`;
+        }
+        for (const key of Object.keys(entry)) {
+            if (!Object.prototype.hasOwnProperty.call(items.properties, key)) {
+                const suggestion = nearest(key, keys);
+                const hint = suggestion !== undefined ? `; did you mean "${suggestion}"?` : `; valid keys: ${keys.join(", ")}`;
+                return `${at} has an unknown key "${escapeControlChars(key.slice(0, 80))}"${hint}`;
+            }
+        }
+        for (const key of items.required) {
+            if (!Object.prototype.hasOwnProperty.call(entry, key) || (entry as Record<string, unknown>)[key] === undefined) {
+                return `${at} is missing "${key}"`;
+            }
+        }
+        for (const key of keys) {
+            const problem = checkField(key, items.properties[key], (entry as Record<string, unknown>)[key]);
+            if (problem !== undefined) {
+                return `${at}: ${problem}`;
+            }
+        }
+    }
+    return undefined;
+}
+
 function checkType(schema: ConfigPropertySchema, value: unknown): string | undefined {
     switch (schema.type) {
         case "boolean":
@@ -70,10 +131,22 @@ function checkType(schema: ConfigPropertySchema, value: unknown): string | undef
             }
             return undefined;
         case "array":
+            if (schema.items.type === "object") {
+                return checkObjectList(schema.items, value);
+            }
             return Array.isArray(value) && value.every((v) => typeof v === "string")
                 ? undefined
                 : "must be a list of strings";
     }
+}
+
+/** The error for a config key the policy does not know, naming the nearest valid key. */
+export function unknownKeyError(policyName: string, key: string, keys: readonly string[]): PolicyConfigError {
+    const suggestion = nearest(key, keys);
+    const hint = suggestion !== undefined
+        ? `; did you mean "${suggestion}"?`
+        : keys.length > 0 ? `; valid keys: ${keys.join(", ")}` : "; this policy takes no config";
+    return new PolicyConfigError(policyName, escapeControlChars(key.slice(0, 80)), `is not a known key${hint}`);
 }
 
 /** The schema the SDK publishes, from the same table the reader validates with. */
@@ -103,11 +176,7 @@ export function makeConfigReader<T>(
                 continue;
             }
             if (!Object.prototype.hasOwnProperty.call(properties, key)) {
-                const suggestion = nearest(key, keys);
-                const hint = suggestion !== undefined
-                    ? `; did you mean "${suggestion}"?`
-                    : keys.length > 0 ? `; valid keys: ${keys.join(", ")}` : "; this policy takes no config";
-                throw new PolicyConfigError(policyName, escapeControlChars(key.slice(0, 80)), `is not a known key${hint}`);
+                throw unknownKeyError(policyName, key, keys);
             }
         }
         for (const key of keys) {

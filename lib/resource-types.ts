@@ -25,3 +25,7 @@ export function isLogGroupType(type: string): boolean {
 export function isApiGatewayAccountType(type: string): boolean {
     return type === awsApiGatewayAccount || type === nativeApiGatewayAccount;
 }
+
+/** The types a stage policy checks, for notApplicable reasons. */
+export const stageTypes: readonly string[] = [awsStage, nativeStage];
+export const apiTypes: readonly string[] = [awsApi, nativeApi];

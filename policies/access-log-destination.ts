@@ -5,7 +5,10 @@ import { logGroupConstructor, stageConstructor, stageLabel, withFix } from "../l
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { compileNamePattern, NamePattern } from "../lib/name-pattern";
 import { quote, quoteList } from "../lib/quote";
-import { isStageType, nativeStage } from "../lib/resource-types";
+import { isStageType, nativeStage, stageTypes } from "../lib/resource-types";
+import { destinationNotEvaluated } from "../lib/applicability";
+import { nist80053 } from "../lib/frameworks";
+import { governResourcePolicy } from "../lib/governance";
 
 export const accessLogDestinationName = "apigatewayv2-access-log-destination";
 
@@ -61,12 +64,14 @@ const readConfig = makeConfigReader<AccessLogDestinationConfig>(
         })(),
 );
 
-export const accessLogDestination: ResourceValidationPolicy = {
+export const accessLogDestination: ResourceValidationPolicy = governResourcePolicy({
     name: accessLogDestinationName,
+    displayName: "Access logs go to a CloudWatch Logs log group",
     description: "API Gateway V2 access logs must go to a CloudWatch Logs log group, given by a valid log-group ARN.",
     enforcementLevel: "mandatory",
     severity: "high",
-    tags: ["apigatewayv2", "logging", "audit"],
+    tags: ["apigatewayv2", "logging", "audit", "nist-800-53:AU-9", "aws-fsbp:APIGateway.9"],
+    framework: nist80053("AU-12", "Audit Record Generation"),
     remediationSteps: "Set accessLogSettings.destinationArn to a CloudWatch Logs log-group ARN (arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME), best bound to logGroup.arn of a log group in the same stack.",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
     configSchema: toPolicyConfigSchema(configProperties),
@@ -99,4 +104,4 @@ export const accessLogDestination: ResourceValidationPolicy = {
                 `${logGroupConstructor(args.type)}("access-logs", { ${args.type === nativeStage ? "logGroupName" : "name"}: "<a name matching the pattern>", retentionInDays: 30 })`));
         }
     },
-};
+}, { types: stageTypes, notEvaluated: destinationNotEvaluated });

@@ -5,7 +5,10 @@ import { isVariableName } from "../lib/context-variables";
 import { stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
-import { isStageType } from "../lib/resource-types";
+import { isStageType, stageTypes } from "../lib/resource-types";
+import { formatNotEvaluated } from "../lib/applicability";
+import { nist80053 } from "../lib/frameworks";
+import { governResourcePolicy } from "../lib/governance";
 
 export const accessLogFormatFieldsName = "apigatewayv2-access-log-format-fields";
 
@@ -41,12 +44,14 @@ const shapeProblem: Record<string, string> = {
     scalar: "is a single JSON value, not a JSON object",
 };
 
-export const accessLogFormatFields: ResourceValidationPolicy = {
+export const accessLogFormatFields: ResourceValidationPolicy = governResourcePolicy({
     name: accessLogFormatFieldsName,
+    displayName: "Structured access-log fields",
     description: "API Gateway V2 access-log formats should be structured JSON that records who called what, when, and with which result.",
     enforcementLevel: "advisory",
     severity: "low",
-    tags: ["apigatewayv2", "logging", "audit"],
+    tags: ["apigatewayv2", "logging", "audit", "nist-800-53:AU-12(2)"],
+    framework: nist80053("AU-3", "Content of Audit Records"),
     remediationSteps: "Build the format with JSON.stringify({...}) and include $context.requestId, $context.identity.sourceIp, $context.requestTime, $context.routeKey and $context.status.",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
     configSchema: toPolicyConfigSchema(configProperties),
@@ -74,4 +79,4 @@ export const accessLogFormatFields: ResourceValidationPolicy = {
             reportViolation(withFix(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`, fix));
         }
     },
-};
+}, { types: stageTypes, notEvaluated: formatNotEvaluated });

@@ -5,7 +5,10 @@ import { isSupportedVariable, isVariableName } from "../lib/context-variables";
 import { stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
-import { isStageType } from "../lib/resource-types";
+import { isStageType, stageTypes } from "../lib/resource-types";
+import { formatNotEvaluated } from "../lib/applicability";
+import { nist80053 } from "../lib/frameworks";
+import { governResourcePolicy } from "../lib/governance";
 
 export const accessLogFormatName = "apigatewayv2-access-log-format";
 
@@ -35,12 +38,14 @@ function additionalVariableSet(list: readonly string[]): ReadonlySet<string> {
     return additionalSet;
 }
 
-export const accessLogFormat: ResourceValidationPolicy = {
+export const accessLogFormat: ResourceValidationPolicy = governResourcePolicy({
     name: accessLogFormatName,
+    displayName: "Access-log format accepted by AWS",
     description: "API Gateway V2 access-log formats must be accepted by AWS: a single line containing $context.requestId or $context.extendedRequestId, with only supported $context variables.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    tags: ["apigatewayv2", "logging", "audit"],
+    tags: ["apigatewayv2", "logging", "audit", "nist-800-53:AU-12"],
+    framework: nist80053("AU-3", "Content of Audit Records"),
     remediationSteps: "Write the format on one line, include \"$context.requestId\", and use only $context variables listed for HTTP or WebSocket APIs (or add new ones through additionalVariables).",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html",
     configSchema: toPolicyConfigSchema(configProperties),
@@ -72,4 +77,4 @@ export const accessLogFormat: ResourceValidationPolicy = {
                 `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", status: "$context.status" }) } // documented $context names only (case-sensitive); newer AWS variables go in additionalVariables`));
         }
     },
-};
+}, { types: stageTypes, notEvaluated: formatNotEvaluated });

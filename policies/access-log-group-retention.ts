@@ -8,6 +8,9 @@ import { quote } from "../lib/quote";
 import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
 import { isStageType, nativeLogGroup } from "../lib/resource-types";
 import { acceptedRetentionDays, isAcceptedRetention, maxRetentionDays } from "../lib/retention";
+import { retentionNotEvaluated } from "../lib/applicability";
+import { nist80053 } from "../lib/frameworks";
+import { governStackPolicy } from "../lib/governance";
 
 export const accessLogGroupRetentionName = "apigatewayv2-access-log-group-retention";
 
@@ -102,12 +105,14 @@ export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupR
     return problems;
 }
 
-export const accessLogGroupRetention: StackValidationPolicy = {
+export const accessLogGroupRetention: StackValidationPolicy = governStackPolicy({
     name: accessLogGroupRetentionName,
+    displayName: "Access-log group retention",
     description: "API Gateway V2 access logs must go to a log group managed in the same stack, with a retention period.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    tags: ["apigatewayv2", "logging", "audit", "retention"],
+    tags: ["apigatewayv2", "logging", "audit", "retention", "nist-800-53:AU-9"],
+    framework: nist80053("AU-11", "Audit Record Retention"),
     remediationSteps: "Create the log group in the same stack with retentionInDays set (30 days or more by default), and bind the stage's accessLogSettings.destinationArn to logGroup.arn. For a log group managed elsewhere, list its ARN in allowedExternalLogGroups.",
     url: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
     configSchema: toPolicyConfigSchema(configProperties),
@@ -161,4 +166,4 @@ export const accessLogGroupRetention: StackValidationPolicy = {
             }
         }
     },
-};
+}, { notEvaluated: (resources) => retentionNotEvaluated(resources as unknown as StackResource[]) });

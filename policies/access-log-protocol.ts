@@ -8,6 +8,9 @@ import { ConfigSchemaOf, makeConfigReader, toPolicyConfigSchema } from "../lib/p
 import { quote, quoteList } from "../lib/quote";
 import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
 import { isApiGatewayAccountType, isApiType, isStageType } from "../lib/resource-types";
+import { noStageReason } from "../lib/applicability";
+import { nist80053 } from "../lib/frameworks";
+import { governStackPolicy } from "../lib/governance";
 
 export const accessLogProtocolName = "apigatewayv2-access-log-protocol";
 
@@ -83,6 +86,34 @@ function hasCloudWatchRole(resources: readonly StackResource[]): boolean {
     });
 }
 
+/**
+ * Why the policy evaluated no stage of the stack, if it did not: it checks a
+ * stage with an access-log destination whose API, with a known protocol, is in
+ * the stack.
+ */
+export function protocolNotEvaluated(resources: readonly StackResource[]): string | undefined {
+    let stages = 0;
+    let apis: ReturnType<typeof indexApis> | undefined;
+    for (const stage of resources) {
+        if (!isStageType(stage.type)) {
+            continue;
+        }
+        stages++;
+        const logging = readStageLogging(stage.props);
+        if (logging.kind !== "object" || (logging.destinationArn.kind !== "value" && logging.destinationArn.kind !== "unknown")) {
+            continue;
+        }
+        apis ??= indexApis(resources);
+        const api = apiOfStage(stage, apis);
+        if (api !== undefined && api.protocol !== undefined && api.protocol !== UNKNOWN) {
+            return undefined;
+        }
+    }
+    return stages === 0
+        ? noStageReason
+        : "No stage of the stack has access logging and an API of this stack whose protocol is known (it may be unknown until the update)";
+}
+
 const protocolName: Record<Protocol, string> = { HTTP: "HTTP", WEBSOCKET: "WebSocket" };
 
 // Stages of one stack usually share a format: remember the last answer.
@@ -100,12 +131,14 @@ function foreignVariables(format: string, protocol: Protocol): { names: string[]
     return lastForeign.result;
 }
 
-export const accessLogProtocol: StackValidationPolicy = {
+export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
     name: accessLogProtocolName,
+    displayName: "Access logging fits the API protocol",
     description: "API Gateway V2 access logging must fit the API's protocol: only $context variables that protocol supports, and for WebSocket APIs the account-level CloudWatch Logs role.",
     enforcementLevel: "advisory",
     severity: "low",
-    tags: ["apigatewayv2", "logging", "audit"],
+    tags: ["apigatewayv2", "logging", "audit", "nist-800-53:AU-3"],
+    framework: nist80053("AU-12", "Audit Record Generation"),
     remediationSteps: "Use only $context variables listed for the API's protocol. For WebSocket APIs, create aws.apigateway.Account with cloudwatchRoleArn set to a role API Gateway can assume to write to CloudWatch Logs.",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html",
     configSchema: toPolicyConfigSchema(configProperties),
@@ -154,4 +187,4 @@ export const accessLogProtocol: StackValidationPolicy = {
             }
         }
     },
-};
+}, { notEvaluated: (resources) => protocolNotEvaluated(resources as unknown as StackResource[]) });

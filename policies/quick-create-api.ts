@@ -2,7 +2,9 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { apiLabel, withFix } from "../lib/messages";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { readProperty } from "../lib/read-property";
-import { isApiType } from "../lib/resource-types";
+import { apiTypes, isApiType } from "../lib/resource-types";
+import { nist80053 } from "../lib/frameworks";
+import { governResourcePolicy } from "../lib/governance";
 
 export const quickCreateApiName = "apigatewayv2-quick-create-api";
 
@@ -18,12 +20,14 @@ export function isQuickCreate(props: unknown): boolean {
     return target !== undefined && target !== null && !(typeof target === "string" && target.trim() === "");
 }
 
-export const quickCreateApi: ResourceValidationPolicy = {
+export const quickCreateApi: ResourceValidationPolicy = governResourcePolicy({
     name: quickCreateApiName,
+    displayName: "No quick-create HTTP APIs",
     description: "API Gateway V2 APIs must not use quick create (target): the $default stage it creates is managed by API Gateway, and Pulumi cannot turn on its access logging.",
     enforcementLevel: "mandatory",
     severity: "high",
-    tags: ["apigatewayv2", "logging", "audit"],
+    tags: ["apigatewayv2", "logging", "audit", "nist-800-53:AU-2", "aws-fsbp:APIGateway.9"],
+    framework: nist80053("AU-12", "Audit Record Generation"),
     remediationSteps: "Create the API without target (and routeKey/credentialsArn), then add an Integration, a Route and a Stage with accessLogSettings.",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop.html#http-api-examples",
     configSchema: toPolicyConfigSchema<QuickCreateApiConfig>({}),
@@ -39,4 +43,4 @@ export const quickCreateApi: ResourceValidationPolicy = {
             ));
         }
     },
-};
+}, { types: apiTypes });

@@ -4,7 +4,10 @@ import { accessLoggingFix, stageLabel, withFix } from "../lib/messages";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { isPlainObject, rawOwnEntries, readProperty } from "../lib/read-property";
 import { recommendedAccessLogFormat } from "../lib/recommended-format";
-import { isStageType } from "../lib/resource-types";
+import { isStageType, stageTypes } from "../lib/resource-types";
+import { stageLoggingNotEvaluated } from "../lib/applicability";
+import { awsFsbp } from "../lib/frameworks";
+import { governResourcePolicy } from "../lib/governance";
 
 export const stageAccessLoggingName = "apigatewayv2-stage-access-logging";
 
@@ -83,12 +86,14 @@ export function remediateStageFormat(args: ResourceValidationArgs): Record<strin
     return Object.fromEntries(entries);
 }
 
-export const stageAccessLogging: ResourceValidationPolicy = {
+export const stageAccessLogging: ResourceValidationPolicy = governResourcePolicy({
     name: stageAccessLoggingName,
+    displayName: "API Gateway V2 stage access logging",
     description: "API Gateway V2 stages must have access logging: accessLogSettings with a destinationArn and a format.",
     enforcementLevel: "mandatory",
     severity: "high",
-    tags: ["apigatewayv2", "logging", "audit"],
+    tags: ["apigatewayv2", "logging", "audit", "nist-800-53:AU-2", "nist-800-53:AU-3", "nist-800-53:AU-12"],
+    framework: awsFsbp("APIGateway.9", "Access logging should be configured for API Gateway V2 Stages"),
     remediationSteps: "Create a CloudWatch Logs log group and set the stage's accessLogSettings to { destinationArn: logGroup.arn, format: <a JSON format with $context.requestId> }.",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
     configSchema: toPolicyConfigSchema<StageAccessLoggingConfig>({}),
@@ -103,4 +108,4 @@ export const stageAccessLogging: ResourceValidationPolicy = {
         }
     },
     remediateResource: remediateStageFormat,
-};
+}, { types: stageTypes, notEvaluated: stageLoggingNotEvaluated });

@@ -17,7 +17,7 @@ import { findProvider, makeAnalyzeRequest, makeAnalyzerResource, ResourceWithOpt
 import { PackProcess, unary } from "./pack-process";
 import { levelName, levelValue, policyDescriptorOf, policyMetadataOf, PolicyMetadata } from "./analyzer-info";
 import { loadProto } from "./proto";
-import { EngineResource, Violation } from "../resource-model";
+import { EngineResource, NotApplicableResult, Violation } from "../resource-model";
 
 export interface AnalyzerInfo {
     name: string;
@@ -50,6 +50,8 @@ export interface RemediateResult {
     remediations: RemediationRecord[];
     /** Remediation diagnostics, as the engine reports them: advisory violations. */
     violations: Violation[];
+    /** Remediations that said they did not apply (an exempted resource, another type). */
+    notApplicable: NotApplicableResult[];
 }
 
 export interface SessionDiagnostics {
@@ -60,8 +62,17 @@ export interface SessionDiagnostics {
     requests: { remediate: number; analyze: number; analyzeStack: number };
 }
 
+/** What one Analyze or AnalyzeStack request returned. */
+export interface AnalysisResult {
+    violations: Violation[];
+    /** Policies that said they did not apply (AnalyzeResponse.not_applicable). */
+    notApplicable: NotApplicableResult[];
+}
+
 export interface AnalyzeResourcesResult {
     violations: Violation[];
+    /** Every not_applicable entry of the run's Analyze and AnalyzeStack responses. */
+    notApplicable: NotApplicableResult[];
     /** URN -> the inputs after remediation, for resources a remediation changed. */
     remediated: Map<string, Record<string, unknown>>;
     diagnostics: SessionDiagnostics;
@@ -237,10 +248,18 @@ export class PolicySession {
 
     /** One Analyze request on `properties` (default: the resource's inputs). */
     async analyze(resource: ResourceWithOptions, opts: { properties?: Record<string, unknown>; byUrn?: ReadonlyMap<string, EngineResource> } = {}): Promise<Violation[]> {
+        return (await this.analyzeDetailed(resource, opts)).violations;
+    }
+
+    /** One Analyze request: its violations and the policies that did not apply to the resource. */
+    async analyzeDetailed(resource: ResourceWithOptions, opts: { properties?: Record<string, unknown>; byUrn?: ReadonlyMap<string, EngineResource> } = {}): Promise<AnalysisResult> {
         const req = makeAnalyzeRequest(resource, opts.properties ?? resource.inputs, findProvider(resource, opts.byUrn));
         const res = await unary<any, analyzerTypes.AnalyzeResponse>(this.pack, `Analyze of ${resource.urn}`, this.pack.client.analyze, req, this.callTimeoutMs);
         // The engine reports Analyze diagnostics against the request's URN.
-        return res.getDiagnosticsList().map((d) => this.toViolation(d, resource.urn));
+        return {
+            violations: res.getDiagnosticsList().map((d) => this.toViolation(d, resource.urn)),
+            notApplicable: notApplicableOf(res, resource.urn),
+        };
     }
 
     /** One Remediate request; remediations are returned, not applied. */
@@ -274,18 +293,26 @@ export class PolicySession {
             }
             remediations.push(record);
         }
-        return { properties, remediations, violations };
+        return { properties, remediations, violations, notApplicable: notApplicableOf(res, resource.urn) };
     }
 
     /** One AnalyzeStack request over the resources' outputs. */
     async analyzeStack(resources: readonly ResourceWithOptions[], opts: { byUrn?: ReadonlyMap<string, EngineResource> } = {}): Promise<Violation[]> {
+        return (await this.analyzeStackDetailed(resources, opts)).violations;
+    }
+
+    /** One AnalyzeStack request: its violations and the stack policies that did not apply (URN ""). */
+    async analyzeStackDetailed(resources: readonly ResourceWithOptions[], opts: { byUrn?: ReadonlyMap<string, EngineResource> } = {}): Promise<AnalysisResult> {
         const { analyzer } = loadProto();
         const byUrn = opts.byUrn ?? new Map(resources.map((r) => [r.urn, r]));
         const req = new analyzer.AnalyzeStackRequest();
         req.setResourcesList(resources.map((r) => makeAnalyzerResource(r, findProvider(r, byUrn))));
         const res = await unary<any, analyzerTypes.AnalyzeResponse>(this.pack, "AnalyzeStack", this.pack.client.analyzeStack, req, this.callTimeoutMs);
         // A stack policy names the offending resource; without one the URN is empty.
-        return res.getDiagnosticsList().map((d) => this.toViolation(d, d.getUrn()));
+        return {
+            violations: res.getDiagnosticsList().map((d) => this.toViolation(d, d.getUrn())),
+            notApplicable: notApplicableOf(res, ""),
+        };
     }
 
     /**
@@ -313,14 +340,16 @@ export class PolicySession {
                 }
             }
             requests.analyze++;
-            const found = await this.analyze(resource, { properties: inputs, byUrn });
-            return { remediations: rem.remediations, violations: [...rem.violations, ...found] };
+            const found = await this.analyzeDetailed(resource, { properties: inputs, byUrn });
+            return { remediations: rem.remediations, violations: [...rem.violations, ...found.violations], notApplicable: found.notApplicable };
         });
 
         const violations: Violation[] = [];
+        const notApplicable: NotApplicableResult[] = [];
         for (const r of perResource) {
             remediations.push(...r.remediations);
             violations.push(...r.violations);
+            notApplicable.push(...r.notApplicable);
         }
 
         const stackResources = apply && remediated.size > 0
@@ -330,10 +359,13 @@ export class PolicySession {
             })
             : resources;
         requests.analyzeStack++;
-        violations.push(...await this.analyzeStack(stackResources, { byUrn }));
+        const stack = await this.analyzeStackDetailed(stackResources, { byUrn });
+        violations.push(...stack.violations);
+        notApplicable.push(...stack.notApplicable);
 
         return {
             violations,
+            notApplicable,
             remediated,
             diagnostics: { cantRun: violations.filter(isCantRun), remediations, requests },
         };
@@ -363,6 +395,11 @@ export class PolicySession {
             enforcementLevel: level,
         };
     }
+}
+
+/** The response's not_applicable entries, against `urn` (the resource's, or "" for the stack). */
+function notApplicableOf(res: analyzerTypes.AnalyzeResponse | analyzerTypes.RemediateResponse, urn: string): NotApplicableResult[] {
+    return res.getNotApplicableList().map((na) => ({ resourceUrn: urn, policyName: na.getPolicyName(), reason: na.getReason() }));
 }
 
 function toAnalyzerInfo(raw: analyzerTypes.AnalyzerInfo, yamlVersion: string | undefined): AnalyzerInfo {

@@ -1,10 +1,12 @@
 // A single JSON object whose violations use the field names of a
 // `policyEvent` in `pulumi preview --json`, plus where the resource is
-// declared, and what each remediation changed.
+// declared, what each remediation changed, the policies that did not apply,
+// and the exemptions with what they matched.
+import { unmatchedExemptions } from "./exemptions";
 import { RunReport, summarize } from "./run-report";
 import { sourceFile, sourceLabel } from "./source-label";
 
-/** The JSON report: the policyEvent fields and the source per violation, the remediations, then the summary. */
+/** The JSON report: the policyEvent fields and the source per violation, the remediations, not-applicable results, exemptions, then the summary. */
 export function jsonReport(report: RunReport): string {
     const violations = report.inputs.flatMap((input) => input.violations.map((v) => ({
         resourceUrn: v.resourceUrn,
@@ -22,5 +24,18 @@ export function jsonReport(report: RunReport): string {
         applied: input.remediationsApplied,
         changes: r.changes,
     })));
-    return JSON.stringify({ violations, remediations, summary: summarize(report) }, null, 2);
+    const notApplicable = report.inputs.flatMap((i) => (i.notApplicable ?? []).map((n) => ({
+        resourceUrn: n.resourceUrn,
+        policyName: n.policyName,
+        reason: n.reason,
+        input: i.path,
+    })));
+    const exemptions = report.exemptions ?? [];
+    const summary = {
+        ...summarize(report),
+        notApplicable: notApplicable.length,
+        exemptions: exemptions.length,
+        unmatchedExemptions: unmatchedExemptions(exemptions).length,
+    };
+    return JSON.stringify({ violations, remediations, notApplicable, exemptions, summary }, null, 2);
 }

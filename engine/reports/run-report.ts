@@ -3,7 +3,8 @@
 import { EnforcementLevel } from "../inputs/config-file";
 import { PolicyMetadata } from "../protocol/analyzer-info";
 import { RemediationRecord } from "../protocol/policy-session";
-import { Violation } from "../resource-model";
+import { NotApplicableResult, Violation } from "../resource-model";
+import { ExemptionUsage } from "./exemptions";
 import { PropertyChange } from "./remediation-changes";
 
 export type InputKind = "state" | "program";
@@ -15,6 +16,8 @@ export interface InputReport {
     mode: "preview" | "update";
     resources: number;
     violations: Violation[];
+    /** Policies that did not apply to a resource (or, with URN "", to the stack). */
+    notApplicable?: NotApplicableResult[];
     remediations: RemediationRecord[];
     /** What each remediation changed, in the order of `remediations` that returned properties. */
     changes: RemediationChanges[];
@@ -41,6 +44,8 @@ export interface RunReport {
     /** Every policy of the pack, with its level in this run (after config). */
     policies: (PolicyMetadata & { enforcementLevel: EnforcementLevel })[];
     inputs: InputReport[];
+    /** The config's exemptions and what they matched over all inputs. */
+    exemptions?: ExemptionUsage[];
 }
 
 export interface Summary {

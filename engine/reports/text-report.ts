@@ -1,7 +1,8 @@
 // The human report, resembling the "Policies:" section of `pulumi preview`.
-import { escapeControlChars } from "../../lib/quote";
+import { escapeControlChars, quote } from "../../lib/quote";
 import { Violation } from "../resource-model";
 import { Palette, palette } from "./colour";
+import { unmatchedExemptions } from "./exemptions";
 import { countLevel, RunReport, summarize } from "./run-report";
 import { sourceLabel } from "./source-label";
 
@@ -64,6 +65,15 @@ export function humanReport(report: RunReport, colour = false): string {
                     out.push(`            set ${c.property} to ${c.value}`);
                 }
             }
+        }
+        out.push("");
+    }
+    const stale = unmatchedExemptions(report.exemptions ?? []);
+    if (stale.length > 0) {
+        out.push("Exemptions that matched nothing (remove them, or fix their resources):");
+        for (const e of stale) {
+            const resources = e.resources.map((r) => quote(r)).join(", ");
+            out.push(`    ${escapeControlChars(e.policyName)} exemptions[${e.index}]: ${resources} (${e.status === "active" ? "until" : "expired"} ${e.expires})`);
         }
         out.push("");
     }

@@ -238,7 +238,7 @@ describe("engine CLI (npm run analyze)", () => {
             assert.strictEqual(r.code, 1, r.stderr);
             assert.strictEqual(r.stderr, "");
             const report = JSON.parse(r.stdout);
-            assert.deepStrictEqual(Object.keys(report), ["violations", "remediations", "summary"]);
+            assert.deepStrictEqual(Object.keys(report), ["violations", "remediations", "notApplicable", "exemptions", "summary"]);
             for (const v of report.violations) {
                 assert.deepStrictEqual(Object.keys(v), [...policyEventKeys, "source"]);
                 assert.strictEqual(v.source, null, "these state files record no source positions");

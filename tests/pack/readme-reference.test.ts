@@ -15,7 +15,15 @@ const policies: Policy[] = [
     quickCreateApi, accessLogGroupRetention, accessLogProtocol,
 ];
 
-const readme = fs.readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
+/** How the README's table abbreviates each framework's name. */
+const frameworkShortNames: Record<string, string> = {
+    "AWS Foundational Security Best Practices": "AWS FSBP",
+    "NIST SP 800-53": "NIST 800-53",
+};
+
+const wholeReadme = fs.readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
+/** The "Policies" section, which holds the reference table (other sections have tables of policies too). */
+const readme = wholeReadme.slice(wholeReadme.indexOf("\n## Policies\n"), wholeReadme.indexOf("\n## ", wholeReadme.indexOf("\n## Policies\n") + 1));
 
 function referenceRow(name: string): string {
     const row = readme.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
@@ -31,26 +39,50 @@ describe("README policy reference", () => {
         assert.deepStrictEqual(rows.map((r) => r.split("`")[1]).sort(), policies.map((p) => p.name).sort());
     });
 
+    it("has the columns the checks below read", () => {
+        const header = readme.split("\n").find((line) => line.startsWith("| policy |"));
+        assert.strictEqual(header, "| policy | display name | kind | default level | severity | framework | what it checks | config keys (default) |");
+    });
+
     for (const policy of policies) {
-        it(`documents ${policy.name}: kind, default level, severity and every config key with its default`, () => {
+        it(`documents ${policy.name}: display name, kind, default level, severity, framework and every config key with its default`, () => {
             const cells = referenceRow(policy.name).split("|").map((c) => c.trim());
             const kind = "validateStack" in policy ? "stack" : "resource";
-            assert.strictEqual(cells[2], kind);
-            assert.strictEqual(cells[3], policy.enforcementLevel);
-            assert.strictEqual(cells[4], policy.severity);
+            assert.strictEqual(cells[2], policy.displayName);
+            assert.strictEqual(cells[3], kind);
+            assert.strictEqual(cells[4], policy.enforcementLevel);
+            assert.strictEqual(cells[5], policy.severity);
+            assert.ok(policy.framework !== undefined, `${policy.name} has no framework`);
+            assert.strictEqual(cells[6], `${frameworkShortNames[policy.framework.name]} ${policy.framework.reference}`);
             const properties = policy.configSchema?.properties ?? {};
             const keys = Object.keys(properties);
-            if (keys.length === 0) {
-                assert.strictEqual(cells[6], "none");
-            }
+            assert.ok(keys.includes("exemptions"), "every policy takes exemptions");
             for (const key of keys) {
-                assert.ok(cells[6].includes(`\`${key}\``), `config key ${key} is missing`);
+                assert.ok(cells[8].includes(`\`${key}\``), `config key ${key} is missing`);
                 const def = (properties[key] as { default?: unknown }).default;
                 if (def !== undefined) {
                     const shown = Array.isArray(def) ? (def.length === 0 ? "`[]" : JSON.stringify(def).replace(/,/g, ", ")) : `\`${JSON.stringify(def)}\``.replace(/^`""`$/, "`\"\"`");
-                    assert.ok(cells[6].includes(shown.replace(/^`/, "")), `default of ${key} (${shown}) is not shown`);
+                    assert.ok(cells[8].includes(shown.replace(/^`/, "")), `default of ${key} (${shown}) is not shown`);
                 }
             }
         });
     }
+
+    it("the governance section names each policy's framework control with its title, and the tags it carries", () => {
+        const start = wholeReadme.indexOf("\n### Metadata Pulumi Cloud shows\n");
+        assert.ok(start > 0, "the README has the governance metadata section");
+        const section = wholeReadme.slice(start, wholeReadme.indexOf("\n### ", start + 1));
+        for (const policy of policies) {
+            const row = section.split("\n").find((line) => line.startsWith(`| \`${policy.name}\` |`));
+            assert.ok(row, `no metadata row for ${policy.name}`);
+            assert.ok(row.includes(`**${policy.framework!.reference}**`), `${policy.name}: ${policy.framework!.reference}`);
+            assert.ok(row.includes(policy.framework!.specification), `${policy.name}: ${policy.framework!.specification}`);
+            for (const tag of (policy.tags ?? []).filter((t) => t.includes(":"))) {
+                const id = tag.split(":")[1];
+                assert.ok(row.includes(id), `${policy.name}: tag ${tag} is not listed`);
+            }
+        }
+        assert.match(section, /docs\.aws\.amazon\.com\/securityhub\/latest\/userguide\/apigateway-controls\.html#apigateway-9/);
+        assert.match(section, /usnistgov\/oscal-content/);
+    });
 });

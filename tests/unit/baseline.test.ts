@@ -117,18 +117,19 @@ describe("the pack", () => {
 
     it("documents the spec's defaults in the config schemas", () => {
         const defaults = Object.fromEntries(packPolicies.map((p) => [p.name, schemaDefaults(p)]));
-        assert.deepStrictEqual(defaults[P.destination], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "" });
-        assert.deepStrictEqual(defaults[P.format], { additionalVariables: [] });
+        // Every policy also takes `exemptions`, empty by default.
+        assert.deepStrictEqual(defaults[P.destination], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "", exemptions: [] });
+        assert.deepStrictEqual(defaults[P.format], { additionalVariables: [], exemptions: [] });
         assert.deepStrictEqual(defaults[P.fields], {
-            requireJson: true, requiredVariables: ["requestId", "identity.sourceIp", "requestTime", "routeKey", "status"],
+            requireJson: true, requiredVariables: ["requestId", "identity.sourceIp", "requestTime", "routeKey", "status"], exemptions: [],
         });
         assert.deepStrictEqual(defaults[P.retention], {
-            minimumRetentionDays: 30, allowNeverExpire: false, requireKmsKey: false, allowedExternalLogGroups: [],
+            minimumRetentionDays: 30, allowNeverExpire: false, requireKmsKey: false, allowedExternalLogGroups: [], exemptions: [],
         });
         assert.ok("maximumRetentionDays" in (packPolicies.find((p) => p.name === P.retention)!.configSchema!.properties ?? {}),
             "maximumRetentionDays is declared, without a default");
-        assert.deepStrictEqual(defaults[P.protocol], { requireCloudWatchRoleInStack: true });
-        assert.deepStrictEqual(defaults[P.stage], {});
-        assert.deepStrictEqual(defaults[P.quickCreate], {});
+        assert.deepStrictEqual(defaults[P.protocol], { requireCloudWatchRoleInStack: true, exemptions: [] });
+        assert.deepStrictEqual(defaults[P.stage], { exemptions: [] });
+        assert.deepStrictEqual(defaults[P.quickCreate], { exemptions: [] });
     });
 });

@@ -62,7 +62,7 @@ describe("apigatewayv2-quick-create-api", () => {
         assert.ok(!v.message.includes(lambdaArn), "the target is not echoed");
     });
 
-    it("takes no config: an unknown key is an error naming the policy", async () => {
-        await assertConfigError(validateResource(quickCreateApi, httpApi(), { allowTarget: true }), P.quickCreate, "allowTarget", /no config/);
+    it("takes no config but exemptions: an unknown key is an error naming the policy and the only valid key", async () => {
+        await assertConfigError(validateResource(quickCreateApi, httpApi(), { allowTarget: true }), P.quickCreate, "allowTarget", /valid keys: exemptions/);
     });
 });

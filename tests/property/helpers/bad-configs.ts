@@ -60,14 +60,40 @@ const badArnPatterns: [string, RegExp][] = [
     [`arn:aws:logs:us-east-1:123456789012:log-group:${"a".repeat(1100)}`, /at most 1024 characters/],
 ];
 
+const goodExemption = { resources: ["legacy-stage"], reason: "Partner integration, migrating in Q3", expires: "2030-06-30" };
+
+/** Bad `exemptions` (every policy takes the key): the error names the entry and the problem. */
+const badExemptions: [string, unknown, RegExp][] = [
+    [stageLogging, { ...goodExemption, reason: undefined }, /entry \[1\] is missing "reason"/],
+    [destination, { ...goodExemption, expires: undefined }, /entry \[1\] is missing "expires"/],
+    [format, { ...goodExemption, resources: undefined }, /entry \[1\] is missing "resources"/],
+    [fields, { ...goodExemption, reason: "legacy" }, /entry \[1\]: "reason" "legacy" is too short/],
+    [quickCreate, { ...goodExemption, reason: "  a b c d e f g h i  " }, /entry \[1\]: "reason" .* is too short/],
+    [retention, { ...goodExemption, expires: "2030-02-30" }, /entry \[1\]: "expires" "2030-02-30" is not a calendar date/],
+    [protocol, { ...goodExemption, expires: "30/06/2030" }, /entry \[1\]: "expires" "30\/06\/2030" is not a calendar date/],
+    [stageLogging, { ...goodExemption, expires: "2030-6-30" }, /is not a calendar date/],
+    [destination, { ...goodExemption, resources: [] }, /entry \[1\]: "resources" is empty/],
+    [format, { ...goodExemption, resources: ["  "] }, /entry \[1\]: "resources" has an empty entry/],
+    [fields, { ...goodExemption, approvedBy: "alice" }, /entry \[1\] has an unknown key "approvedBy"/],
+    [retention, { ...goodExemption, expiry: "2030-06-30" }, /entry \[1\] has an unknown key "expiry"; did you mean "expires"\?/],
+    [protocol, "legacy-stage", /entry \[1\] must be an object/],
+    [stageLogging, { ...goodExemption, resources: "legacy-stage" }, /entry \[1\]: "resources" must be a list of strings/],
+    [quickCreate, { ...goodExemption, reason: 42 }, /entry \[1\]: "reason" must be a string/],
+];
+
 export const badConfigs: BadConfig[] = [
+    ...badExemptions.map(([policy, entry, problem]): BadConfig => ({
+        group: "exemptions", policy, config: { exemptions: [goodExemption, JSON.parse(JSON.stringify(entry))] }, key: "exemptions", problem,
+    })),
+    { group: "exemptions", policy: destination, config: { exemptions: { resources: ["x"] } }, key: "exemptions", problem: /must be a list of objects/ },
+    { group: "unknown key", policy: destination, config: { exemption: [] }, key: "exemption", problem: /not a known key; did you mean "exemptions"\?/ },
     ...typos.map(([policy, typo, meant]): BadConfig => ({
         group: "unknown key", policy, config: { [typo]: true }, key: typo,
         problem: new RegExp(`not a known key; did you mean "${meant}"\\?`),
     })),
     { group: "unknown key", policy: retention, config: { colour: "blue" }, key: "colour", problem: /not a known key; valid keys: minimumRetentionDays, maximumRetentionDays/ },
-    { group: "unknown key", policy: stageLogging, config: { minimumRetentionDays: 30 }, key: "minimumRetentionDays", problem: /not a known key; this policy takes no config/ },
-    { group: "unknown key", policy: quickCreate, config: { target: false }, key: "target", problem: /not a known key; this policy takes no config/ },
+    { group: "unknown key", policy: stageLogging, config: { minimumRetentionDays: 30 }, key: "minimumRetentionDays", problem: /not a known key; valid keys: exemptions$/ },
+    { group: "unknown key", policy: quickCreate, config: { target: false }, key: "target", problem: /not a known key; valid keys: exemptions$/ },
     ...["(", "[a-", "*", "a{2,1}", "(?<n>a)(?<n>b)", "\\"].map((pattern): BadConfig => ({
         group: "logGroupNamePattern", policy: destination, config: { logGroupNamePattern: pattern }, key: "logGroupNamePattern", problem: /is not a valid regular expression/,
     })),

@@ -81,8 +81,30 @@ function configGetter(config: PackConfig, policy: string): () => Record<string, 
 
 const opts = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
 
+/** What args.notApplicable throws; the server turns it into a not_applicable entry, never an error. */
+export class NotApplicable extends Error {
+    constructor(readonly reason?: string) {
+        super(`not applicable: ${reason ?? ""}`);
+    }
+}
+
 function notApplicable(reason?: string): never {
-    throw new Error(`notApplicable called: ${reason ?? ""}`);
+    if (reason !== undefined && (typeof reason !== "string" || reason.trim() === "")) {
+        throw new Error(`notApplicable called with a blank or non-string reason: ${String(reason)}`);
+    }
+    throw new NotApplicable(reason);
+}
+
+/** Runs a policy function as the server does: a NotApplicable throw ends it without a result. */
+function unlessNotApplicable<T>(run: () => T): T | undefined {
+    try {
+        return run();
+    } catch (e) {
+        if (e instanceof NotApplicable) {
+            return undefined;
+        }
+        throw e;
+    }
 }
 
 function resourceArgs(r: GeneratedResource, props: Record<string, any>, config: PackConfig, policy: string): ResourceValidationArgs {
@@ -110,7 +132,7 @@ function collector(out: Reported[], policy: string, resourceIndex?: number): Rep
 export function validateResource(policy: ResourceValidationPolicy, r: GeneratedResource, props: Record<string, unknown>, config: PackConfig, out: Reported[], resourceIndex?: number): void {
     const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
     for (const validate of validations) {
-        const result = validate(resourceArgs(r, unknownCheckingProxy(props), config, policy.name), collector(out, policy.name, resourceIndex));
+        const result = unlessNotApplicable(() => validate(resourceArgs(r, unknownCheckingProxy(props), config, policy.name), collector(out, policy.name, resourceIndex)));
         if (result !== undefined) {
             throw new Error(`${policy.name} returned a promise or value from validateResource`);
         }
@@ -122,7 +144,8 @@ export function remediateResource(policy: ResourceValidationPolicy, r: Generated
     if (policy.remediateResource === undefined) {
         return undefined;
     }
-    return policy.remediateResource(resourceArgs(r, unknownCheckingProxy(secretsPreservingProxy(props)), config, policy.name));
+    const remediate = policy.remediateResource;
+    return unlessNotApplicable(() => remediate(resourceArgs(r, unknownCheckingProxy(secretsPreservingProxy(props)), config, policy.name)));
 }
 
 /** The stack's resources as the SDK builds them for AnalyzeStack. */
@@ -172,7 +195,7 @@ export function validateStack(policy: StackValidationPolicy, resources: readonly
         stackTags: new Map(),
         notApplicable,
     } as unknown as StackValidationArgs;
-    const result = policy.validateStack(args, collector(out, policy.name));
+    const result = unlessNotApplicable(() => policy.validateStack(args, collector(out, policy.name)));
     if (result !== undefined) {
         throw new Error(`${policy.name} returned a promise or value from validateStack`);
     }

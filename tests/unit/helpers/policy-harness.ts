@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import {
     PolicyResource,
+    ReportViolation,
     PolicyResourceOptions,
     ResourceValidationArgs,
     ResourceValidationPolicy,
@@ -47,6 +48,8 @@ export interface TestResource {
 
 export interface Violation {
     policy: string;
+    /** The level the SDK would send: the policy's configured level (remediate reported as mandatory), or the level the policy reported this one at. */
+    enforcementLevel: string;
     /** What the policy passed to reportViolation (no description prefix). */
     message: string;
     /** What the user sees: description + "\n" + message, as the SDK builds it. */
@@ -131,12 +134,38 @@ function failOnUnknown(e: unknown, policyName: string, what: string): never {
     throw e;
 }
 
-function makeReporter(policy: AnyPolicy, into: Violation[], nameOfUrn: (urn: string | undefined) => string, defaultUrn?: string) {
-    return (message: string, urn?: string): void => {
+/** The level the server reports a policy's violations at, from its config (server.js: remediate becomes mandatory). */
+function configuredLevel(policy: AnyPolicy, config: Record<string, unknown>): string {
+    const level = (typeof config.enforcementLevel === "string" ? config.enforcementLevel : undefined) ?? policy.enforcementLevel ?? "advisory";
+    return level === "remediate" ? "mandatory" : level;
+}
+
+/**
+ * Like server.js makeReportViolationFun: a string is prefixed with the
+ * description and reported at the policy's level; an object
+ * `{ message, urn, enforcementLevel }` is reported as it is, at its own level.
+ */
+function makeReporter(policy: AnyPolicy, level: string, into: Violation[], nameOfUrn: (urn: string | undefined) => string, defaultUrn?: string) {
+    return (message: string | { message?: string; urn?: string; enforcementLevel?: string }, urn?: string): void => {
+        if (typeof message === "object") {
+            assert.ok(message !== null, `${policy.name} reported null`);
+            assert.strictEqual(typeof message.message, "string", `${policy.name} reported an object without a message`);
+            const at = message.urn ?? defaultUrn;
+            into.push({
+                policy: policy.name,
+                enforcementLevel: message.enforcementLevel ?? level,
+                message: message.message!,
+                text: message.message!,
+                urn: at,
+                resource: nameOfUrn(at),
+            });
+            return;
+        }
         assert.strictEqual(typeof message, "string", `${policy.name} reported a non-string violation`);
         const at = urn ?? defaultUrn;
         into.push({
             policy: policy.name,
+            enforcementLevel: level,
             message,
             text: message ? `${policy.description}\n${message}` : policy.description,
             urn: at,
@@ -180,7 +209,10 @@ export async function validateResource(
         return result;
     }
     const urn = resourceUrn(resource);
-    const report = makeReporter(policy, result.violations, (u) => (u === urn ? resource.name : u === undefined ? "<stack>" : "<foreign urn>"), urn);
+    const { enforcementLevel: _level, ...properties } = config;
+    const report = makeReporter(policy, configuredLevel(policy, config), result.violations,
+        (u) => (u === urn ? resource.name : u === undefined ? "<stack>" : "<foreign urn>"), urn) as unknown as ReportViolation;
+    config = properties;
     const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
     for (const validation of validations) {
         // Like the server: deserialized and proxied afresh for every validation.
@@ -244,7 +276,10 @@ export async function validateStack(
 ): Promise<RunResult> {
     const result: RunResult = { violations: [], notApplicable: [] };
     const names = new Map(resources.map((r) => [resourceUrn(r), r.name]));
-    const report = makeReporter(policy, result.violations, (u) => (u === undefined ? "<stack>" : names.get(u) ?? "<foreign urn>"));
+    const { enforcementLevel: _level, ...properties } = config;
+    const report = makeReporter(policy, configuredLevel(policy, config), result.violations,
+        (u) => (u === undefined ? "<stack>" : names.get(u) ?? "<foreign urn>")) as unknown as ReportViolation;
+    config = properties;
     const args: StackValidationArgs = {
         resources: buildStackResources(resources),
         getConfig: (<T extends object>() => ({ ...config }) as T),
@@ -266,6 +301,8 @@ export async function validateStack(
 export interface RemediationResult {
     /** The remediated props in wire form (what the server sends back), or undefined for "no change". */
     props: Record<string, unknown> | undefined;
+    /** The reason, when the remediation said it did not apply (the server returns it in not_applicable). */
+    notApplicable?: string;
 }
 
 /** Remediate: one policy's remediateResource, its result serialized by the SDK. */
@@ -276,10 +313,14 @@ export async function remediateResource(
 ): Promise<RemediationResult> {
     assert.ok(policy.remediateResource, `${policy.name} has no remediateResource`);
     const props = remediateProps(resource.props);
+    const { enforcementLevel: _level, ...properties } = config;
     let result: Record<string, any> | void | undefined;
     try {
-        result = await Promise.resolve(policy.remediateResource(resourceArgs(resource, props, config)));
+        result = await Promise.resolve(policy.remediateResource(resourceArgs(resource, props, properties)));
     } catch (e) {
+        if (e instanceof NotApplicableError) {
+            return { props: undefined, notApplicable: e.reason };
+        }
         failOnUnknown(e, policy.name, `(remediation) on ${resource.type} "${resource.name}"`);
     }
     if (!result) {
@@ -303,8 +344,8 @@ export async function analyzePack(
 ): Promise<Violation[]> {
     const violations: Violation[] = [];
     for (const policy of policies) {
-        const { enforcementLevel, ...config } = configs[policy.name] ?? {};
-        if ((enforcementLevel ?? policy.enforcementLevel) === "disabled") {
+        const config = configs[policy.name] ?? {};
+        if ((config.enforcementLevel ?? policy.enforcementLevel) === "disabled") {
             continue;
         }
         if (isResourcePolicy(policy)) {
