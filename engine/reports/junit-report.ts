@@ -1,7 +1,9 @@
 // JUnit XML, for CI systems that show test results: a test suite per input,
-// a test case per resource and policy evaluated. A mandatory violation is a
-// failure; an advisory one is written to the case's system-out and a property,
-// and the case passes.
+// a test case per resource and policy. A mandatory violation is a failure; an
+// advisory one is written to the case's system-out and a property, and the
+// case passes. A policy that answered "not applicable" for the resource (or,
+// for a stack policy, for the whole stack) did not evaluate it: the case is
+// skipped, with the policy's reason, so it is never counted as a pass.
 import { escapeControlChars } from "../../lib/quote";
 import { Violation } from "../resource-model";
 import { InputReport, RunReport } from "./run-report";
@@ -33,6 +35,8 @@ interface Case {
     urn: string;
     policy: string;
     violations: Violation[];
+    /** The policy's reason when it did not apply to this resource. */
+    notApplicable?: string;
 }
 
 function cases(input: InputReport, policies: readonly string[]): Case[] {
@@ -49,18 +53,29 @@ function cases(input: InputReport, policies: readonly string[]): Case[] {
         c.violations.push(v);
         byKey.set(k, c);
     }
+    for (const na of input.notApplicable ?? []) {
+        for (const c of byKey.values()) {
+            if (c.policy === na.policyName && (na.resourceUrn === "" || c.urn === na.resourceUrn) && c.violations.length === 0) {
+                c.notApplicable ??= na.reason;
+            }
+        }
+    }
     return [...byKey.values()];
 }
 
-function testCase(c: Case, input: InputReport, out: string[]): { failed: boolean } {
+function testCase(c: Case, input: InputReport, out: string[]): { failed: boolean; skipped: boolean } {
     const source = c.violations.find((v) => v.source !== undefined)?.source;
     const where = source ? ` file="${attr(sourceFile(source, input))}" line="${source.line}"` : "";
     const open = `    <testcase classname="${attr(c.urn === "" ? "(stack)" : c.urn)}" name="${attr(c.policy)}"${where}`;
     const mandatory = c.violations.filter((v) => v.enforcementLevel === "mandatory");
     const advisory = c.violations.filter((v) => v.enforcementLevel !== "mandatory");
+    if (c.violations.length === 0 && c.notApplicable !== undefined) {
+        out.push(`${open}>`, `      <skipped message="${attr(`not applicable: ${c.notApplicable}`)}"/>`, "    </testcase>");
+        return { failed: false, skipped: true };
+    }
     if (c.violations.length === 0) {
         out.push(`${open}/>`);
-        return { failed: false };
+        return { failed: false, skipped: false };
     }
     out.push(`${open}>`);
     if (advisory.length > 0) {
@@ -77,7 +92,7 @@ function testCase(c: Case, input: InputReport, out: string[]): { failed: boolean
         out.push(`      <system-out>${xmlText(advisory.map((v) => `[${v.enforcementLevel}] ${v.message}`).join("\n"))}</system-out>`);
     }
     out.push("    </testcase>");
-    return { failed: mandatory.length > 0 };
+    return { failed: mandatory.length > 0, skipped: false };
 }
 
 export function junitReport(report: RunReport): string {
@@ -85,14 +100,18 @@ export function junitReport(report: RunReport): string {
     const suites: string[] = [];
     let tests = 0;
     let failures = 0;
+    let skips = 0;
     for (const input of report.inputs) {
         const body: string[] = [];
         const all = cases(input, evaluated);
-        const failed = all.filter((c) => testCase(c, input, body).failed).length;
+        const results = all.map((c) => testCase(c, input, body));
+        const failed = results.filter((r) => r.failed).length;
+        const skipped = results.filter((r) => r.skipped).length;
         tests += all.length;
         failures += failed;
+        skips += skipped;
         suites.push(
-            `  <testsuite name="${attr(input.path)}" tests="${all.length}" failures="${failed}" errors="0" skipped="0">`,
+            `  <testsuite name="${attr(input.path)}" tests="${all.length}" failures="${failed}" errors="0" skipped="${skipped}">`,
             "    <properties>",
             `      <property name="kind" value="${input.kind === "state" ? "state file" : "program"}"/>`,
             `      <property name="mode" value="${input.mode}"/>`,
@@ -105,7 +124,7 @@ export function junitReport(report: RunReport): string {
     }
     return [
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-        `<testsuites name="${attr(report.policyPackName)}" tests="${tests}" failures="${failures}" errors="0" skipped="0">`,
+        `<testsuites name="${attr(report.policyPackName)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skips}">`,
         ...suites,
         "</testsuites>",
     ].join("\n");

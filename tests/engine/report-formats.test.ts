@@ -122,6 +122,29 @@ describe("engine report formats", () => {
             assert.strictEqual(failed.failure.message, "Stage \"<s>\" & 'x' ]]> \\x00\\x1b[31m");
         });
 
+        it("JUnit skips a case whose policy answered not applicable, with its reason; a violation still fails", () => {
+            const stackUrn = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
+            const report = run([]);
+            report.inputs[0].notApplicable = [{ resourceUrn: stackUrn, policyName: "x", reason: "Policy only applies to stages" }];
+            const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(junitReport(report));
+            const suite = doc.testsuites.testsuite;
+            assert.strictEqual(suite.tests, "2");
+            assert.strictEqual(suite.skipped, "1");
+            assert.strictEqual(doc.testsuites.skipped, "1");
+            const skipped = suite.testcase.find((c: any) => c.skipped !== undefined);
+            assert.strictEqual(skipped.classname, stackUrn);
+            assert.strictEqual(skipped.skipped.message, "not applicable: Policy only applies to stages");
+            const evaluated = suite.testcase.find((c: any) => c.classname === urn);
+            assert.strictEqual(evaluated.skipped, undefined, "the evaluated stage passes, it is not skipped");
+
+            // A stack policy's not-applicable answer (URN "") skips its cases on every resource, but never a violation.
+            const stackWide = run([v("mandatory", "Bad.")]);
+            stackWide.inputs[0].notApplicable = [{ resourceUrn: "", policyName: "x", reason: "The stack has no stage" }];
+            const wide = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(junitReport(stackWide)).testsuites.testsuite;
+            assert.strictEqual(wide.skipped, "1");
+            assert.strictEqual(wide.failures, "1");
+        });
+
         it("a SARIF rule name is PascalCase; a program's result without a source points at Pulumi.yaml, with the URN", () => {
             assert.strictEqual(ruleName("apigatewayv2-stage-access-logging"), "Apigatewayv2StageAccessLogging");
             const log = JSON.parse(sarifReport(run([v("advisory", "Meh.")]), { baseDir: "/repo", resourceLines: new Map() }));
