@@ -93,11 +93,12 @@ export function makeEvaluation(format: string, destinationArn: string): () => nu
         props: sdkProps(stageProps), dependencies: [api, group], propertyDependencies: { accessLogSettings: [group], apiId: [api] },
     };
     const resourceArgs = resourcePolicies.map((p) => ({
-        type: stage.type, urn: stage.urn, name: stage.name, props: stage.props,
-        getConfig: () => configs.get(p.name),
+        type: stage.type, urn: stage.urn, name: stage.name, props: stage.props, stackTags: new Map<string, string>(),
+        getConfig: () => configs.get(p.name), notApplicable: throwNotApplicable,
     }) as unknown as ResourceValidationArgs);
     const stackArgs = stackPolicies.map((p) => ({
-        resources: [api, group, stage], getConfig: () => configs.get(p.name),
+        resources: [api, group, stage], stackTags: new Map<string, string>(),
+        getConfig: () => configs.get(p.name), notApplicable: throwNotApplicable,
     }) as unknown as StackValidationArgs);
     return () => {
         let violations = 0;
@@ -106,14 +107,31 @@ export function makeEvaluation(format: string, destinationArn: string): () => nu
         };
         resourceValidations.forEach((validations, i) => {
             for (const validate of validations) {
-                void validate(resourceArgs[i], report);
+                answeredBySdk(() => validate(resourceArgs[i], report));
             }
         });
         stackPolicies.forEach((p, i) => {
-            void p.validateStack(stackArgs[i], report);
+            answeredBySdk(() => p.validateStack(stackArgs[i], report));
         });
         return violations;
     };
+}
+
+/** What the SDK's args.notApplicable throws, and catches again around each policy. */
+class NotApplicable extends Error {}
+
+function throwNotApplicable(reason: string): never {
+    throw new NotApplicable(reason);
+}
+
+function answeredBySdk(validate: () => unknown): void {
+    try {
+        void validate();
+    } catch (e) {
+        if (!(e instanceof NotApplicable)) {
+            throw e;
+        }
+    }
 }
 
 /**
