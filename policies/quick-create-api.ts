@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { apiLabel, withFix } from "../lib/messages";
+import { apiLabel, formatSnippet, withFix } from "../lib/messages";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { readProperty } from "../lib/read-property";
 import { isApiType } from "../lib/resource-types";
@@ -35,7 +35,8 @@ export const quickCreateApi: ResourceValidationPolicy = {
         if (isQuickCreate(args.props)) {
             reportViolation(withFix(
                 `${apiLabel(args.name)} is created with quick create (target is set), so its $default stage is managed by API Gateway and cannot log access.`,
-                `drop target, then add new aws.apigatewayv2.Integration(...), new aws.apigatewayv2.Route(...) and new aws.apigatewayv2.Stage("default", { apiId: api.id, name: "$default", autoDeploy: true, accessLogSettings: { destinationArn: logGroup.arn, format } })`,
+                // Quick create exists only for HTTP APIs, so the HTTP format fits.
+                `drop target, then add new aws.apigatewayv2.Integration(...), new aws.apigatewayv2.Route(...) and new aws.apigatewayv2.Stage("default", { apiId: api.id, name: "$default", autoDeploy: true, accessLogSettings: { destinationArn: logGroup.arn, format: ${formatSnippet("HTTP")} } })`,
             ));
         }
     },

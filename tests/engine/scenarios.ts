@@ -26,6 +26,13 @@ export const goodFormat = JSON.stringify({
     status: "$context.status",
 });
 
+/** goodFormat plus the connection fields WebSocket stages must log. */
+export const goodWebSocketFormat = JSON.stringify({
+    ...JSON.parse(goodFormat) as Record<string, string>,
+    connectionId: "$context.connectionId",
+    eventType: "$context.eventType",
+});
+
 export const logGroupArn = (name: string, r = region) => `arn:aws:logs:${r}:${account}:log-group:${name}`;
 
 export type Mode = "preview" | "update";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { AnalyzeResourcesResult, PolicySession } from "../../engine/protocol/policy-session";
 import { analyzeChecked, repoRoot, verdicts } from "./helpers";
-import { goodFormat, Mode, StackBuilder, UNKNOWN } from "./scenarios";
+import { goodFormat, goodWebSocketFormat, Mode, StackBuilder, UNKNOWN } from "./scenarios";
 
 // Issue 9 through the real pack process and the Analyzer protocol: the same
 // stack, shaped as a preview (computed outputs unknown) and as an update, gives
@@ -30,7 +30,6 @@ const readmeConfig = {
     "apigatewayv2-stage-access-logging": "remediate",
 };
 
-const wsFormat = JSON.stringify({ ...JSON.parse(goodFormat) as Record<string, string>, connectionId: "$context.connectionId", eventType: "$context.eventType" });
 
 describe("pack protocol: preview and update give the same verdicts", () => {
     const sessions = {} as Record<Mode, PolicySession>;
@@ -112,7 +111,7 @@ describe("pack protocol: preview and update give the same verdicts", () => {
         await assertSameVerdicts((s) => {
             s.account();
             const lg = s.logGroup("ws-logs");
-            s.stage("chat-stage", s.api("chat", "WEBSOCKET"), { logGroup: lg, format: wsFormat }, { name: "prod" });
+            s.stage("chat-stage", s.api("chat", "WEBSOCKET"), { logGroup: lg, format: goodWebSocketFormat }, { name: "prod" });
         }, undefined, []);
         await assertSameVerdicts((s) => {
             s.account();
