@@ -17,8 +17,10 @@ import { readConfigFile } from "./inputs/config-file";
 import { InputError, isInputError } from "./errors";
 import { oneLine, PackError } from "./protocol/pack-process";
 import { PolicySession } from "./protocol/policy-session";
-import { runProgram } from "./inputs/program-runner";
-import { humanReport, InputKind, InputReport, jsonReport, RunReport, hasMandatory } from "./reports/report";
+import { runProgram } from "./inputs/program/run-program";
+import { jsonReport } from "./reports/json-report";
+import { hasMandatory, InputKind, InputReport, RunReport } from "./reports/run-report";
+import { humanReport } from "./reports/text-report";
 import { EngineResource } from "./resource-model";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
 

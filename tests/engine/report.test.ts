@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { hasMandatory, humanReport, jsonReport, RunReport, summarize } from "../../engine/reports/report";
+import { jsonReport } from "../../engine/reports/json-report";
+import { hasMandatory, RunReport, summarize } from "../../engine/reports/run-report";
+import { humanReport } from "../../engine/reports/text-report";
 import { Violation } from "../../engine/resource-model";
 
 const pack = { policyPackName: "p", policyPackVersion: "1.0.0" };

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { InputError } from "../../engine/errors";
-import { runProgram } from "../../engine/inputs/program-runner";
+import { runProgram } from "../../engine/inputs/program/run-program";
 import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "../../engine/resource-model";
 
 const UNKNOWN = unknownSentinels.string;

@@ -1,0 +1,278 @@
+// Recording registrations through the mock monitor.
+import { EngineResource, secretSig, specialSigKey } from "../../resource-model";
+import { checkInputs, fabricate, MockContext, partitionOf, uuidFrom } from "./fabricated-outputs";
+import { PulumiSdk } from "./module-loading";
+import { ProgramLayout } from "./program-layout";
+import { isSecretEnvelope, knownString, plain, UNKNOWN } from "./property-values";
+import { RunMode } from "./run-program";
+
+export const DEFAULT_REGION = "us-east-1";
+export const MOCK_ACCOUNT = "123456789012";
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+export interface Recorded {
+    resource: EngineResource;
+    /** Came from `Resource.get`, not a registration. */
+    read: boolean;
+}
+
+/**
+ * Stands in for the engine behind the mock monitor: computes engine URNs,
+ * applies the provider's Check (autonaming), fabricates outputs, and records
+ * what the engine would hand to the analyzers.
+ */
+export class Recorder {
+    private readonly entries: Recorded[] = [];
+    private readonly byUrn = new Map<string, Recorded>();
+    private readonly defaultProviders = new Map<string, string>();
+    private readonly apiProtocols = new Map<string, string>();
+
+    constructor(
+        private readonly sdk: PulumiSdk,
+        private readonly layout: ProgramLayout,
+        private readonly mode: RunMode,
+    ) {}
+
+    resources(): EngineResource[] {
+        // Read resources (`Resource.get`) are not analyzed by the engine and
+        // their fabricated state would be pure invention, so they are left out.
+        return this.entries.filter((e) => !e.read).map((e) => e.resource);
+    }
+
+    attach(monitor: any): void {
+        const original = { invoke: monitor.invoke.bind(monitor) };
+        monitor.registerResource = (req: any, cb: any) => this.respond(cb, () => this.register(req, monitor));
+        monitor.readResource = (req: any, cb: any) => this.respond(cb, () => this.readResource(req, monitor));
+        monitor.registerResourceOutputs = (req: any, cb: any) =>
+            this.respond(cb, () => {
+                const entry = this.byUrn.get(req.getUrn());
+                if (entry) {
+                    entry.resource.outputs = structToJs(req.getOutputs());
+                }
+                return {};
+            });
+        monitor.invoke = (req: any, cb: any) => {
+            if (req.getTok() === "pulumi:pulumi:getResource") {
+                return original.invoke(req, cb);
+            }
+            this.respond(cb, () => {
+                const resp = new this.sdk.resproto.ResourceInvokeResponse();
+                resp.setReturn(this.sdk.struct.Struct.fromJavaScript(this.invokeResult(req.getTok())));
+                return resp;
+            });
+        };
+    }
+
+    private respond(cb: (err: unknown, resp?: unknown) => void, work: () => unknown): void {
+        let resp: unknown;
+        try {
+            resp = work();
+        } catch (e) {
+            cb(e);
+            return;
+        }
+        cb(null, resp);
+    }
+
+    private urnFor(parent: string, type: string, name: string): string {
+        const parentType = parent ? parent.split("::")[2] : "";
+        const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+        return `urn:pulumi:${this.layout.stack}::${this.layout.project}::${qualified}::${name}`;
+    }
+
+    private context(type: string, name: string, urn: string, inputs: Record<string, unknown>, providerRef: string): MockContext {
+        const native = type.startsWith("aws-native:");
+        const providerInputs = this.byUrn.get(providerRef.split("::").slice(0, -1).join("::"))?.resource.inputs ?? {};
+        const region =
+            knownString(inputs.region) ??
+            knownString(providerInputs.region) ??
+            (native ? this.layout.config["aws-native:region"] : undefined) ??
+            this.layout.config["aws:region"] ??
+            DEFAULT_REGION;
+        return {
+            preview: this.mode === "preview",
+            type,
+            name,
+            urn,
+            region,
+            account: MOCK_ACCOUNT,
+            partition: partitionOf(region),
+            apiProtocols: this.apiProtocols,
+        };
+    }
+
+    private register(req: any, monitor: any): unknown {
+        const type: string = req.getType();
+        const name: string = req.getName();
+        const parent: string = req.getParent();
+        const custom: boolean = req.getCustom();
+        const urn = this.urnFor(parent, type, name);
+        if (this.byUrn.has(urn)) {
+            throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+        }
+        const isProvider = type.startsWith("pulumi:providers:");
+        let providerRef: string = req.getProvider();
+        if (custom && !isProvider && providerRef === "") {
+            providerRef = this.defaultProvider(type, req.getVersion());
+        }
+        const raw = structToJs(req.getObject());
+        const ctx = this.context(type, name, urn, raw, providerRef);
+        let inputs = raw;
+        let outputs: Record<string, unknown> = {};
+        let id: string | undefined;
+        if (custom) {
+            inputs = isProvider ? raw : checkInputs(raw, ctx);
+            const made = fabricate(inputs, ctx, req.getImportid() || undefined);
+            id = made.id;
+            outputs = markSecretOutputs(made.outputs, req.getAdditionalsecretoutputsList());
+            if (type === "aws:apigatewayv2/api:Api" && id !== undefined) {
+                this.apiProtocols.set(id, String(plain(inputs.protocolType) ?? "HTTP"));
+            }
+        }
+        const resource: EngineResource = {
+            urn,
+            type,
+            name,
+            inputs,
+            outputs,
+            ...(parent ? { parent } : {}),
+            dependencies: [...req.getDependenciesList()],
+            propertyDependencies: propertyDependencies(req),
+            ...(custom && providerRef ? { provider: providerRef } : {}),
+        };
+        this.add({ resource, read: false }, monitor, id);
+        return this.response("RegisterResourceResponse", urn, id, outputs);
+    }
+
+    private readResource(req: any, monitor: any): unknown {
+        const type: string = req.getType();
+        const name: string = req.getName();
+        const parent: string = req.getParent();
+        const urn = this.urnFor(parent, type, name);
+        const raw = structToJs(req.getProperties());
+        const ctx = { ...this.context(type, name, urn, raw, req.getProvider()), preview: false };
+        const made = fabricate(raw, ctx, req.getId());
+        const resource: EngineResource = {
+            urn,
+            type,
+            name,
+            inputs: raw,
+            outputs: made.outputs,
+            ...(parent ? { parent } : {}),
+            dependencies: [...req.getDependenciesList()],
+            propertyDependencies: {},
+        };
+        this.add({ resource, read: true }, monitor, req.getId());
+        const resp = new this.sdk.resproto.ReadResourceResponse();
+        resp.setUrn(urn);
+        resp.setProperties(this.sdk.struct.Struct.fromJavaScript(made.outputs));
+        return resp;
+    }
+
+    private add(entry: Recorded, monitor: any, id: string | undefined): void {
+        this.entries.push(entry);
+        this.byUrn.set(entry.resource.urn, entry);
+        // Keeps the mock's own `pulumi:pulumi:getResource` invoke working.
+        monitor.resources?.set(entry.resource.urn, { urn: entry.resource.urn, id: id ?? null, state: entry.resource.outputs });
+    }
+
+    private response(kind: string, urn: string, id: string | undefined, outputs: Record<string, unknown>): unknown {
+        const resp = new this.sdk.resproto[kind]();
+        resp.setUrn(urn);
+        // An empty id is how the engine says "unknown" during a preview.
+        resp.setId(id ?? "");
+        resp.setObject(this.sdk.struct.Struct.fromJavaScript(outputs));
+        return resp;
+    }
+
+    /** The engine creates one default provider per package and version, on first use. */
+    private defaultProvider(type: string, version: string): string {
+        const pkg = type.split(":")[0];
+        const key = `${pkg}@${version}`;
+        const existing = this.defaultProviders.get(key);
+        if (existing) {
+            return existing;
+        }
+        const name = version ? `default_${version.replace(/[.+-]/g, "_")}` : "default";
+        const providerType = `pulumi:providers:${pkg}`;
+        const urn = this.urnFor("", providerType, name);
+        const inputs: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(this.layout.config)) {
+            if (k.startsWith(`${pkg}:`)) {
+                inputs[k.slice(pkg.length + 1)] = v;
+            }
+        }
+        if (version) {
+            inputs.version = version;
+        }
+        const id = this.mode === "preview" ? UNKNOWN : uuidFrom(urn);
+        const ref = `${urn}::${id}`;
+        const resource: EngineResource = {
+            urn,
+            type: providerType,
+            name,
+            inputs,
+            outputs: { ...inputs },
+            dependencies: [],
+            propertyDependencies: {},
+        };
+        const entry = { resource, read: false };
+        this.entries.push(entry);
+        this.byUrn.set(urn, entry);
+        this.defaultProviders.set(key, ref);
+        return ref;
+    }
+
+    private invokeResult(token: string): Record<string, unknown> {
+        const region = this.layout.config["aws:region"] ?? DEFAULT_REGION;
+        const partition = partitionOf(region);
+        switch (token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return {
+                    accountId: MOCK_ACCOUNT,
+                    arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:user/mock`,
+                    id: MOCK_ACCOUNT,
+                    userId: "AIDAMOCKUSERID000000",
+                };
+            case "aws:index/getRegion:getRegion":
+                return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            case "aws:index/getPartition:getPartition":
+                return { id: partition, partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+            case "aws-native:index:getAccountId":
+                return { accountId: MOCK_ACCOUNT };
+            case "aws-native:index:getRegion":
+                return { region: this.layout.config["aws-native:region"] ?? region };
+            case "aws-native:index:getPartition":
+                return { partition };
+            default:
+                return {};
+        }
+    }
+}
+
+export function structToJs(s: any): Record<string, unknown> {
+    const v = s ? s.toJavaScript() : {};
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+export function propertyDependencies(req: any): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    const map = req.getPropertydependenciesMap();
+    for (const [key, deps] of map.entries()) {
+        out[key] = [...deps.getUrnsList()];
+    }
+    return out;
+}
+
+export function markSecretOutputs(outputs: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+    if (keys.length === 0) {
+        return outputs;
+    }
+    const result = { ...outputs };
+    for (const k of keys) {
+        if (k in result && !isSecretEnvelope(result[k])) {
+            result[k] = { [specialSigKey]: secretSig, value: result[k] };
+        }
+    }
+    return result;
+}
