@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { runProgram } from "../../engine/inputs/program-runner";
+import { runProgram } from "../../engine/inputs/program/run-program";
+import { readStateFile } from "../../engine/inputs/state-file";
 import { PolicySession } from "../../engine/protocol/policy-session";
 import { EngineResource } from "../../engine/resource-model";
 import { assertNoCantRun, repoRoot, verdicts } from "./helpers";
@@ -101,6 +102,27 @@ describe("examples: preview and update give the same verdicts, for every README 
                 const got = await judge(mode, name, undefined);
                 assert.deepStrictEqual(got, want.verdicts, `${name} (${mode})`);
                 assert.strictEqual(got.some((v) => v.endsWith(":mandatory")) ? 1 : 0, want.exit, `${name} (${mode}) exit code`);
+            }
+        }
+    });
+
+    it("the state-file examples (a Python program's export) give the verdicts examples/README.md states, in both modes", async () => {
+        const stated = statedVerdicts();
+        const stateFiles = fs.readdirSync(examplesDir).filter((f) => f.endsWith(".json")).sort();
+        assert.deepStrictEqual(stateFiles, ["python-orders-stack.json"]);
+        for (const file of stateFiles) {
+            const want = stated.get(file);
+            assert.ok(want, `examples/README.md has no verdict line for ${file}`);
+            const state = readStateFile(path.join(examplesDir, file));
+            assert.strictEqual(state.project, "orders-py");
+            for (const mode of modes) {
+                await sessions[mode].configure(undefined);
+                // As `pulumi policy analyze --file`: remediations are reported, not applied to a state file.
+                const r = await sessions[mode].analyzeResources(state.resources, { applyRemediations: false });
+                assertNoCantRun(r.violations);
+                // Policy names, levels and resources only: the fix wording depends on the program's language.
+                assert.deepStrictEqual(verdicts(r.violations), want.verdicts, `${file} (${mode})`);
+                assert.strictEqual(verdicts(r.violations).some((v) => v.endsWith(":mandatory")) ? 1 : 0, want.exit);
             }
         }
     });
