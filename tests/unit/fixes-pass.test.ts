@@ -238,6 +238,21 @@ describe("every fix passes the pack", () => {
     }
 });
 
+describe("the fix reader has teeth", () => {
+    it("the protocol fix of round 1, JSON.stringify({ requestId, routeKey, status }), applied, fails the fields policy", async () => {
+        const stack = replaceIn(compliantStack(), withProp(awsStage(), format, formatWith({ connectionId: "$context.connectionId" })));
+        const [v] = await analyze(stack);
+        const old = { ...v, message: `${v.message.split("\n")[0]}\nFix: accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", routeKey: "$context.routeKey", status: "$context.status" }) }` };
+        const after = await analyze(applyFix(stack, old, {}));
+        assert.deepStrictEqual(after.map((x) => `${x.policy} @ ${x.resource}`), [`${P.fields} @ http-stage`]);
+    });
+
+    it("a fix it cannot read fails the test instead of passing it", () => {
+        const v: Violation = { policy: P.stage, message: "Stage \"x\" is wrong.\nFix: do something sensible", text: "", urn: resourceUrn(awsStage()), resource: "http-stage" };
+        assert.throws(() => applyFix(compliantStack(), v, {}), /cannot apply this fix/);
+    });
+});
+
 function applyAll(stack: readonly TestResource[], violations: readonly Violation[], placeholders: Record<string, string>): TestResource[] {
     let out = [...stack];
     for (const v of violations) {

@@ -94,6 +94,17 @@ describe("preview and update agree wherever preview knows the facts", () => {
         }
     });
 
+    it("quotes at most 80 characters of a long log-group name, with control characters escaped", async () => {
+        const resources = stack("preview");
+        const longName = `orders\u0007${"x".repeat(400)}`;
+        resources[1].props = { ...resources[1].props, name: longName };
+        const v = await analyze(resources, { [P.destination]: { logGroupNamePattern: "^/aws/apigateway/" } });
+        assert.deepStrictEqual(violationKeys(v), [`${P.destination} @ orders-stage`]);
+        assertMessageShape(v[0], "orders-stage");
+        assert.ok(!v[0].message.includes("x".repeat(81)), v[0].message);
+        assert.match(v[0].message, /"orders\\x07x+…"/);
+    });
+
     describe("what the preview cannot know defers, as everywhere else", () => {
         const config = { [P.destination]: readmeDestination };
 
