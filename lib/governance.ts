@@ -185,6 +185,11 @@ export interface ResourceScope {
      * evaluated and passed.
      */
     notEvaluated?: (props: unknown) => string | undefined;
+    /**
+     * For a resource policy that also has a stack check (validateStack): why
+     * that check evaluated no resource of the stack, when it reported nothing.
+     */
+    stackNotEvaluated?: (resources: StackValidationArgs["resources"]) => string | undefined;
 }
 
 /** The SDK's own wording for its type shortcut, with every type the policy checks. */
@@ -201,7 +206,7 @@ export function typeReason(types: readonly string[]): string {
  * before the props are deserialized) takes one type only; every policy here
  * checks an aws and an aws-native type, so the type test happens here, first.
  */
-export function governResourcePolicy(policy: ResourceValidationPolicy, scope: ResourceScope): ResourceValidationPolicy {
+export function governResourcePolicy<P extends ResourceValidationPolicy & Partial<Pick<StackValidationPolicy, "validateStack">>>(policy: P, scope: ResourceScope): P {
     const configSchema = withExemptionsSchema(policy.configSchema);
     const readExemptions = makeExemptionsReader(policy.name, configSchema);
     const notThisType = typeReason(scope.types);
@@ -216,10 +221,17 @@ export function governResourcePolicy(policy: ResourceValidationPolicy, scope: Re
         return { ...args, getConfig: () => withoutExemptions(getConfig() as Record<string, unknown>) } as A;
     };
 
+    const validateStack = policy.validateStack;
     return {
         ...policy,
         configSchema,
-        validateResource: (args, reportViolation) => {
+        // A resource policy may also check the stack (the destination policy
+        // does, for stages whose ARN is unknown in preview): that check gets the
+        // same exemptions and the same config without `exemptions`.
+        ...(validateStack === undefined ? {} : {
+            validateStack: governedStackCheck(validateStack, readExemptions, policy.description, scope.stackNotEvaluated ?? (() => undefined)),
+        }),
+        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             if (!scope.types.includes(args.type)) {
                 notApplicable(args, notThisType);
             }
@@ -237,7 +249,7 @@ export function governResourcePolicy(policy: ResourceValidationPolicy, scope: Re
                 }
             });
         },
-        remediateResource: remediate === undefined ? undefined : (args) => {
+        remediateResource: remediate === undefined ? undefined : (args: ResourceValidationArgs) => {
             if (!scope.types.includes(args.type)) {
                 notApplicable(args, notThisType);
             }
@@ -260,30 +272,39 @@ export interface StackScope {
     notEvaluated: (resources: StackValidationArgs["resources"]) => string | undefined;
 }
 
+/** A stack check with exemptions, its config without `exemptions`, and notApplicable when it evaluated nothing. */
+function governedStackCheck(
+    validate: StackValidationPolicy["validateStack"],
+    readExemptions: (raw: unknown) => Exemption[],
+    description: string,
+    notEvaluated: StackScope["notEvaluated"],
+): StackValidationPolicy["validateStack"] {
+    return (args, reportViolation) => {
+        const exemptions = readExemptions(args.getConfig());
+        let reported = 0;
+        const report = exemptingReporter(reportViolation, description, exemptions);
+        const counting: ReportViolation = (message, urn) => {
+            reported++;
+            report(message, urn);
+        };
+        const getConfig = args.getConfig;
+        const inner = { ...args, getConfig: () => withoutExemptions(getConfig() as Record<string, unknown>) } as StackValidationArgs;
+        return after(validate(inner, counting), () => {
+            const reason = reported === 0 ? notEvaluated(args.resources) : undefined;
+            if (reason !== undefined) {
+                notApplicable(args, reason);
+            }
+        });
+    };
+}
+
 /** The stack policy with governance added: notApplicable, `exemptions`, exempted violations at advisory. */
 export function governStackPolicy(policy: StackValidationPolicy, scope: StackScope): StackValidationPolicy {
     const configSchema = withExemptionsSchema(policy.configSchema);
     const readExemptions = makeExemptionsReader(policy.name, configSchema);
-    const validate = policy.validateStack;
     return {
         ...policy,
         configSchema,
-        validateStack: (args, reportViolation) => {
-            const exemptions = readExemptions(args.getConfig());
-            let reported = 0;
-            const report = exemptingReporter(reportViolation, policy.description, exemptions);
-            const counting: ReportViolation = (message, urn) => {
-                reported++;
-                report(message, urn);
-            };
-            const getConfig = args.getConfig;
-            const inner = { ...args, getConfig: () => withoutExemptions(getConfig() as Record<string, unknown>) } as StackValidationArgs;
-            return after(validate(inner, counting), () => {
-                const reason = reported === 0 ? scope.notEvaluated(args.resources) : undefined;
-                if (reason !== undefined) {
-                    notApplicable(args, reason);
-                }
-            });
-        },
+        validateStack: governedStackCheck(policy.validateStack, readExemptions, policy.description, scope.notEvaluated),
     };
 }

@@ -1,8 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { hasRequestIdVariable, hasVariable, jsonShapeOfFormat } from "../lib/access-log-format";
-import { knownFormat, readStageLogging } from "../lib/access-log-settings";
+import { hasRequestIdVariable, hasVariable, jsonShapeOfFormat, protocolOfFormat } from "../lib/access-log-format";
+import { knownFormat, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
 import { isVariableName } from "../lib/context-variables";
-import { stageLabel, withFix } from "../lib/messages";
+import { formatFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
 import { isStageType, stageTypes } from "../lib/resource-types";
@@ -65,18 +65,19 @@ export const accessLogFormatFields: ResourceValidationPolicy = governResourcePol
             return;
         }
         const label = stageLabel(args.name);
-        const fix = `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" }) }`;
+        // Built only for a report: most formats have nothing to report.
+        const fix = (): string => formatFix(protocolOfFormat(format) ?? protocolOfStageSettings(args.props));
         if (config.requireJson) {
             const shape = jsonShapeOfFormat(format);
             if (shape !== "object") {
-                reportViolation(withFix(`${label} has an access-log format that ${shapeProblem[shape]}.`, fix));
+                reportViolation(withFix(`${label} has an access-log format that ${shapeProblem[shape]}.`, fix()));
             }
         }
         const skipRequestId = !hasRequestIdVariable(format);
         const missing = [...new Set(config.requiredVariables)]
             .filter((name) => !(skipRequestId && requestIdVariables.has(name)) && !hasVariable(format, name));
         if (missing.length > 0) {
-            reportViolation(withFix(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`, fix));
+            reportViolation(withFix(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`, fix()));
         }
     },
 }, { types: stageTypes, notEvaluated: formatNotEvaluated });

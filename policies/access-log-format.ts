@@ -1,8 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { hasRequestIdVariable, lineBreakOffset, selectVariables } from "../lib/access-log-format";
-import { knownFormat, readStageLogging } from "../lib/access-log-settings";
+import { hasRequestIdVariable, lineBreakOffset, protocolOfFormat, selectVariables } from "../lib/access-log-format";
+import { knownFormat, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
 import { isSupportedVariable, isVariableName } from "../lib/context-variables";
-import { stageLabel, withFix } from "../lib/messages";
+import { formatFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
 import { isStageType, stageTypes } from "../lib/resource-types";
@@ -59,22 +59,21 @@ export const accessLogFormat: ResourceValidationPolicy = governResourcePolicy({
             return;
         }
         const label = stageLabel(args.name);
+        // Built only for a report: most formats have nothing to report.
+        const fix = (): string => formatFix(protocolOfFormat(format) ?? protocolOfStageSettings(args.props));
         if (!hasRequestIdVariable(format)) {
-            reportViolation(withFix(`${label} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`,
-                `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", ... }) }`));
+            reportViolation(withFix(`${label} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`, fix()));
         }
         const breakAt = lineBreakOffset(format);
         if (breakAt >= 0) {
-            reportViolation(withFix(`${label} has an access-log format with a line break at character ${breakAt + 1}; AWS accepts only a single line (one trailing newline at most).`,
-                `accessLogSettings: { ..., format: JSON.stringify({ ... }) } // JSON.stringify writes one line`));
+            reportViolation(withFix(`${label} has an access-log format with a line break at character ${breakAt + 1}; AWS accepts only a single line (one trailing newline at most).`, fix()));
         }
         const additional = additionalVariableSet(config.additionalVariables);
         const unsupported = selectVariables(format, (name) => !isSupportedVariable(name, additional), 5);
         if (unsupported.names.length > 0) {
             const names = `${quoteList(unsupported.names.map((n) => `$context.${n}`))}${unsupported.more ? " and more" : ""}`;
             const plural = unsupported.names.length > 1 || unsupported.more;
-            reportViolation(withFix(`${label} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names}.`,
-                `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", status: "$context.status" }) } // documented $context names only (case-sensitive); newer AWS variables go in additionalVariables`));
+            reportViolation(withFix(`${label} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names} (names are case-sensitive; list variables AWS added later in additionalVariables).`, fix()));
         }
     },
 }, { types: stageTypes, notEvaluated: formatNotEvaluated });

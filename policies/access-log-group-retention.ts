@@ -19,6 +19,7 @@ export interface AccessLogGroupRetentionConfig {
     maximumRetentionDays?: number;
     allowNeverExpire: boolean;
     requireKmsKey: boolean;
+    requireDeletionProtection: boolean;
     allowedExternalLogGroups: string[];
 }
 
@@ -38,6 +39,10 @@ const configProperties: ConfigSchemaOf<AccessLogGroupRetentionConfig> = {
     requireKmsKey: {
         type: "boolean", default: false,
         description: "Require the destination log group to be encrypted with a KMS key (kmsKeyId).",
+    },
+    requireDeletionProtection: {
+        type: "boolean", default: false,
+        description: "Require the destination log group to set deletionProtectionEnabled: true, so nobody can delete the audit trail with the log group.",
     },
     allowedExternalLogGroups: {
         type: "array", items: { type: "string" }, default: [],
@@ -63,10 +68,19 @@ function groupLabel(group: IndexedLogGroup): string {
     return `log group ${quote(typeof group.name === "string" ? group.name : group.resource.name)}`;
 }
 
-function logGroupFix(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig): string {
+function logGroupFix(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig, deliveryClass: boolean): string {
     const ctor = group.resource.type === nativeLogGroup ? "new awsnative.logs.LogGroup" : "new aws.cloudwatch.LogGroup";
+    // The class cannot change after creation: the fix replaces the log group.
+    const logClass = deliveryClass ? "logGroupClass: \"STANDARD\", " : "";
     const kms = config.requireKmsKey ? ", kmsKeyId: key.arn" : "";
-    return `${ctor}(${quote(group.resource.name)}, { ..., retentionInDays: ${suggestedRetention(config)}${kms} })`;
+    const protection = config.requireDeletionProtection ? ", deletionProtectionEnabled: true" : "";
+    return `${ctor}(${quote(group.resource.name)}, { ..., ${logClass}retentionInDays: ${suggestedRetention(config)}${kms}${protection} })`;
+}
+
+/** Whether the log group is of the Delivery class; an unknown class is not (preview defers). */
+function isDeliveryClass(group: IndexedLogGroup): boolean {
+    const logClass = readProperty(group.resource.props, "logGroupClass");
+    return typeof logClass === "string" && logClass.trim().toUpperCase() === "DELIVERY";
 }
 
 /** The smallest retention CloudWatch accepts that satisfies the config. */
@@ -80,7 +94,11 @@ function suggestedRetention(config: AccessLogGroupRetentionConfig): number {
 export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig): string[] {
     const problems: string[] = [];
     const retention = readProperty(group.resource.props, "retentionInDays");
-    if (retention !== UNKNOWN) {
+    if (isDeliveryClass(group)) {
+        // Its retention is fixed by the class (the provider forces it), so
+        // the class is the one problem to name, whatever retentionInDays says.
+        problems.push("is of class DELIVERY, which keeps events for one day and only forwards them to S3 or Firehose");
+    } else if (retention !== UNKNOWN) {
         const days = typeof retention === "string" && /^\d{1,6}$/.test(retention) ? Number(retention) : retention;
         if (days === undefined || days === null || days === 0) {
             if (!config.allowNeverExpire) {
@@ -102,6 +120,12 @@ export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupR
             problems.push("is not encrypted with a KMS key (kmsKeyId is not set)");
         }
     }
+    if (config.requireDeletionProtection) {
+        const protection = readProperty(group.resource.props, "deletionProtectionEnabled");
+        if (protection !== UNKNOWN && protection !== true && protection !== "true") {
+            problems.push("can be deleted with its logs (deletionProtectionEnabled is not true)");
+        }
+    }
     return problems;
 }
 
@@ -113,7 +137,7 @@ export const accessLogGroupRetention: StackValidationPolicy = governStackPolicy(
     severity: "medium",
     tags: ["apigatewayv2", "logging", "audit", "retention", "nist-800-53:AU-9"],
     framework: nist80053("AU-11", "Audit Record Retention"),
-    remediationSteps: "Create the log group in the same stack with retentionInDays set (30 days or more by default), and bind the stage's accessLogSettings.destinationArn to logGroup.arn. For a log group managed elsewhere, list its ARN in allowedExternalLogGroups.",
+    remediationSteps: "Create the log group in the same stack with retentionInDays set (30 days or more by default) and a class other than DELIVERY (deletionProtectionEnabled: true where required), and bind the stage's accessLogSettings.destinationArn to logGroup.arn. For a log group managed elsewhere, list its ARN in allowedExternalLogGroups.",
     url: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
     configSchema: toPolicyConfigSchema(configProperties),
     validateStack: (args, reportViolation) => {
@@ -161,7 +185,7 @@ export const accessLogGroupRetention: StackValidationPolicy = governStackPolicy(
                 const problems = logGroupProblems(group, config);
                 if (problems.length > 0) {
                     reportViolation(withFix(`${stageLabel(stage.name)} logs to ${groupLabel(group)}, which ${problems.join(" and ")}.`,
-                        logGroupFix(group, config)), stage.urn);
+                        logGroupFix(group, config, isDeliveryClass(group))), stage.urn);
                 }
             }
         }

@@ -1,10 +1,10 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { selectVariables } from "../lib/access-log-format";
+import { hasVariable, selectVariables } from "../lib/access-log-format";
 import { knownFormat, readStageLogging } from "../lib/access-log-settings";
-import { Protocol, protocolsOfVariable } from "../lib/context-variables";
+import { isVariableName, Protocol, protocolsOfVariable } from "../lib/context-variables";
 import { StackResource } from "../lib/log-group-index";
-import { stageLabel, withFix } from "../lib/messages";
-import { ConfigSchemaOf, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
+import { defaultWebSocketFormatVariables, formatSnippet, stageLabel, withFix } from "../lib/messages";
+import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quote, quoteList } from "../lib/quote";
 import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
 import { isApiGatewayAccountType, isApiType, isStageType } from "../lib/resource-types";
@@ -16,6 +16,7 @@ export const accessLogProtocolName = "apigatewayv2-access-log-protocol";
 
 export interface AccessLogProtocolConfig {
     requireCloudWatchRoleInStack: boolean;
+    requiredWebSocketVariables: string[];
 }
 
 const configProperties: ConfigSchemaOf<AccessLogProtocolConfig> = {
@@ -23,9 +24,15 @@ const configProperties: ConfigSchemaOf<AccessLogProtocolConfig> = {
         type: "boolean", default: true,
         description: "Report WebSocket stages with access logging when the stack has no aws.apigateway.Account with cloudwatchRoleArn. Turn off where the account-wide role is managed by another stack.",
     },
+    requiredWebSocketVariables: {
+        type: "array", items: { type: "string" }, default: [...defaultWebSocketFormatVariables],
+        description: "$context variable names (without \"$context.\") every WebSocket stage's format must contain, so log lines can be tied to a connection. HTTP stages are never asked for them. [] turns the check off.",
+    },
 };
 
-const readConfig = makeConfigReader<AccessLogProtocolConfig>(accessLogProtocolName, configProperties);
+const readConfig = makeConfigReader<AccessLogProtocolConfig>(accessLogProtocolName, configProperties, (config) =>
+    firstBadEntry<AccessLogProtocolConfig>("requiredWebSocketVariables", config.requiredWebSocketVariables, (v) =>
+        isVariableName(v) ? undefined : "is not a variable name such as \"connectionId\" (leave out \"$context.\")"));
 
 interface ApiInfo {
     name: string;
@@ -131,15 +138,19 @@ function foreignVariables(format: string, protocol: Protocol): { names: string[]
     return lastForeign.result;
 }
 
+function missingVariables(format: string, required: readonly string[]): string[] {
+    return [...new Set(required)].filter((name) => !hasVariable(format, name));
+}
+
 export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
     name: accessLogProtocolName,
     displayName: "Access logging fits the API protocol",
-    description: "API Gateway V2 access logging must fit the API's protocol: only $context variables that protocol supports, and for WebSocket APIs the account-level CloudWatch Logs role.",
+    description: "API Gateway V2 access logging must fit the API's protocol: only $context variables that protocol supports, and for WebSocket APIs the connection fields and the account-level CloudWatch Logs role.",
     enforcementLevel: "advisory",
     severity: "low",
     tags: ["apigatewayv2", "logging", "audit", "nist-800-53:AU-3"],
     framework: nist80053("AU-12", "Audit Record Generation"),
-    remediationSteps: "Use only $context variables listed for the API's protocol. For WebSocket APIs, create aws.apigateway.Account with cloudwatchRoleArn set to a role API Gateway can assume to write to CloudWatch Logs.",
+    remediationSteps: "Use only $context variables listed for the API's protocol. For WebSocket APIs, log $context.connectionId and $context.eventType, and create aws.apigateway.Account with cloudwatchRoleArn set to a role API Gateway can assume to write to CloudWatch Logs.",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html",
     configSchema: toPolicyConfigSchema(configProperties),
     validateStack: (args, reportViolation) => {
@@ -165,6 +176,8 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
             const label = (): string => `${stageLabel(stage.name)} of ${protocolName[protocol]} API ${quote(api.name)}`;
             const format = knownFormat(logging);
             if (format !== undefined) {
+                // The one format that fits this stage: the pack's default fields, plus the connection fields on WebSocket.
+                const fix = (): string => `accessLogSettings: { ..., format: ${formatSnippet(protocol, config.requiredWebSocketVariables)} }`;
                 const foreign = foreignVariables(format, protocol);
                 if (foreign.names.length > 0) {
                     const other = protocol === "HTTP" ? "WebSocket" : "HTTP";
@@ -172,8 +185,17 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
                     const plural = foreign.names.length > 1 || foreign.more;
                     reportViolation(withFix(
                         `${label()} has an access-log format with ${other}-only ${plural ? "variables" : "variable"} ${names}, which ${protocolName[protocol]} APIs do not support.`,
-                        `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", routeKey: "$context.routeKey", status: "$context.status" }) } // without ${other}-only variables`,
+                        fix(),
                     ), stage.urn);
+                }
+                if (protocol === "WEBSOCKET") {
+                    const missing = missingVariables(format, config.requiredWebSocketVariables);
+                    if (missing.length > 0) {
+                        reportViolation(withFix(
+                            `${label()} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}, so its log lines cannot be tied to a WebSocket connection.`,
+                            fix(),
+                        ), stage.urn);
+                    }
                 }
             }
             if (protocol === "WEBSOCKET" && config.requireCloudWatchRoleInStack) {

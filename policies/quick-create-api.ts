@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { apiLabel, withFix } from "../lib/messages";
+import { apiLabel, formatSnippet, withFix } from "../lib/messages";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { readProperty } from "../lib/read-property";
 import { apiTypes, isApiType } from "../lib/resource-types";
@@ -39,7 +39,8 @@ export const quickCreateApi: ResourceValidationPolicy = governResourcePolicy({
         if (isQuickCreate(args.props)) {
             reportViolation(withFix(
                 `${apiLabel(args.name)} is created with quick create (target is set), so API Gateway manages its $default stage; only the console or CloudFormation (AWS::ApiGatewayV2::ApiGatewayManagedOverrides) can turn on its access logging, and neither @pulumi/aws nor aws-native can manage that.`,
-                `drop target, then add new aws.apigatewayv2.Integration(...), new aws.apigatewayv2.Route(...) and new aws.apigatewayv2.Stage("default", { apiId: api.id, name: "$default", autoDeploy: true, accessLogSettings: { destinationArn: logGroup.arn, format } })`,
+                // Quick create exists only for HTTP APIs, so the HTTP format fits.
+                `drop target, then add new aws.apigatewayv2.Integration(...), new aws.apigatewayv2.Route(...) and new aws.apigatewayv2.Stage("default", { apiId: api.id, name: "$default", autoDeploy: true, accessLogSettings: { destinationArn: logGroup.arn, format: ${formatSnippet("HTTP")} } })`,
             ));
         }
     },

@@ -1,9 +1,9 @@
 import { ResourceValidationArgs, ResourceValidationPolicy, Secret } from "@pulumi/policy";
-import { FieldState, readStageLogging } from "../lib/access-log-settings";
+import { FieldState, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
 import { accessLoggingFix, stageLabel, withFix } from "../lib/messages";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { isPlainObject, rawOwnEntries, readProperty } from "../lib/read-property";
-import { recommendedAccessLogFormat } from "../lib/recommended-format";
+import { recommendedAccessLogFormat, recommendedWebSocketAccessLogFormat } from "../lib/recommended-format";
 import { isStageType, stageTypes } from "../lib/resource-types";
 import { stageLoggingNotEvaluated } from "../lib/applicability";
 import { awsFsbp } from "../lib/frameworks";
@@ -81,7 +81,8 @@ export function remediateStageFormat(args: ResourceValidationArgs): Record<strin
     }
     const fixed: Record<string, unknown> = Object.fromEntries(rawOwnEntries(inner));
     // A blank-but-secret format stays secret after it is filled.
-    fixed.format = fixed.format instanceof Secret ? new Secret(recommendedAccessLogFormat) : recommendedAccessLogFormat;
+    const recommended = protocolOfStageSettings(args.props) === "WEBSOCKET" ? recommendedWebSocketAccessLogFormat : recommendedAccessLogFormat;
+    fixed.format = fixed.format instanceof Secret ? new Secret(recommended) : recommended;
     entries[settingsIndex] = ["accessLogSettings", rawSettings instanceof Secret ? new Secret(fixed) : fixed];
     return Object.fromEntries(entries);
 }
@@ -104,7 +105,7 @@ export const stageAccessLogging: ResourceValidationPolicy = governResourcePolicy
         readConfig(args.getConfig());
         const problem = stageLoggingProblem(args.props);
         if (problem !== undefined) {
-            reportViolation(withFix(`${stageLabel(args.name)} ${problem}.`, accessLoggingFix(args.type)));
+            reportViolation(withFix(`${stageLabel(args.name)} ${problem}.`, accessLoggingFix(args.type, protocolOfStageSettings(args.props))));
         }
     },
     remediateResource: remediateStageFormat,

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { quote } from "../../lib/quote";
 import {
-    analyze, apiGatewayAccount, awsStage, compliantStack, formatWith, goodFormat, httpApi, logGroup, nativeLogGroup, nativeStage,
+    analyze, apiGatewayAccount, awsStage, compliantStack, formatWith, wsFormatWith, goodFormat, httpApi, logGroup, nativeLogGroup, nativeStage,
     P, replaceIn, unknownSentinels, without, withName, withProp, withPropertyDependencies, wsApi, wsStage,
 } from "./helpers/fixtures";
 import { assertViolations, PolicyConfigs, resourceUrn, TestResource, Violation } from "./helpers/policy-harness";
@@ -68,7 +68,7 @@ function scenarios(): Scenario[] {
             stack: changed(withProp(withProp(withProp(logGroup(), ["name"], unknownSentinels.string), ["arn"], unknownSentinels.string), ["retentionInDays"], 7)),
             expect: [[P.retention, "http-stage"], [P.retention, "ws-stage"]],
         },
-        { title: "protocol: foreign variable", stack: changed(withProp(wsStage(), format, formatWith({ m: "$context.httpMethod" }))), expect: [[P.protocol, "ws-stage"]] },
+        { title: "protocol: foreign variable", stack: changed(withProp(wsStage(), format, wsFormatWith({ m: "$context.httpMethod" }))), expect: [[P.protocol, "ws-stage"]] },
         { title: "protocol: no role", stack: noRole(), expect: [[P.protocol, "ws-stage"]] },
     ];
 }
@@ -177,7 +177,7 @@ describe("messages", () => {
         });
 
         it("a 10 KB WebSocket format with HTTP-only variables", async () => {
-            const f = formatWith({ m: "$context.httpMethod", pad: "p".repeat(10_000) });
+            const f = wsFormatWith({ m: "$context.httpMethod", pad: "p".repeat(10_000) });
             const v = await analyze(changed(withProp(wsStage(), format, f)));
             assertViolations(v, [[P.protocol, "ws-stage"]]);
             assertQuotesAtMost(v[0].message, f);
@@ -235,7 +235,7 @@ describe("messages", () => {
 
     it("the API and the account are named in the protocol messages without raw values", async () => {
         const api = renameKeepingLinks(wsApi(), "ws\tapi");
-        const v = await analyze(replaceIn(noRole(withProp(wsStage(), format, formatWith({ m: "$context.httpMethod" }))), api));
+        const v = await analyze(replaceIn(noRole(withProp(wsStage(), format, wsFormatWith({ m: "$context.httpMethod" }))), api));
         assertViolations(v, [[P.protocol, "ws-stage"], [P.protocol, "ws-stage"]]);
         for (const x of v) {
             assertMessageShape(x, `"ws-stage"`);

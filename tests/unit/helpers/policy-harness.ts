@@ -348,11 +348,14 @@ export async function analyzePack(
         if ((config.enforcementLevel ?? policy.enforcementLevel) === "disabled") {
             continue;
         }
+        // Like the server, which asks each question of every policy: a policy
+        // with both checks runs in Analyze and in AnalyzeStack.
         if (isResourcePolicy(policy)) {
             for (const r of resources) {
                 violations.push(...(await validateResource(policy, r, config)).violations);
             }
-        } else if (isStackPolicy(policy)) {
+        }
+        if (isStackPolicy(policy)) {
             violations.push(...(await validateStack(policy, resources, config)).violations);
         }
     }
