@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { setClock } from "../../lib/governance";
 import { accessLogDestination } from "../../policies/access-log-destination";
 import {
     accountId, analyze, goodFormat, httpApi, httpApiId, P, unknownSentinels,
@@ -143,5 +144,44 @@ describe("preview and update agree wherever preview knows the facts", () => {
             const configs = { [P.destination]: { ...readmeDestination, enforcementLevel: "disabled" } };
             assert.deepStrictEqual(violationKeys(await analyze(stack("preview"), configs)), []);
         });
+    });
+});
+
+describe("the destination policy's stack check honours exemptions, as its resource check does", () => {
+    let restore: () => void = () => undefined;
+    before(() => {
+        restore = setClock(() => new Date("2030-06-30T12:00:00Z"));
+    });
+    after(() => restore());
+    const reason = "legacy stage, moves to the central log group in Q3";
+    const exempt = (expires: string) => ({ ...readmeDestination, exemptions: [{ resources: ["orders-stage"], reason, expires }] });
+
+    for (const mode of ["preview", "update"] as const) {
+        it(`${mode}: an exempted stage's violation is reported at advisory, never rejected as config`, async () => {
+            const violations = await analyze(stack(mode, { region: "ap-south-1" }), { [P.destination]: exempt("2030-12-31") });
+            const mine = violations.filter((v) => v.policy === P.destination);
+            assert.strictEqual(mine.length, 2);
+            for (const v of mine) {
+                assert.strictEqual(v.enforcementLevel, "advisory");
+                assert.match(v.message, /^Exempt until 2030-12-31: /);
+            }
+        });
+
+        it(`${mode}: after the date the violation keeps its level and says the exemption expired`, async () => {
+            const violations = await analyze(stack(mode, { region: "ap-south-1" }), { [P.destination]: exempt("2030-01-01") });
+            const mine = violations.filter((v) => v.policy === P.destination);
+            assert.strictEqual(mine.length, 2);
+            for (const v of mine) {
+                assert.strictEqual(v.enforcementLevel, "mandatory");
+                assert.match(v.message, /\(exemption expired 2030-01-01\)/);
+            }
+        });
+    }
+
+    it("the stack check answers not applicable when no stage's ARN is unknown", async () => {
+        const result = await validateStack(accessLogDestination as unknown as Parameters<typeof validateStack>[0], stack("update"), readmeDestination);
+        assert.deepStrictEqual(result.violations, []);
+        assert.strictEqual(result.notApplicable.length, 1);
+        assert.match(result.notApplicable[0].reason ?? "", /No stage's accessLogSettings.destinationArn is unknown/);
     });
 });
