@@ -12,3 +12,16 @@ export const recommendedAccessLogFormat = JSON.stringify({
     integrationLatency: "$context.integrationLatency",
     errorMessage: "$context.error.message",
 });
+
+/**
+ * The shortest format fix snippets suggest: JSON with the fields the pack
+ * requires by default, all supported by both protocols. Short, because a fix
+ * is one line of a message.
+ */
+export const fixFormatFields: readonly (readonly [string, string])[] = [
+    ["requestId", "$context.requestId"],
+    ["ip", "$context.identity.sourceIp"],
+    ["requestTime", "$context.requestTime"],
+    ["routeKey", "$context.routeKey"],
+    ["status", "$context.status"],
+];

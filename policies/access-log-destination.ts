@@ -1,11 +1,12 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { knownDestination, readStageLogging } from "../lib/access-log-settings";
 import { isValidAccountId, isValidRegion, parseLogGroupArn } from "../lib/log-group-arn";
-import { logGroupConstructor, stageConstructor, stageLabel, withFix } from "../lib/messages";
+import { Fix, languageOfStackTags, num, prop, propertyPath, str } from "../lib/fix-snippets";
+import { accessLogSettings, logGroupArn, logGroupTypeFor, stageFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { compileNamePattern, NamePattern } from "../lib/name-pattern";
 import { quote, quoteList } from "../lib/quote";
-import { isStageType, nativeStage } from "../lib/resource-types";
+import { isStageType, nativeLogGroup } from "../lib/resource-types";
 
 export const accessLogDestinationName = "apigatewayv2-access-log-destination";
 
@@ -45,6 +46,28 @@ const configProperties: ConfigSchemaOf<AccessLogDestinationConfig> = {
     },
 };
 
+/** Bind the stage to a log group of the stack (the same provider as the stage). */
+function destinationFix(stageType: string, stageName: string): Fix {
+    return { resources: [stageFix(stageType, stageName, [accessLogSettings([prop("destinationArn", logGroupArn)], true)])] };
+}
+
+/** Create a log group whose name the pattern accepts, and bind the stage to it. */
+function namedLogGroupFix(stageType: string, stageName: string): Fix {
+    const groupType = logGroupTypeFor(stageType);
+    return {
+        resources: [
+            {
+                type: groupType, name: "access-logs", variable: "logGroup", more: false,
+                properties: [
+                    prop(groupType === nativeLogGroup ? "logGroupName" : "name", str("<a name matching logGroupNamePattern>")),
+                    prop("retentionInDays", num(30)),
+                ],
+            },
+            ...destinationFix(stageType, stageName).resources,
+        ],
+    };
+}
+
 const readConfig = makeConfigReader<AccessLogDestinationConfig>(
     accessLogDestinationName,
     configProperties,
@@ -80,23 +103,24 @@ export const accessLogDestination: ResourceValidationPolicy = {
             return;
         }
         const label = stageLabel(args.name);
-        const fix = `${stageConstructor(args.type)}("stage", { ..., accessLogSettings: { destinationArn: logGroup.arn, format } })`;
+        const lang = languageOfStackTags(args.stackTags);
+        const fix = destinationFix(args.type, args.name);
         const parsed = parseLogGroupArn(destination);
         if (!parsed.ok) {
-            reportViolation(withFix(`${label} has accessLogSettings.destinationArn ${quote(destination)}, which is not a CloudWatch Logs log-group ARN: ${parsed.reason}.`, fix));
+            reportViolation(withFix(`${label} has ${propertyPath("accessLogSettings.destinationArn", lang)} ${quote(destination)}, which is not a CloudWatch Logs log-group ARN: ${parsed.reason}.`, fix, lang));
             return;
         }
         const arn = parsed.arn;
         if (config.allowedAccountIds.length > 0 && !config.allowedAccountIds.includes(arn.account)) {
-            reportViolation(withFix(`${label} logs to account ${arn.account}, which is not in allowedAccountIds (${quoteList(config.allowedAccountIds)}).`, fix));
+            reportViolation(withFix(`${label} logs to account ${arn.account}, which is not in allowedAccountIds (${quoteList(config.allowedAccountIds)}).`, fix, lang));
         }
         if (config.allowedRegions.length > 0 && !config.allowedRegions.includes(arn.region)) {
-            reportViolation(withFix(`${label} logs to region ${arn.region}, which is not in allowedRegions (${quoteList(config.allowedRegions)}).`, fix));
+            reportViolation(withFix(`${label} logs to region ${arn.region}, which is not in allowedRegions (${quoteList(config.allowedRegions)}).`, fix, lang));
         }
         const pattern = namePattern(config.logGroupNamePattern);
         if (pattern !== undefined && !pattern.test(arn.name)) {
             reportViolation(withFix(`${label} logs to log group ${quote(arn.name)}, whose name does not match logGroupNamePattern ${quote(config.logGroupNamePattern)}.`,
-                `${logGroupConstructor(args.type)}("access-logs", { ${args.type === nativeStage ? "logGroupName" : "name"}: "<a name matching the pattern>", retentionInDays: 30 })`));
+                namedLogGroupFix(args.type, args.name), lang));
         }
     },
 };

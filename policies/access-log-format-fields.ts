@@ -2,9 +2,11 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { hasRequestIdVariable, hasVariable, jsonShapeOfFormat } from "../lib/access-log-format";
 import { knownFormat, readStageLogging } from "../lib/access-log-settings";
 import { isVariableName } from "../lib/context-variables";
-import { stageLabel, withFix } from "../lib/messages";
+import { Fix, Language, languageOfStackTags } from "../lib/fix-snippets";
+import { formatFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
+import { fixFormatFields } from "../lib/recommended-format";
 import { isStageType } from "../lib/resource-types";
 
 export const accessLogFormatFieldsName = "apigatewayv2-access-log-format-fields";
@@ -41,6 +43,20 @@ const shapeProblem: Record<string, string> = {
     scalar: "is a single JSON value, not a JSON object",
 };
 
+/** The fix's fields: the pack's usual ones, plus any other variable the config requires. */
+function formatFieldsFor(required: readonly string[]): (readonly [string, string])[] {
+    const fields = [...fixFormatFields];
+    const present = new Set(fields.map(([, value]) => value));
+    for (const name of required) {
+        const variable = `$context.${name}`;
+        if (!present.has(variable)) {
+            fields.push([name, variable]);
+            present.add(variable);
+        }
+    }
+    return fields;
+}
+
 export const accessLogFormatFields: ResourceValidationPolicy = {
     name: accessLogFormatFieldsName,
     description: "API Gateway V2 access-log formats should be structured JSON that records who called what, when, and with which result.",
@@ -60,18 +76,20 @@ export const accessLogFormatFields: ResourceValidationPolicy = {
             return;
         }
         const label = stageLabel(args.name);
-        const fix = `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" }) }`;
+        // Built only for a report: most stages have nothing to report.
+        const fix = (): Fix => formatFix(args.type, args.name, formatFieldsFor(config.requiredVariables));
+        const lang = (): Language => languageOfStackTags(args.stackTags);
         if (config.requireJson) {
             const shape = jsonShapeOfFormat(format);
             if (shape !== "object") {
-                reportViolation(withFix(`${label} has an access-log format that ${shapeProblem[shape]}.`, fix));
+                reportViolation(withFix(`${label} has an access-log format that ${shapeProblem[shape]}.`, fix(), lang()));
             }
         }
         const skipRequestId = !hasRequestIdVariable(format);
         const missing = [...new Set(config.requiredVariables)]
             .filter((name) => !(skipRequestId && requestIdVariables.has(name)) && !hasVariable(format, name));
         if (missing.length > 0) {
-            reportViolation(withFix(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`, fix));
+            reportViolation(withFix(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`, fix(), lang()));
         }
     },
 };

@@ -2,7 +2,8 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { hasRequestIdVariable, lineBreakOffset, selectVariables } from "../lib/access-log-format";
 import { knownFormat, readStageLogging } from "../lib/access-log-settings";
 import { isSupportedVariable, isVariableName } from "../lib/context-variables";
-import { stageLabel, withFix } from "../lib/messages";
+import { languageOfStackTags } from "../lib/fix-snippets";
+import { formatFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
 import { isStageType } from "../lib/resource-types";
@@ -54,14 +55,15 @@ export const accessLogFormat: ResourceValidationPolicy = {
             return;
         }
         const label = stageLabel(args.name);
+        const lang = languageOfStackTags(args.stackTags);
         if (!hasRequestIdVariable(format)) {
             reportViolation(withFix(`${label} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`,
-                `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", ... }) }`));
+                formatFix(args.type, args.name), lang));
         }
         const breakAt = lineBreakOffset(format);
         if (breakAt >= 0) {
             reportViolation(withFix(`${label} has an access-log format with a line break at character ${breakAt + 1}; AWS accepts only a single line (one trailing newline at most).`,
-                `accessLogSettings: { ..., format: JSON.stringify({ ... }) } // JSON.stringify writes one line`));
+                formatFix(args.type, args.name, undefined, ["a JSON encoder writes one line"]), lang));
         }
         const additional = additionalVariableSet(config.additionalVariables);
         const unsupported = selectVariables(format, (name) => !isSupportedVariable(name, additional), 5);
@@ -69,7 +71,7 @@ export const accessLogFormat: ResourceValidationPolicy = {
             const names = `${quoteList(unsupported.names.map((n) => `$context.${n}`))}${unsupported.more ? " and more" : ""}`;
             const plural = unsupported.names.length > 1 || unsupported.more;
             reportViolation(withFix(`${label} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names}.`,
-                `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", status: "$context.status" }) } // documented $context names only (case-sensitive); newer AWS variables go in additionalVariables`));
+                formatFix(args.type, args.name, undefined, ["documented $context names only (case-sensitive); newer AWS variables go in additionalVariables"]), lang));
         }
     },
 };

@@ -2,11 +2,12 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { readStageLogging } from "../lib/access-log-settings";
 import { arnPatternProblem, LogGroupArn, matchesArnPattern, parseLogGroupArn } from "../lib/log-group-arn";
 import { IndexedLogGroup, LogGroupIndex, StackResource } from "../lib/log-group-index";
-import { logGroupConstructor, stageLabel, withFix } from "../lib/messages";
+import { Fix, FixProperty, Language, languageOfStackTags, num, output, prop, propertyPath } from "../lib/fix-snippets";
+import { accessLogSettings, logGroupArn, logGroupTypeFor, stageFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quote } from "../lib/quote";
 import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
-import { isStageType, nativeLogGroup } from "../lib/resource-types";
+import { isStageType } from "../lib/resource-types";
 import { acceptedRetentionDays, isAcceptedRetention, maxRetentionDays } from "../lib/retention";
 
 export const accessLogGroupRetentionName = "apigatewayv2-access-log-group-retention";
@@ -60,10 +61,29 @@ function groupLabel(group: IndexedLogGroup): string {
     return `log group ${quote(typeof group.name === "string" ? group.name : group.resource.name)}`;
 }
 
-function logGroupFix(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig): string {
-    const ctor = group.resource.type === nativeLogGroup ? "new awsnative.logs.LogGroup" : "new aws.cloudwatch.LogGroup";
-    const kms = config.requireKmsKey ? ", kmsKeyId: key.arn" : "";
-    return `${ctor}(${quote(group.resource.name)}, { ..., retentionInDays: ${suggestedRetention(config)}${kms} })`;
+/** The settings a log group of this stack needs under the config. */
+function logGroupSettings(config: AccessLogGroupRetentionConfig): FixProperty[] {
+    const properties = [prop("retentionInDays", num(suggestedRetention(config)))];
+    if (config.requireKmsKey) {
+        properties.push(prop("kmsKeyId", output("key", "arn")));
+    }
+    return properties;
+}
+
+/** The log group, by its own name and type, with the settings it lacks. */
+function logGroupFix(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig): Fix {
+    return { resources: [{ type: group.resource.type, name: group.resource.name, properties: logGroupSettings(config), more: true }] };
+}
+
+/** A log group of this stack, and the stage bound to it. */
+function managedLogGroupFix(stage: StackResource, config: AccessLogGroupRetentionConfig): Fix {
+    return {
+        resources: [
+            { type: logGroupTypeFor(stage.type), name: "access-logs", variable: "logGroup", properties: logGroupSettings(config), more: false },
+            stageFix(stage.type, stage.name, [accessLogSettings([prop("destinationArn", logGroupArn)], true)]),
+        ],
+        after: ["or list the ARN in allowedExternalLogGroups"],
+    };
 }
 
 /** The smallest retention CloudWatch accepts that satisfies the config. */
@@ -73,20 +93,23 @@ function suggestedRetention(config: AccessLogGroupRetentionConfig): number {
     return fit ?? Math.max(config.minimumRetentionDays, 1);
 }
 
-/** What is wrong with a log group's retention and encryption, one entry a problem. */
-export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig): string[] {
+/**
+ * What is wrong with a log group's retention and encryption, one entry a
+ * problem, with property names as the program's language spells them.
+ */
+export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig, lang: Language = "typescript"): string[] {
     const problems: string[] = [];
     const retention = readProperty(group.resource.props, "retentionInDays");
     if (retention !== UNKNOWN) {
         const days = typeof retention === "string" && /^\d{1,6}$/.test(retention) ? Number(retention) : retention;
         if (days === undefined || days === null || days === 0) {
             if (!config.allowNeverExpire) {
-                problems.push("keeps logs forever (retentionInDays is not set)");
+                problems.push(`keeps logs forever (${propertyPath("retentionInDays", lang)} is not set)`);
             }
         } else if (typeof days !== "number" || !Number.isInteger(days)) {
-            problems.push("has a retentionInDays that is not a whole number");
+            problems.push(`has a ${propertyPath("retentionInDays", lang)} that is not a whole number`);
         } else if (!isAcceptedRetention(days)) {
-            problems.push(`has retentionInDays ${days}, which CloudWatch Logs does not accept (valid: 1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)`);
+            problems.push(`has ${propertyPath("retentionInDays", lang)} ${days}, which CloudWatch Logs does not accept (valid: 1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)`);
         } else if (days < config.minimumRetentionDays) {
             problems.push(`keeps logs for ${days} days, less than the required ${config.minimumRetentionDays}`);
         } else if (config.maximumRetentionDays !== undefined && days > config.maximumRetentionDays) {
@@ -96,7 +119,7 @@ export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupR
     if (config.requireKmsKey) {
         const key = readProperty(group.resource.props, "kmsKeyId");
         if (key !== UNKNOWN && !isNonBlankString(key)) {
-            problems.push("is not encrypted with a KMS key (kmsKeyId is not set)");
+            problems.push(`is not encrypted with a KMS key (${propertyPath("kmsKeyId", lang)} is not set)`);
         }
     }
     return problems;
@@ -114,6 +137,7 @@ export const accessLogGroupRetention: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const config = readConfig(args.getConfig());
         const resources = args.resources as unknown as StackResource[];
+        const lang = languageOfStackTags(args.stackTags);
         let index: LogGroupIndex | undefined;
         for (const stage of resources) {
             if (!isStageType(stage.type)) {
@@ -145,18 +169,17 @@ export const accessLogGroupRetention: StackValidationPolicy = {
                 if (config.allowedExternalLogGroups.some((pattern) => matchesArnPattern(pattern, arn))) {
                     continue;
                 }
-                const suggested = suggestedRetention(config);
                 reportViolation(withFix(
                     `${stageLabel(stage.name)} logs to ${quote(arn)}, a log group that is not managed in this stack, so its retention cannot be verified.`,
-                    `const logGroup = ${logGroupConstructor(stage.type)}("access-logs", { retentionInDays: ${suggested} }); then destinationArn: logGroup.arn (or list the ARN in allowedExternalLogGroups)`,
+                    managedLogGroupFix(stage, config), lang,
                 ), stage.urn);
                 continue;
             }
             for (const group of match.groups) {
-                const problems = logGroupProblems(group, config);
+                const problems = logGroupProblems(group, config, lang);
                 if (problems.length > 0) {
                     reportViolation(withFix(`${stageLabel(stage.name)} logs to ${groupLabel(group)}, which ${problems.join(" and ")}.`,
-                        logGroupFix(group, config)), stage.urn);
+                        logGroupFix(group, config), lang), stage.urn);
                 }
             }
         }

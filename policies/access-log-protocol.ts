@@ -3,11 +3,12 @@ import { selectVariables } from "../lib/access-log-format";
 import { knownFormat, readStageLogging } from "../lib/access-log-settings";
 import { Protocol, protocolsOfVariable } from "../lib/context-variables";
 import { StackResource } from "../lib/log-group-index";
-import { stageLabel, withFix } from "../lib/messages";
+import { Fix, languageOfStackTags, output, prop } from "../lib/fix-snippets";
+import { formatFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quote, quoteList } from "../lib/quote";
 import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
-import { isApiGatewayAccountType, isApiType, isStageType } from "../lib/resource-types";
+import { awsApiGatewayAccount, isApiGatewayAccountType, isApiType, isStageType, nativeApiGatewayAccount, nativeStage } from "../lib/resource-types";
 
 export const accessLogProtocolName = "apigatewayv2-access-log-protocol";
 
@@ -85,6 +86,28 @@ function hasCloudWatchRole(resources: readonly StackResource[]): boolean {
 
 const protocolName: Record<Protocol, string> = { HTTP: "HTTP", WEBSOCKET: "WebSocket" };
 
+// Variables both protocols support: a format of these alone suits either.
+const sharedFormatFields: readonly (readonly [string, string])[] = [
+    ["requestId", "$context.requestId"],
+    ["routeKey", "$context.routeKey"],
+    ["status", "$context.status"],
+];
+
+/**
+ * The account-wide CloudWatch Logs role, from the stage's provider. The
+ * aws-native Account spells the property cloudWatchRoleArn.
+ */
+function cloudWatchRoleFix(stageType: string): Fix {
+    const native = stageType === nativeStage;
+    return {
+        resources: [{
+            type: native ? nativeApiGatewayAccount : awsApiGatewayAccount, name: "account", more: false,
+            properties: [prop(native ? "cloudWatchRoleArn" : "cloudwatchRoleArn", output("role", "arn"))],
+        }],
+        after: ["role trusted by apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs"],
+    };
+}
+
 // Stages of one stack usually share a format: remember the last answer.
 let lastForeign: { format: string; protocol: Protocol; result: { names: string[]; more: boolean } } | undefined;
 
@@ -139,7 +162,7 @@ export const accessLogProtocol: StackValidationPolicy = {
                     const plural = foreign.names.length > 1 || foreign.more;
                     reportViolation(withFix(
                         `${label()} has an access-log format with ${other}-only ${plural ? "variables" : "variable"} ${names}, which ${protocolName[protocol]} APIs do not support.`,
-                        `accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", routeKey: "$context.routeKey", status: "$context.status" }) } // without ${other}-only variables`,
+                        formatFix(stage.type, stage.name, sharedFormatFields, [`without ${other}-only variables`]), languageOfStackTags(args.stackTags),
                     ), stage.urn);
                 }
             }
@@ -148,7 +171,7 @@ export const accessLogProtocol: StackValidationPolicy = {
                 if (!roleInStack) {
                     reportViolation(withFix(
                         `${label()} has access logging, but the stack sets no account-level CloudWatch Logs role, without which the deployment fails ("CloudWatch Logs role ARN must be set in account settings").`,
-                        `new aws.apigateway.Account("account", { cloudwatchRoleArn: role.arn }) // role trusted by apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs`,
+                        cloudWatchRoleFix(stage.type), languageOfStackTags(args.stackTags),
                     ), stage.urn);
                 }
             }
