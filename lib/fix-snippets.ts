@@ -205,7 +205,6 @@ export function resourceTypeName(type: string, lang: Language): string {
 // Beyond what JSON.stringify escapes: C1 controls, line and paragraph
 // separators, zero-width and bidirectional marks, which would break the
 // one-line message or make it read differently.
-// eslint-disable-next-line no-control-regex
 const unsafeInLiteral = /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /**
