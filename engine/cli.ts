@@ -1,4 +1,4 @@
-// `npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]`
+// `npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [--runtime LANG] [PATH...]`
 //
 // Analyzes `pulumi stack export` files and Pulumi TypeScript program
 // directories with this policy pack, through the same launch and Analyzer
@@ -11,12 +11,13 @@
 // "internal error: …" for a fault in the driver itself), never a stack trace.
 import * as fs from "fs";
 import * as path from "path";
+import { runtimes, runtimeTag } from "../lib/fix-snippets";
 import { nearest } from "../lib/policy-config";
 import { escapeControlChars, quote } from "../lib/quote";
 import { readConfigFile } from "./inputs/config-file";
 import { InputError, isInputError } from "./errors";
 import { oneLine, PackError } from "./protocol/pack-process";
-import { PolicySession } from "./protocol/policy-session";
+import { PolicySession, StackIdentity } from "./protocol/policy-session";
 import { runProgram } from "./inputs/program/run-program";
 import { jsonReport } from "./reports/json-report";
 import { hasMandatory, InputKind, InputReport, RunReport } from "./reports/run-report";
@@ -25,7 +26,7 @@ import { EngineResource } from "./resource-model";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
 
 export const usage = [
-    "usage: npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [PATH...]",
+    "usage: npm run analyze -- [--json] [--preview|--update] [--config FILE] [--policy-pack DIR] [--runtime LANG] [PATH...]",
     "",
     "  PATH            a `pulumi stack export` file, or a Pulumi TypeScript program directory",
     "                  (default: every program under examples/)",
@@ -33,6 +34,9 @@ export const usage = [
     "  --update        analyze as `pulumi up` does: programs get plausible outputs",
     "  --config FILE   policy config JSON, as for `pulumi preview --policy-pack-config`",
     "  --policy-pack DIR  the policy pack to run (default: this repository)",
+    `  --runtime LANG  the program language behind the state files (${runtimes.join(", ")}): the`,
+    "                  pulumi:runtime stack tag, which picks the language of fixes (default: none,",
+    "                  so TypeScript); programs are TypeScript and always run as nodejs",
     "  --json          print one JSON object: {violations: [...], summary: {...}}",
     "",
     "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, input, config or pack error",
@@ -43,11 +47,21 @@ export interface CliOptions {
     mode: "preview" | "update";
     config?: string;
     packDir?: string;
+    /** The `pulumi:runtime` tag for state files. */
+    runtime?: string;
     paths: string[];
     help: boolean;
 }
 
-const flags = ["--json", "--preview", "--update", "--config", "--policy-pack", "--help"];
+const flags = ["--json", "--preview", "--update", "--config", "--policy-pack", "--runtime", "--help"];
+
+function runtimeValue(value: string): string {
+    if (!runtimes.includes(value)) {
+        const near = nearest(value.toLowerCase(), runtimes);
+        throw new InputError(`--runtime ${quote(value)} is not a Pulumi runtime; use one of ${runtimes.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`);
+    }
+    return value;
+}
 
 export function parseArgs(argv: readonly string[]): CliOptions {
     const opts: CliOptions = { json: false, mode: "preview", paths: [], help: false };
@@ -112,6 +126,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
                 break;
             case "--policy-pack":
                 opts.packDir = value();
+                break;
+            case "--runtime":
+                if (opts.runtime !== undefined) {
+                    throw new InputError("--runtime may be given only once");
+                }
+                opts.runtime = runtimeValue(value());
                 break;
             case "--help":
             case "-h":
@@ -209,13 +229,20 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
             states.set(input.path, readStateFile(input.path));
         }
     }
-    const firstState = inputs.length > 0 ? states.get(inputs[0].path) : undefined;
+    if (opts.runtime !== undefined && states.size === 0) {
+        throw new InputError("--runtime applies to state files, and no state file was given (programs are TypeScript: they always run as nodejs)");
+    }
+    const stackOf = (input: InputSpec): StackIdentity => {
+        const state = states.get(input.path);
+        // Programs here are TypeScript; a state file's language is known only from --runtime.
+        const runtime = state === undefined ? "nodejs" : opts.runtime;
+        return { project: state?.project, stack: state?.stack, tags: runtime === undefined ? {} : { [runtimeTag]: runtime } };
+    };
 
     const session = await PolicySession.start({
         packDir,
         preview: opts.mode === "preview",
-        project: firstState?.project,
-        stack: firstState?.stack,
+        ...(inputs.length > 0 ? stackOf(inputs[0]) : {}),
     });
     activeSession = session;
     const reports: InputReport[] = [];
@@ -224,6 +251,7 @@ export async function main(argv: readonly string[]): Promise<{ code: number; std
         await session.configure(configRaw, opts.config !== undefined ? `config file ${quote(opts.config)}` : "config");
         for (const input of inputs) {
             const state = states.get(input.path);
+            await session.configureStack(stackOf(input));
             let resources: EngineResource[];
             if (state !== undefined) {
                 resources = state.resources;
