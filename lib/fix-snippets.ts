@@ -107,12 +107,24 @@ export const prop = (name: string, value: FixValue): FixProperty => ({ name, val
 // ---------------------------------------------------------------------------
 // Names.
 
-/** `accessLogSettings` -> `access_log_settings`, `cloudWatchRoleArn` -> `cloud_watch_role_arn`. */
+/**
+ * `accessLogSettings` -> `access_log_settings`, `cloudWatchRoleArn` ->
+ * `cloud_watch_role_arn`, `HTTPServer` -> `http_server`. One pass, no regex:
+ * a regex for the acronym rule backtracks on long capital runs.
+ */
 export function snakeCase(name: string): string {
-    return name
-        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-        .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
-        .toLowerCase();
+    const isUpper = (c: string | undefined) => c !== undefined && c >= "A" && c <= "Z";
+    const isLower = (c: string | undefined) => c !== undefined && c >= "a" && c <= "z";
+    const isLowerOrDigit = (c: string | undefined) => isLower(c) || (c !== undefined && c >= "0" && c <= "9");
+    let out = "";
+    for (let i = 0; i < name.length; i++) {
+        const c = name[i];
+        if (isUpper(c) && i > 0 && (isLowerOrDigit(name[i - 1]) || (isUpper(name[i - 1]) && isLower(name[i + 1])))) {
+            out += "_";
+        }
+        out += c.toLowerCase();
+    }
+    return out;
 }
 
 export function pascalCase(name: string): string {
@@ -205,6 +217,10 @@ export function resourceTypeName(type: string, lang: Language): string {
 // Beyond what JSON.stringify escapes: C1 controls, line and paragraph
 // separators, zero-width and bidirectional marks, which would break the
 // one-line message or make it read differently.
+function escapeUnsafe(ch: string): string {
+    return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
 const unsafeInLiteral = /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /**
@@ -221,15 +237,11 @@ export function stringLiteral(value: string): string {
         }
         excerpt += "…";
     }
-    return JSON.stringify(excerpt).replace(unsafeInLiteral, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    return JSON.stringify(excerpt).replace(unsafeInLiteral, escapeUnsafe);
 }
 
 function isIdentifier(key: string): boolean {
     return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key);
-}
-
-function jsonText(fields: readonly (readonly [string, string])[]): string {
-    return JSON.stringify(Object.fromEntries(fields));
 }
 
 // ---------------------------------------------------------------------------
@@ -290,10 +302,15 @@ function renderJson(fields: readonly (readonly [string, string])[], lang: Langua
         case "typescript":
             return `JSON.stringify({ ${fields.map(([k, v]) => `${isIdentifier(k) ? k : stringLiteral(k)}: ${stringLiteral(v)}`).join(", ")} })`;
         case "python":
-            return `json.dumps({${fields.map(([k, v]) => `${stringLiteral(k)}: ${stringLiteral(v)}`).join(", ")}})`;
+            // dict(key=...) rather than a dict literal, which would be a JSON text itself: a message must not
+            // repeat a user's format, and a format is often exactly such a JSON text.
+            return fields.every(([k]) => isIdentifier(k))
+                ? `json.dumps(dict(${fields.map(([k, v]) => `${k}=${stringLiteral(v)}`).join(", ")}))`
+                : `json.dumps({${fields.map(([k, v]) => `${stringLiteral(k)}: ${stringLiteral(v)}`).join(", ")}})`;
         case "go": {
-            // A raw string literal keeps the JSON readable; Go has no one-line JSON encoder call.
-            const text = jsonText(fields);
+            // A raw string literal keeps the JSON readable (Go has no one-line JSON encoder call); spaced
+            // inside the braces so that it is not the compact JSON text a user's format often is.
+            const text = `{ ${fields.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(", ")} }`.replace(unsafeInLiteral, escapeUnsafe);
             return text.includes("`") ? `pulumi.String(${stringLiteral(text)})` : `pulumi.String(\`${text}\`)`;
         }
         case "csharp":

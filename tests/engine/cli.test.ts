@@ -98,6 +98,7 @@ describe("engine CLI (npm run analyze)", () => {
         allAdvisory: () => ["--config", path.join(dir, "advisory.json"), "--json", stateFixture("noncompliant.json")],
         remediateState: () => ["--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")],
         packDies: () => ["--policy-pack", packFixture("dies"), stateFixture("compliant.json")],
+        readmePython: () => ["--runtime", "python", path.join("tests", "fixtures", "state", "noncompliant.json")],
         pythonState: () => ["--json", "--runtime", "python", stateFixture("noncompliant.json"), path.join("examples", "http-api-no-logging")],
     };
 
@@ -258,6 +259,15 @@ describe("engine CLI (npm run analyze)", () => {
             }
             assert.strictEqual(program.length, 1);
             assert.match(program[0].message, /\(accessLogSettings is not set\)\.\nFix: new aws\.apigatewayv2\.Stage\(/);
+        });
+
+        it("the README's Python state-file example is what the command prints", () => {
+            const r = results.get("readmePython")!;
+            assert.strictEqual(r.code, 1, r.stderr);
+            const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+            const example = /\$ npm run analyze -- --runtime python tests\/fixtures\/state\/noncompliant\.json\n([\s\S]*?)\n```/.exec(readme);
+            assert.ok(example, "README has the example");
+            assert.strictEqual(example[1], r.stdout.trimEnd());
         });
 
         it("a pack that fails to start: exit 2 and one line with its stderr", () => {

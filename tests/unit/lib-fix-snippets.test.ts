@@ -87,6 +87,13 @@ describe("lib/fix-snippets", () => {
             });
         }
 
+        it("acronyms and digits: HTTPServer -> http_server, s3Bucket -> s3_bucket, already_snake stays", () => {
+            assert.strictEqual(snakeCase("HTTPServer"), "http_server");
+            assert.strictEqual(snakeCase("s3Bucket"), "s3_bucket");
+            assert.strictEqual(snakeCase("already_snake"), "already_snake");
+            assert.strictEqual(snakeCase(""), "");
+        });
+
         it("property paths per language", () => {
             const path = "accessLogSettings.destinationArn";
             const got = Object.fromEntries(languages.map((l) => [l, propertyPath(path, l)]));
@@ -142,8 +149,8 @@ describe("lib/fix-snippets", () => {
         const tsJson = `JSON.stringify({ ${json5.map(([k, v]) => `${k}: "${v}"`).join(", ")} })`;
         const expected: Record<Language, string> = {
             typescript: `new aws.apigatewayv2.Stage("orders-stage", { ..., accessLogSettings: { destinationArn: logGroup.arn, format: ${tsJson} } })`,
-            python: `aws.apigatewayv2.Stage("orders-stage", ..., access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs(destination_arn=log_group.arn, format=json.dumps({${json5.map(([k, v]) => `"${k}": "${v}"`).join(", ")}})))`,
-            go: `apigatewayv2.NewStage(ctx, "orders-stage", &apigatewayv2.StageArgs{..., AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: logGroup.Arn, Format: pulumi.String(\`${JSON.stringify(Object.fromEntries(json5))}\`)}})`,
+            python: `aws.apigatewayv2.Stage("orders-stage", ..., access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs(destination_arn=log_group.arn, format=json.dumps(dict(${json5.map(([k, v]) => `${k}="${v}"`).join(", ")}))))`,
+            go: `apigatewayv2.NewStage(ctx, "orders-stage", &apigatewayv2.StageArgs{..., AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: logGroup.Arn, Format: pulumi.String(\`{ ${json5.map(([k, v]) => `"${k}": "${v}"`).join(", ")} }\`)}})`,
             csharp: `new Aws.ApiGatewayV2.Stage("orders-stage", new() { ..., AccessLogSettings = new Aws.ApiGatewayV2.Inputs.StageAccessLogSettingsArgs { DestinationArn = logGroup.Arn, Format = JsonSerializer.Serialize(new Dictionary<string, object?> { ${json5.map(([k, v]) => `["${k}"] = "${v}"`).join(", ")} }) } })`,
             java: `new Stage("orders-stage", StageArgs.builder() ... .accessLogSettings(StageAccessLogSettingsArgs.builder().destinationArn(logGroup.arn()).format(serializeJson(jsonObject(${json5.map(([k, v]) => `jsonProperty("${k}", "${v}")`).join(", ")}))).build()).build())`,
             yaml: `resources: { "orders-stage": { type: aws:apigatewayv2:Stage, properties: { ..., accessLogSettings: { destinationArn: "\${logGroup.arn}", format: { fn::toJSON: { ${json5.map(([k, v]) => `${k}: "${v}"`).join(", ")} } } } } } }`,
@@ -255,10 +262,25 @@ describe("lib/fix-snippets", () => {
             assert.deepStrictEqual(JSON.parse(raw[1]), new Function(`return (${tsObject[1]});`)());
         });
 
-        it("a JSON key that is not an identifier is quoted in TypeScript and YAML", () => {
+        it("a JSON key that is not an identifier is quoted in TypeScript and YAML, and Python falls back to a dict literal", () => {
             const fix = formatFix(T.awsStage, "c", [["identity.userAgent", "$context.identity.userAgent"]]);
             assert.ok(renderFix(fix, "typescript").includes(`{ "identity.userAgent": "$context.identity.userAgent" }`));
             assert.ok(renderFix(fix, "yaml").includes(`{ "identity.userAgent": "$context.identity.userAgent" }`));
+            assert.ok(renderFix(fix, "python").includes(`json.dumps({"identity.userAgent": "$context.identity.userAgent"})`));
+        });
+
+        it("no rendering of a JSON format is the compact JSON text itself (a user's format is often exactly that)", () => {
+            const fix = formatFix(T.awsStage, "c");
+            const compact = JSON.stringify(Object.fromEntries([
+                ["requestId", "$context.requestId"], ["ip", "$context.identity.sourceIp"], ["requestTime", "$context.requestTime"],
+                ["routeKey", "$context.routeKey"], ["status", "$context.status"],
+            ]));
+            const spaced = JSON.stringify(JSON.parse(compact), null, 1).replace(/\n */g, " ").replace("{ ", "{").replace(" }", "}");
+            for (const lang of languages) {
+                const text = renderFix(fix, lang);
+                assert.ok(!text.includes(compact.slice(0, 81)), `${lang}: ${text}`);
+                assert.ok(!text.includes(spaced.slice(0, 81)), `${lang}: ${text}`);
+            }
         });
 
         it("json() keeps field order", () => {

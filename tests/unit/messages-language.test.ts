@@ -161,7 +161,7 @@ describe("messages in the program's language", () => {
             assert.strictEqual(v.length, 1);
             assert.ok(v[0].message.startsWith(
                 `Stage "http-stage" has no access logging (AccessLogSettings is not set).\n` +
-                `Fix: apigatewayv2.NewStage(ctx, "http-stage", &apigatewayv2.StageArgs{..., AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: logGroup.Arn, Format: pulumi.String(\`{"requestId":"$context.requestId",`), v[0].message);
+                `Fix: apigatewayv2.NewStage(ctx, "http-stage", &apigatewayv2.StageArgs{..., AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: logGroup.Arn, Format: pulumi.String(\`{ "requestId": "$context.requestId", `), v[0].message);
         });
 
         it("C#: incomplete access logging names both properties in C#", async () => {
