@@ -12,6 +12,7 @@ import { nearest } from "../../lib/policy-config";
 import { escapeControlChars, quote } from "../../lib/quote";
 import { InputError, readInputFile } from "../errors";
 import { Violation } from "../resource-model";
+import { isPlainObject } from "../../lib/read-property";
 
 export type EnforcementLevel = Violation["enforcementLevel"];
 export const enforcementLevels: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -51,16 +52,8 @@ export const allKey = "all";
 
 const has = (obj: object, key: string) => Object.prototype.hasOwnProperty.call(obj, key);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 export function isEnforcementLevel(value: unknown): value is EnforcementLevel {
     return typeof value === "string" && (enforcementLevels as readonly string[]).includes(value);
-}
-
-function q(text: string): string {
-    return quote(text);
 }
 
 // ---------------------------------------------------------------------------
@@ -69,7 +62,7 @@ function q(text: string): string {
 
 /** Reads and parses a config file; any problem is one InputError line. */
 export function readConfigFile(file: string): Record<string, unknown> {
-    const label = `config file ${q(file)}`;
+    const label = `config file ${quote(file)}`;
     const buf = readInputFile(file, label, "is a directory, not a JSON file");
     return parseConfigText(buf, label);
 }
@@ -98,7 +91,7 @@ export function parseConfigText(buf: Buffer | string, label = "config"): Record<
     } catch (e) {
         throw new InputError(`${label} is not valid JSON: ${escapeControlChars(String((e as Error).message)).slice(0, 200)}`);
     }
-    if (!isObject(value)) {
+    if (!isPlainObject(value)) {
         throw new InputError(`${label} must hold a JSON object mapping policy names to levels or settings, not ${typeName(value)}`);
     }
     return value;
@@ -132,19 +125,19 @@ export function typeName(value: unknown): string {
 function suggestion(word: string, candidates: readonly string[], what: string): string {
     const near = nearest(word, candidates);
     if (near !== undefined) {
-        return `; did you mean ${q(near)}?`;
+        return `; did you mean ${quote(near)}?`;
     }
     if (candidates.length === 0) {
         return `; there are no ${what}s`;
     }
-    const shown = candidates.slice(0, 12).map(q).join(", ");
+    const shown = candidates.slice(0, 12).map((c) => quote(c)).join(", ");
     return `; valid ${what}s: ${shown}${candidates.length > 12 ? ", …" : ""}`;
 }
 
 function levelProblem(value: unknown): string {
-    const shown = typeof value === "string" ? q(value) : typeName(value);
+    const shown = typeof value === "string" ? quote(value) : typeName(value);
     const near = typeof value === "string" ? nearest(value, enforcementLevels) : undefined;
-    return `enforcement level ${shown} is not one of ${enforcementLevels.join(", ")}${near ? `; did you mean ${q(near)}?` : ""}`;
+    return `enforcement level ${shown} is not one of ${enforcementLevels.join(", ")}${near ? `; did you mean ${quote(near)}?` : ""}`;
 }
 
 function typeMatches(type: string, value: unknown): boolean {
@@ -160,7 +153,7 @@ function typeMatches(type: string, value: unknown): boolean {
         case "array":
             return Array.isArray(value);
         case "object":
-            return isObject(value);
+            return isPlainObject(value);
         case "null":
             return value === null;
         default:
@@ -179,7 +172,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
     if (Array.isArray(a) && Array.isArray(b)) {
         return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
     }
-    if (isObject(a) && isObject(b)) {
+    if (isPlainObject(a) && isPlainObject(b)) {
         const ka = Object.keys(a);
         return ka.length === Object.keys(b).length && ka.every((k) => has(b, k) && deepEqual(a[k], b[k]));
     }
@@ -187,7 +180,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 function shown(value: unknown): string {
-    return typeof value === "string" ? q(value) : escapeControlChars(JSON.stringify(value) ?? String(value)).slice(0, 80);
+    return typeof value === "string" ? quote(value) : escapeControlChars(JSON.stringify(value) ?? String(value)).slice(0, 80);
 }
 
 /**
@@ -197,7 +190,7 @@ function shown(value: unknown): string {
  * additionalProperties, allOf, anyOf, oneOf.
  */
 export function schemaProblem(value: unknown, schema: unknown, where: string): string | undefined {
-    if (!isObject(schema)) {
+    if (!isPlainObject(schema)) {
         return undefined;
     }
     const s = schema;
@@ -246,7 +239,7 @@ export function schemaProblem(value: unknown, schema: unknown, where: string): s
                 re = undefined; // a schema's own bad pattern is the pack's problem, not the user's
             }
             if (re !== undefined && !re.test(value)) {
-                return `${where} ${q(value)} does not match the pattern ${q(s.pattern)}`;
+                return `${where} ${quote(value)} does not match the pattern ${quote(s.pattern)}`;
             }
         }
     }
@@ -263,7 +256,7 @@ export function schemaProblem(value: unknown, schema: unknown, where: string): s
                 return `${where} has a duplicate entry ${shown(value[dup])}`;
             }
         }
-        if (isObject(s.items)) {
+        if (isPlainObject(s.items)) {
             for (let i = 0; i < value.length; i++) {
                 const p = schemaProblem(value[i], s.items, `${where}[${i}]`);
                 if (p !== undefined) {
@@ -272,12 +265,12 @@ export function schemaProblem(value: unknown, schema: unknown, where: string): s
             }
         }
     }
-    if (isObject(value)) {
-        const props = isObject(s.properties) ? s.properties : {};
+    if (isPlainObject(value)) {
+        const props = isPlainObject(s.properties) ? s.properties : {};
         if (Array.isArray(s.required)) {
             for (const key of s.required) {
                 if (typeof key === "string" && !has(value, key)) {
-                    return `${where} is missing the required key ${q(key)}`;
+                    return `${where} is missing the required key ${quote(key)}`;
                 }
             }
         }
@@ -289,8 +282,8 @@ export function schemaProblem(value: unknown, schema: unknown, where: string): s
                     return p;
                 }
             } else if (s.additionalProperties === false) {
-                return `${where} has an unknown key ${q(key)}${suggestion(key, Object.keys(props), "key")}`;
-            } else if (isObject(s.additionalProperties)) {
+                return `${where} has an unknown key ${quote(key)}${suggestion(key, Object.keys(props), "key")}`;
+            } else if (isPlainObject(s.additionalProperties)) {
                 const p = schemaProblem(value[key], s.additionalProperties, sub);
                 if (p !== undefined) {
                     return p;
@@ -326,7 +319,7 @@ export function schemaProblem(value: unknown, schema: unknown, where: string): s
  * and the problem.
  */
 export function validateConfig(raw: unknown, policies: readonly PolicyDescriptor[], label = "config"): PolicyConfigMap {
-    if (!isObject(raw)) {
+    if (!isPlainObject(raw)) {
         throw new InputError(`${label} must be a JSON object mapping policy names to levels or settings, not ${typeName(raw)}`);
     }
     const byName = new Map(policies.map((p) => [p.name, p]));
@@ -340,9 +333,9 @@ export function validateConfig(raw: unknown, policies: readonly PolicyDescriptor
         }
         const policy = byName.get(key);
         if (policy === undefined) {
-            throw new InputError(`${label}: unknown policy ${q(key)}${suggestion(key, [...names, allKey], "policy name")}`);
+            throw new InputError(`${label}: unknown policy ${quote(key)}${suggestion(key, [...names, allKey], "policy name")}`);
         }
-        const where = `${label}: policy ${q(policy.name)}`;
+        const where = `${label}: policy ${quote(policy.name)}`;
         if (typeof value === "string") {
             if (!isEnforcementLevel(value)) {
                 throw new InputError(`${where}: ${levelProblem(value)}`);
@@ -350,7 +343,7 @@ export function validateConfig(raw: unknown, policies: readonly PolicyDescriptor
             result[key] = { enforcementLevel: value };
             continue;
         }
-        if (!isObject(value)) {
+        if (!isPlainObject(value)) {
             throw new InputError(`${where} must be an enforcement level (${enforcementLevels.join(", ")}) or an object, not ${typeName(value)}`);
         }
         const entry: PolicyConfigEntry = {};
@@ -370,9 +363,9 @@ export function validateConfig(raw: unknown, policies: readonly PolicyDescriptor
                 const hint = validKeys.length === 0
                     ? "; this policy takes only enforcementLevel"
                     : suggestion(prop, [...validKeys, "enforcementLevel"], "key");
-                throw new InputError(`${where}: unknown key ${q(prop)}${hint}`);
+                throw new InputError(`${where}: unknown key ${quote(prop)}${hint}`);
             }
-            const problem = schemaProblem(propValue, schemaProps[prop], q(prop));
+            const problem = schemaProblem(propValue, schemaProps[prop], quote(prop));
             if (problem !== undefined) {
                 throw new InputError(`${where}: ${problem}`);
             }
@@ -390,20 +383,20 @@ export function validateConfig(raw: unknown, policies: readonly PolicyDescriptor
 }
 
 function validateAll(value: unknown, label: string): PolicyConfigEntry {
-    const where = `${label}: ${q(allKey)}`;
+    const where = `${label}: ${quote(allKey)}`;
     if (typeof value === "string") {
         if (!isEnforcementLevel(value)) {
             throw new InputError(`${where}: ${levelProblem(value)}`);
         }
         return { enforcementLevel: value };
     }
-    if (!isObject(value)) {
+    if (!isPlainObject(value)) {
         throw new InputError(`${where} must be an enforcement level (${enforcementLevels.join(", ")}), not ${typeName(value)}`);
     }
     const entry: PolicyConfigEntry = {};
     for (const prop of Object.keys(value)) {
         if (prop !== "enforcementLevel") {
-            throw new InputError(`${where} takes only an enforcement level; unknown key ${q(prop)}${suggestion(prop, ["enforcementLevel"], "key")}`);
+            throw new InputError(`${where} takes only an enforcement level; unknown key ${quote(prop)}${suggestion(prop, ["enforcementLevel"], "key")}`);
         }
         if (!isEnforcementLevel(value[prop])) {
             throw new InputError(`${where}: ${levelProblem(value[prop])}`);
@@ -427,7 +420,7 @@ export function configWithDefaults(policies: readonly PolicyDescriptor[]): Recor
     for (const policy of policies) {
         const properties: Record<string, unknown> = {};
         for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
-            if (isObject(schema) && has(schema, "default")) {
+            if (isPlainObject(schema) && has(schema, "default")) {
                 properties[key] = clone(schema.default);
             }
         }
@@ -487,14 +480,14 @@ export function checkReconciled(policies: readonly PolicyDescriptor[], reconcile
         const props = reconciled[policy.name]?.properties ?? {};
         for (const key of schema.required ?? []) {
             if (!has(props, key)) {
-                throw new InputError(`${label}: policy ${q(policy.name)} requires ${q(key)}, and neither the pack nor the config sets it`);
+                throw new InputError(`${label}: policy ${quote(policy.name)} requires ${quote(key)}, and neither the pack nor the config sets it`);
             }
         }
         for (const key of Object.keys(props)) {
             if (has(schema.properties, key)) {
-                const problem = schemaProblem(props[key], schema.properties[key], q(key));
+                const problem = schemaProblem(props[key], schema.properties[key], quote(key));
                 if (problem !== undefined) {
-                    throw new InputError(`${label}: policy ${q(policy.name)}: ${problem}`);
+                    throw new InputError(`${label}: policy ${quote(policy.name)}: ${problem}`);
                 }
             }
         }

@@ -22,6 +22,7 @@ import { escapeControlChars, quote } from "../../lib/quote";
 import { InputError, readInputFile } from "../errors";
 import { EngineResourceOptions, ResourceWithOptions } from "../protocol/marshal";
 import { secret, secretSig, specialSigKey, unknownSentinels } from "../resource-model";
+import { isPlainObject } from "../../lib/read-property";
 
 export const supportedStateVersion = 3;
 
@@ -42,10 +43,6 @@ export interface StateFileResult {
 
 /** Deeper JSON than this is rejected: no real export comes close. */
 const maxDepth = 256;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 function kind(value: unknown): string {
     if (value === null) {
@@ -128,7 +125,7 @@ function parseJson(text: string, label: string): unknown {
 export function parseStateFile(input: Buffer | string, label = "state file"): StateFileResult {
     const text = typeof input === "string" ? input.replace(/^\ufeff/, "") : decode(input, label);
     const doc = parseJson(text, label);
-    if (!isObject(doc)) {
+    if (!isPlainObject(doc)) {
         throw new InputError(`${label} must hold a JSON object from \`pulumi stack export\`, not ${kind(doc)}`);
     }
     if (!Object.prototype.hasOwnProperty.call(doc, "version")) {
@@ -139,7 +136,7 @@ export function parseStateFile(input: Buffer | string, label = "state file"): St
         throw new InputError(`${label} has version ${shown}; only version ${supportedStateVersion} (what \`pulumi stack export\` writes) is supported`);
     }
     const deployment = doc.deployment;
-    if (!isObject(deployment)) {
+    if (!isPlainObject(deployment)) {
         throw new InputError(`${label} has no "deployment" object (found ${kind(deployment)})`);
     }
     const rawResources = deployment.resources ?? [];
@@ -153,7 +150,7 @@ export function parseStateFile(input: Buffer | string, label = "state file"): St
     let pendingDeletes = 0;
     rawResources.forEach((raw, i) => {
         const where = `${label}: resource #${i + 1}`;
-        if (!isObject(raw)) {
+        if (!isPlainObject(raw)) {
             throw new InputError(`${where} must be an object, not ${kind(raw)}`);
         }
         if (typeof raw.urn !== "string" || raw.urn === "") {
@@ -244,7 +241,7 @@ function propertyMap(value: unknown, where: string, field: string, counter: { en
     if (value === undefined || value === null) {
         return {};
     }
-    if (!isObject(value)) {
+    if (!isPlainObject(value)) {
         throw new InputError(`${where}: "${field}" must be an object, not ${kind(value)}`);
     }
     return decodeValue(value, `${where}: ${field}`, counter, 0) as Record<string, unknown>;
@@ -254,7 +251,7 @@ function toResource(raw: Record<string, unknown>, urn: string, name: string, whe
     const propertyDependencies: Record<string, string[]> = {};
     const pd = raw.propertyDependencies;
     if (pd !== undefined && pd !== null) {
-        if (!isObject(pd)) {
+        if (!isPlainObject(pd)) {
             throw new InputError(`${where}: "propertyDependencies" must be an object, not ${kind(pd)}`);
         }
         for (const key of Object.keys(pd)) {
@@ -308,7 +305,7 @@ function readOptions(raw: Record<string, unknown>): EngineResourceOptions | unde
         o.deleteBeforeReplace = raw.deleteBeforeReplace;
     }
     const ct = raw.customTimeouts;
-    if (isObject(ct)) {
+    if (isPlainObject(ct)) {
         const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
         o.customTimeouts = { create: n(ct.create), update: n(ct.update), delete: n(ct.delete) };
     }
@@ -323,7 +320,7 @@ function decodeValue(value: unknown, where: string, counter: { encrypted: number
     if (Array.isArray(value)) {
         return value.map((v) => decodeValue(v, where, counter, depth + 1));
     }
-    if (!isObject(value)) {
+    if (!isPlainObject(value)) {
         return value;
     }
     if (value[specialSigKey] === secretSig) {

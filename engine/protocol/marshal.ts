@@ -13,6 +13,7 @@ import type * as analyzerTypes from "@pulumi/pulumi/proto/analyzer_pb";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import { loadProto } from "./proto";
 import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "../resource-model";
+import { isPlainObject } from "../../lib/read-property";
 
 export const assetSig = "c44067f5952c0a294b673a41bacd8c17";
 export const archiveSig = "0def7320c3a5731c473e5ecbe6d01bc7";
@@ -40,12 +41,8 @@ export interface MarshalOptions {
 /** Values deeper than this are cut, so a hostile input cannot overflow the stack. */
 const maxDepth = 512;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 function hasContent(value: unknown): boolean {
-    return (typeof value === "string" && value !== "") || isObject(value);
+    return (typeof value === "string" && value !== "") || isPlainObject(value);
 }
 
 /**
@@ -138,7 +135,7 @@ function specialToWire(obj: Record<string, unknown>, opts: MarshalOptions, depth
 
 /** A property map in wire form (top-level undefined values omitted). */
 export function toWireProperties(props: Record<string, unknown> | undefined, opts: MarshalOptions = {}): Record<string, unknown> {
-    if (!isObject(props)) {
+    if (!isPlainObject(props)) {
         return {};
     }
     return objectToWire(props, opts, 0);

@@ -1,10 +1,9 @@
+// What the providers would do: Check (autonaming) and outputs.
 import * as crypto from "crypto";
 
 import { unknownSentinels } from "../../resource-model";
-import { isPlainObject, knownString, plain, UNKNOWN } from "./property-values";
-
-// What the providers would do: Check (autonaming) and outputs
-// ---------------------------------------------------------------------------
+import { isPlainObject } from "../../../lib/read-property";
+import { knownString, plain, UNKNOWN } from "./property-values";
 
 export interface MockContext {
     preview: boolean;
@@ -194,9 +193,7 @@ export function genericOutputs(ctx: MockContext, tagsAll: Record<string, unknown
     };
 }
 
-// ---------------------------------------------------------------------------
 // Small helpers
-// ---------------------------------------------------------------------------
 
 export function hash(urn: string, salt: string): string {
     return crypto.createHash("sha256").update(`${salt}\0${urn}`).digest("hex");
@@ -226,4 +223,3 @@ export function partitionOf(region: string): string {
     }
     return "aws";
 }
-

@@ -1,3 +1,4 @@
+// Recording registrations through the mock monitor.
 import { EngineResource, secretSig, specialSigKey } from "../../resource-model";
 import { checkInputs, fabricate, MockContext, partitionOf, uuidFrom } from "./fabricated-outputs";
 import { PulumiSdk } from "./module-loading";
@@ -8,10 +9,6 @@ import { RunMode } from "./run-program";
 export const DEFAULT_REGION = "us-east-1";
 export const MOCK_ACCOUNT = "123456789012";
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
-
-// ---------------------------------------------------------------------------
-// Recording registrations through the mock monitor
-// ---------------------------------------------------------------------------
 
 export interface Recorded {
     resource: EngineResource;
@@ -279,5 +276,3 @@ export function markSecretOutputs(outputs: Record<string, unknown>, keys: string
     }
     return result;
 }
-
-// ---------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+// Loading the program's own @pulumi/pulumi and compiling TypeScript.
 import * as fs from "fs";
 import * as path from "path";
 import Module = require("module");
@@ -5,9 +6,6 @@ import Module = require("module");
 import { InputError } from "../../errors";
 import { oneLine, quote } from "./program-errors";
 import { ProgramLayout } from "./program-layout";
-
-// Loading the program's own @pulumi/pulumi and compiling TypeScript
-// ---------------------------------------------------------------------------
 
 export interface PulumiSdk {
     dir: string;

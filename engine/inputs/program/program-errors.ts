@@ -1,5 +1,7 @@
+// One-line descriptions of a program's failures.
 import * as path from "path";
 
+import { escapeControlChars, quote as quoteValue } from "../../../lib/quote";
 import { toOneLine } from "../../errors";
 
 const MAX_MESSAGE_CHARS = 300;
@@ -14,13 +16,13 @@ export function firstLine(s: string): string {
 
 /** Control characters escaped, at most MAX_MESSAGE_CHARS. */
 export function clip(s: string): string {
-    // eslint-disable-next-line no-control-regex
-    const escaped = s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-    return escaped.length > MAX_MESSAGE_CHARS ? `${escaped.slice(0, MAX_MESSAGE_CHARS)}...` : escaped;
+    const escaped = escapeControlChars(s);
+    return escaped.length > MAX_MESSAGE_CHARS ? `${escaped.slice(0, MAX_MESSAGE_CHARS)}…` : escaped;
 }
 
+/** A path or name in an error: longer than a value excerpt, since paths are long. */
 export function quote(s: string): string {
-    return JSON.stringify(s.length > 120 ? `${s.slice(0, 120)}...` : s);
+    return quoteValue(s, 120);
 }
 
 /** One line: the error's message and where in the program it was thrown. */

@@ -1,13 +1,11 @@
+// Locating the program, its project, stack and config.
 import * as fs from "fs";
 import * as path from "path";
 import Module = require("module");
 
 import { InputError } from "../../errors";
 import { firstLine, quote } from "./program-errors";
-import { isPlainObject } from "./property-values";
-
-// Locating the program, its project, stack and config
-// ---------------------------------------------------------------------------
+import { isPlainObject } from "../../../lib/read-property";
 
 export interface ProgramLayout {
     /** Directory holding Pulumi.yaml (or the program). */
@@ -160,5 +158,3 @@ export function setConfigValue(config: Record<string, string>, project: string, 
     const fullKey = key.includes(":") ? key : `${project}:${key}`;
     config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
 }
-
-// ---------------------------------------------------------------------------

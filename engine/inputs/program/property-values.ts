@@ -1,10 +1,8 @@
+// Reading recorded property values: secrets unwrapped, unknowns recognised.
+import { isPlainObject } from "../../../lib/read-property";
 import { secretSig, specialSigKey, unknownSentinels } from "../../resource-model";
 
 export const UNKNOWN = unknownSentinels.string;
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 export function isSecretEnvelope(v: unknown): v is Record<string, unknown> {
     return isPlainObject(v) && v[specialSigKey] === secretSig;
@@ -20,4 +18,3 @@ export function knownString(v: unknown): string | undefined {
     const sentinels: readonly string[] = Object.values(unknownSentinels);
     return typeof p === "string" && p !== "" && !sentinels.includes(p) ? p : undefined;
 }
-

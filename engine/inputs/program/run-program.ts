@@ -23,10 +23,6 @@ export type RunMode = "preview" | "update";
 
 const RUN_TIMEOUT_MS = 120_000;
 
-// ---------------------------------------------------------------------------
-// Public API
-// ---------------------------------------------------------------------------
-
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
@@ -40,8 +36,6 @@ export async function runProgram(dir: string, opts: { mode: "preview" | "update"
     queue = run.catch(() => undefined);
     return run;
 }
-
-// ---------------------------------------------------------------------------
 
 /** Program output would otherwise land in the middle of `--json` on stdout. */
 export function redirectConsoleToStderr(): Restore {
@@ -81,9 +75,7 @@ export function enableSourceMaps(): Restore {
     return () => undefined;
 }
 
-// ---------------------------------------------------------------------------
 // One run
-// ---------------------------------------------------------------------------
 
 export async function runOnce(dir: string, mode: RunMode): Promise<EngineResource[]> {
     const layout = locateProgram(dir);
@@ -168,4 +160,3 @@ export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Prom
     });
     return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
-
