@@ -6,7 +6,7 @@ import {
 import { accessLoggingFix, formatFix } from "../../lib/messages";
 import { T } from "./helpers/fixtures";
 import { sdkStackTags } from "./helpers/policy-harness";
-import { checkPythonSyntax, parseYamlFix, unbalanced } from "./helpers/snippet-checks";
+import { checkJavaSyntax, checkPythonSyntax, checkTypeScriptSyntax, parseYamlFix, unbalanced } from "./helpers/snippet-checks";
 
 describe("lib/fix-snippets", () => {
     describe("the language comes from the pulumi:runtime stack tag", () => {
@@ -235,6 +235,10 @@ describe("lib/fix-snippets", () => {
                 }
             });
 
+            it(`${title}: the TypeScript parses`, () => {
+                assert.strictEqual(checkTypeScriptSyntax([renderFix(fix, "typescript")]), undefined);
+            });
+
             it(`${title}: the Python parses`, function () {
                 const problem = checkPythonSyntax([renderFix(fix, "python")]);
                 if (problem === "no python3") {
@@ -243,6 +247,25 @@ describe("lib/fix-snippets", () => {
                 assert.strictEqual(problem, undefined);
             });
         }
+
+        it("the syntax checkers reject broken code (controls for the checks above)", function () {
+            this.timeout(60000);
+            assert.notStrictEqual(checkTypeScriptSyntax(["new aws.apigatewayv2.Stage(\"a\", { accessLogSettings: { }"]), undefined);
+            const python = checkPythonSyntax(["aws.apigatewayv2.Stage(\"a\", access_log_settings=)"]);
+            assert.ok(python === "no python3" || python !== undefined);
+            const java = checkJavaSyntax(["new Stage(\"a\", StageArgs.builder()"]);
+            assert.ok(java === "no java" || java !== undefined);
+            assert.throws(() => parseYamlFix("resources: { \"a\": { type: x, properties: { a: [ } } }"));
+        });
+
+        it("the Java of every fix above parses", function () {
+            this.timeout(60000);
+            const problem = checkJavaSyntax(fixes.map(([, fix]) => renderFix(fix, "java")));
+            if (problem === "no java") {
+                this.skip();
+            }
+            assert.strictEqual(problem, undefined);
+        });
 
         it("YAML: the format is fn::toJSON of the fields, the destination an interpolation", () => {
             const parsed = parseYamlFix(renderFix(accessLoggingFix(T.awsStage, "a"), "yaml"));

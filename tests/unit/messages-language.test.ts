@@ -7,7 +7,7 @@ import { analyze, compliantStack, httpApi, logGroup, nativeApi, P, replaceIn, wi
 import { changed, Scenario, scenarios } from "./helpers/message-scenarios";
 import { assertMessageShape } from "./helpers/assertions";
 import { assertViolations, resourceUrn, StackTags, TestResource, Violation, violationKeys } from "./helpers/policy-harness";
-import { checkPythonSyntax, parseYamlFix, unbalanced } from "./helpers/snippet-checks";
+import { checkJavaSyntax, checkPythonSyntax, checkTypeScriptSyntax, parseYamlFix, unbalanced } from "./helpers/snippet-checks";
 
 // Every message path of every policy, run with each `pulumi:runtime` stack
 // tag: the verdicts never change, the fix is written in the program's
@@ -126,6 +126,21 @@ describe("messages in the program's language", () => {
         assert.ok(lines.length > 20);
         const problem = checkPythonSyntax(lines);
         if (problem === "no python3") {
+            this.skip();
+        }
+        assert.strictEqual(problem, undefined);
+    });
+
+    it("every TypeScript fix parses (the TypeScript compiler's parser)", () => {
+        const lines = allScenarios().flatMap((s) => runs.get(s.title)!.get("typescript")!.map(fixLine));
+        assert.strictEqual(checkTypeScriptSyntax(lines), undefined);
+    });
+
+    it("every Java fix parses (javac's parser)", function () {
+        this.timeout(60000);
+        const lines = allScenarios().flatMap((s) => runs.get(s.title)!.get("java")!.map(fixLine));
+        const problem = checkJavaSyntax(lines);
+        if (problem === "no java") {
             this.skip();
         }
         assert.strictEqual(problem, undefined);

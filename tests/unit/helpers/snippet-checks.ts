@@ -1,4 +1,5 @@
 import { spawnSync } from "child_process";
+import * as path from "path";
 import { Language } from "../../../lib/fix-snippets";
 
 // Checks that a rendered fix is well-formed code: brackets balance in every
@@ -74,4 +75,33 @@ export function checkPythonSyntax(fixTexts: readonly string[]): string | undefin
         return "no python3";
     }
     return run.status === 0 ? undefined : run.stderr.trim().split("\n").slice(-3).join(" | ");
+}
+
+// `...` stands for "the properties the resource already has"; the parsers
+// below get the code with it removed, which must then be valid as it stands.
+function withoutElision(code: string): string {
+    return code.replace(/\.\.\., /g, "").replace(/ \.\.\. /g, "");
+}
+
+/** Undefined when every line parses as TypeScript (the compiler's own parser); else the errors. */
+export function checkTypeScriptSyntax(fixTexts: readonly string[]): string | undefined {
+    const ts = require("typescript") as typeof import("typescript");
+    const problems: string[] = [];
+    for (const text of fixTexts) {
+        const out = ts.transpileModule(withoutElision(codeOf(text)), { reportDiagnostics: true, compilerOptions: { target: ts.ScriptTarget.ES2020 } });
+        for (const d of out.diagnostics ?? []) {
+            problems.push(`${ts.flattenDiagnosticMessageText(d.messageText, " ")} in: ${text.slice(0, 200)}`);
+        }
+    }
+    return problems.length === 0 ? undefined : problems.join(" | ");
+}
+
+/** Undefined when every line parses as Java statements (javac's parser); "no java" when it cannot be checked; else the errors. */
+export function checkJavaSyntax(fixTexts: readonly string[]): string | undefined {
+    const checker = path.join(__dirname, "java", "ParseCheck.java");
+    const run = spawnSync("java", [checker], { input: fixTexts.map((t) => withoutElision(codeOf(t))).join("\n"), encoding: "utf8" });
+    if (run.error !== undefined) {
+        return "no java";
+    }
+    return run.status === 0 ? undefined : `${run.stdout}${run.stderr}`.trim().split("\n").slice(0, 5).join(" | ");
 }
