@@ -31,6 +31,11 @@ const noRequestIdFormat = JSON.stringify({
     status: "$context.status",
 });
 
+/** WebSocket stages also log the connection fields, which the protocol policy asks them for. */
+const connectionFields = { connectionId: "$context.connectionId", eventType: "$context.eventType" };
+const goodWebSocketFormat = JSON.stringify({ ...JSON.parse(goodFormat) as Record<string, string>, ...connectionFields });
+const noRequestIdWebSocketFormat = JSON.stringify({ ...JSON.parse(noRequestIdFormat) as Record<string, string>, ...connectionFields });
+
 export interface StackShape {
     stack: string;
     stages: number;
@@ -144,7 +149,9 @@ export function syntheticStack(shape: StackShape): SyntheticStack {
         const stageType = "aws:apigatewayv2/stage:Stage";
         const stageName = `stage-${i}`;
         const badFormat = shape.badFormatEvery > 0 && i % shape.badFormatEvery === 500 % shape.badFormatEvery;
-        const accessLogSettings = { destinationArn: arn, format: badFormat ? noRequestIdFormat : goodFormat };
+        const websocket = api < shape.websocketApis;
+        const format = websocket ? (badFormat ? noRequestIdWebSocketFormat : goodWebSocketFormat) : (badFormat ? noRequestIdFormat : goodFormat);
+        const accessLogSettings = { destinationArn: arn, format };
         const stageInputs: Record<string, unknown> = {
             __defaults: [], accessLogSettings, apiId: apiIds[api], autoDeploy: true, name: stageName, region,
         };
@@ -176,7 +183,7 @@ export function syntheticStack(shape: StackShape): SyntheticStack {
         };
         resources.push(stage);
         stages.push(stage);
-        if (api < shape.websocketApis) {
+        if (websocket) {
             bump(expectedStack, protocolPolicy);
         }
         if (badFormat) {

@@ -2,6 +2,8 @@
 // whether it is a JSON object once variables are substituted. Every function
 // here is one pass over the string (formats can be megabytes of hostile input).
 
+import { Protocol, protocolsOfVariable } from "./context-variables";
+
 const contextPrefix = "$context.";
 
 export interface ContextVariable {
@@ -107,6 +109,24 @@ export function selectVariables(format: string, select: (name: string) => boolea
         return false;
     });
     return { names, more };
+}
+
+/**
+ * The protocol a format's own variables reveal: one that uses only HTTP-only
+ * (besides shared) variables is an HTTP stage's, one with WebSocket-only
+ * variables a WebSocket stage's. Undefined when it shows neither, or both.
+ * Lets resource policies, which never see the API, suggest a fitting format.
+ */
+export function protocolOfFormat(format: string): Protocol | undefined {
+    let http = false;
+    let webSocket = false;
+    forEachContextVariable(format, (start, end) => {
+        const supported = protocolsOfVariable(format.slice(start, end));
+        http ||= supported === "HTTP";
+        webSocket ||= supported === "WEBSOCKET";
+        return !(http && webSocket);
+    });
+    return http === webSocket ? undefined : http ? "HTTP" : "WEBSOCKET";
 }
 
 /**

@@ -58,3 +58,21 @@ export function knownDestination(logging: StageLogging): string | undefined {
 export function knownFormat(logging: StageLogging): string | undefined {
     return logging.kind === "object" && logging.format.kind === "value" ? logging.format.value : undefined;
 }
+
+/**
+ * WebSocket when the stage turns on execution logging (`loggingLevel` ERROR
+ * or INFO, or `dataTraceEnabled`), which only WebSocket stages support;
+ * undefined otherwise. Resource policies and the remediation never see the
+ * API, and this is the one sign of the protocol a stage's own inputs carry.
+ */
+export function protocolOfStageSettings(props: unknown): "WEBSOCKET" | undefined {
+    const routeSettings = readProperty(props, "routeSettings");
+    const all = [readProperty(props, "defaultRouteSettings"), ...(Array.isArray(routeSettings) ? routeSettings.slice(0, 100) : [])];
+    for (const settings of all) {
+        const level = readProperty(settings, "loggingLevel");
+        if ((typeof level === "string" && /^(ERROR|INFO)$/i.test(level.trim())) || readProperty(settings, "dataTraceEnabled") === true) {
+            return "WEBSOCKET";
+        }
+    }
+    return undefined;
+}

@@ -79,7 +79,7 @@ export class LogGroupIndex {
     }
 
     /** Log groups among a stage's `accessLogSettings` property dependencies. */
-    private dependencyGroups(stage: StackResource): IndexedLogGroup[] {
+    dependencyGroups(stage: StackResource): IndexedLogGroup[] {
         const deps = readProperty(stage.propertyDependencies, "accessLogSettings");
         if (!Array.isArray(deps)) {
             return [];

@@ -1,6 +1,7 @@
 // The format remediation writes: JSON, one line, and only variables that both
-// HTTP and WebSocket APIs support, so it passes every policy of the pack with
-// the default config whatever the stage's protocol.
+// HTTP and WebSocket APIs support, so HTTP APIs accept it. A stage known to be
+// WebSocket (from its execution-logging settings) also gets the connection
+// fields the protocol policy asks WebSocket stages for.
 export const recommendedAccessLogFormat = JSON.stringify({
     requestId: "$context.requestId",
     extendedRequestId: "$context.extendedRequestId",
@@ -25,3 +26,9 @@ export const fixFormatFields: readonly (readonly [string, string])[] = [
     ["routeKey", "$context.routeKey"],
     ["status", "$context.status"],
 ];
+
+export const recommendedWebSocketAccessLogFormat = JSON.stringify({
+    ...JSON.parse(recommendedAccessLogFormat) as Record<string, string>,
+    connectionId: "$context.connectionId",
+    eventType: "$context.eventType",
+});

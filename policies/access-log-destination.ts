@@ -1,8 +1,10 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { knownDestination, readStageLogging } from "../lib/access-log-settings";
+import { IndexedLogGroup, LogGroupIndex, StackResource } from "../lib/log-group-index";
 import { isValidAccountId, isValidRegion, parseLogGroupArn } from "../lib/log-group-arn";
-import { Fix, languageOfStackTags, num, prop, propertyPath, str } from "../lib/fix-snippets";
+import { Fix, Language, languageOfStackTags, num, prop, propertyPath, str } from "../lib/fix-snippets";
 import { accessLogSettings, logGroupArn, logGroupTypeFor, stageFix, stageLabel, withFix } from "../lib/messages";
+import { isNonBlankString, readProperty } from "../lib/read-property";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { compileNamePattern, NamePattern } from "../lib/name-pattern";
 import { quote, quoteList } from "../lib/quote";
@@ -84,7 +86,72 @@ const readConfig = makeConfigReader<AccessLogDestinationConfig>(
         })(),
 );
 
-export const accessLogDestination: ResourceValidationPolicy = {
+/** What is known of the log group a stage writes to; a missing field is not known yet. */
+interface DestinationFacts {
+    account?: string;
+    region?: string;
+    name?: string;
+}
+
+/**
+ * The config checks on a destination's account, region and name, as one
+ * message each. The resource check (known ARN) and the stack check (unknown
+ * ARN, facts from the log group) share them, so preview and update word a
+ * defect the same way.
+ */
+function destinationViolations(stageName: string, stageType: string, facts: DestinationFacts, config: AccessLogDestinationConfig, lang: Language): string[] {
+    const label = stageLabel(stageName);
+    const fix = destinationFix(stageType, stageName);
+    const messages: string[] = [];
+    if (facts.account !== undefined && config.allowedAccountIds.length > 0 && !config.allowedAccountIds.includes(facts.account)) {
+        messages.push(withFix(`${label} logs to account ${facts.account}, which is not in allowedAccountIds (${quoteList(config.allowedAccountIds)}).`, fix, lang));
+    }
+    if (facts.region !== undefined && config.allowedRegions.length > 0 && !config.allowedRegions.includes(facts.region)) {
+        messages.push(withFix(`${label} logs to region ${facts.region}, which is not in allowedRegions (${quoteList(config.allowedRegions)}).`, fix, lang));
+    }
+    const pattern = namePattern(config.logGroupNamePattern);
+    if (facts.name !== undefined && pattern !== undefined && !pattern.test(facts.name)) {
+        messages.push(withFix(`${label} logs to log group ${quote(facts.name)}, whose name does not match logGroupNamePattern ${quote(config.logGroupNamePattern)}.`,
+            namedLogGroupFix(stageType, stageName), lang));
+    }
+    return messages;
+}
+
+/**
+ * What a log group reveals about the ARN a stage will get: everything, from
+ * its own known ARN; else its known name and the region it sets. The account
+ * is known only from a known ARN.
+ */
+function factsOfLogGroup(group: IndexedLogGroup): DestinationFacts | undefined {
+    if (typeof group.arn === "string") {
+        const parsed = parseLogGroupArn(group.arn);
+        return parsed.ok ? { account: parsed.arn.account, region: parsed.arn.region, name: parsed.arn.name } : undefined;
+    }
+    const facts: DestinationFacts = {};
+    if (typeof group.name === "string") {
+        facts.name = group.name;
+    }
+    const region = readProperty(group.resource.props, "region");
+    // A malformed region is the provider's to reject; it never goes into a message.
+    if (isNonBlankString(region) && isValidRegion(region)) {
+        facts.region = region;
+    }
+    return facts;
+}
+
+function hasDestinationRules(config: AccessLogDestinationConfig): boolean {
+    return config.allowedAccountIds.length > 0 || config.allowedRegions.length > 0 || config.logGroupNamePattern !== "";
+}
+
+// One policy, two checks. The resource check runs on a stage's inputs before
+// the stage is created, so a known destination that breaks the rules blocks
+// `up` before anything changes. In a preview of a new log group the stage's
+// ARN is unknown, and resource checks never see other resources; the stack
+// check then reads the facts from the log group the stage depends on. Each
+// stage is judged by exactly one of the two: the resource check when its ARN
+// is known, the stack check when it is not. Being the same policy, both
+// report under one name, with one config and one enforcement level.
+export const accessLogDestination: ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack"> = {
     name: accessLogDestinationName,
     description: "API Gateway V2 access logs must go to a CloudWatch Logs log group, given by a valid log-group ARN.",
     enforcementLevel: "mandatory",
@@ -102,25 +169,43 @@ export const accessLogDestination: ResourceValidationPolicy = {
         if (destination === undefined) {
             return;
         }
-        const label = stageLabel(args.name);
         const lang = languageOfStackTags(args.stackTags);
-        const fix = destinationFix(args.type, args.name);
         const parsed = parseLogGroupArn(destination);
         if (!parsed.ok) {
-            reportViolation(withFix(`${label} has ${propertyPath("accessLogSettings.destinationArn", lang)} ${quote(destination)}, which is not a CloudWatch Logs log-group ARN: ${parsed.reason}.`, fix, lang));
+            reportViolation(withFix(`${stageLabel(args.name)} has ${propertyPath("accessLogSettings.destinationArn", lang)} ${quote(destination)}, which is not a CloudWatch Logs log-group ARN: ${parsed.reason}.`,
+                destinationFix(args.type, args.name), lang));
             return;
         }
-        const arn = parsed.arn;
-        if (config.allowedAccountIds.length > 0 && !config.allowedAccountIds.includes(arn.account)) {
-            reportViolation(withFix(`${label} logs to account ${arn.account}, which is not in allowedAccountIds (${quoteList(config.allowedAccountIds)}).`, fix, lang));
+        for (const message of destinationViolations(args.name, args.type, parsed.arn, config, lang)) {
+            reportViolation(message);
         }
-        if (config.allowedRegions.length > 0 && !config.allowedRegions.includes(arn.region)) {
-            reportViolation(withFix(`${label} logs to region ${arn.region}, which is not in allowedRegions (${quoteList(config.allowedRegions)}).`, fix, lang));
+    },
+    validateStack: (args, reportViolation) => {
+        const config = readConfig(args.getConfig());
+        if (!hasDestinationRules(config)) {
+            return;
         }
-        const pattern = namePattern(config.logGroupNamePattern);
-        if (pattern !== undefined && !pattern.test(arn.name)) {
-            reportViolation(withFix(`${label} logs to log group ${quote(arn.name)}, whose name does not match logGroupNamePattern ${quote(config.logGroupNamePattern)}.`,
-                namedLogGroupFix(args.type, args.name), lang));
+        const resources = args.resources as unknown as StackResource[];
+        const lang = languageOfStackTags(args.stackTags);
+        let index: LogGroupIndex | undefined;
+        for (const stage of resources) {
+            if (!isStageType(stage.type)) {
+                continue;
+            }
+            const logging = readStageLogging(stage.props);
+            if (logging.kind !== "object" || logging.destinationArn.kind !== "unknown") {
+                continue; // A known ARN is the resource check's.
+            }
+            index ??= new LogGroupIndex(resources);
+            const groups = index.dependencyGroups(stage);
+            // With several candidates, which one the ARN will name is not known.
+            const facts = groups.length === 1 ? factsOfLogGroup(groups[0]) : undefined;
+            if (facts === undefined) {
+                continue;
+            }
+            for (const message of destinationViolations(stage.name, stage.type, facts, config, lang)) {
+                reportViolation(message, stage.urn);
+            }
         }
     },
 };

@@ -1,9 +1,9 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { hasRequestIdVariable, hasVariable, jsonShapeOfFormat } from "../lib/access-log-format";
-import { knownFormat, readStageLogging } from "../lib/access-log-settings";
+import { hasRequestIdVariable, hasVariable, jsonShapeOfFormat, protocolOfFormat } from "../lib/access-log-format";
+import { knownFormat, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
 import { isVariableName } from "../lib/context-variables";
 import { Fix, Language, languageOfStackTags } from "../lib/fix-snippets";
-import { formatFix, stageLabel, withFix } from "../lib/messages";
+import { protocolFormatFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
 import { fixFormatFields } from "../lib/recommended-format";
@@ -76,8 +76,9 @@ export const accessLogFormatFields: ResourceValidationPolicy = {
             return;
         }
         const label = stageLabel(args.name);
-        // Built only for a report: most stages have nothing to report.
-        const fix = (): Fix => formatFix(args.type, args.name, formatFieldsFor(config.requiredVariables));
+        // Built only for a report: most formats have nothing to report.
+        const fix = (): Fix => protocolFormatFix(args.type, args.name, protocolOfFormat(format) ?? protocolOfStageSettings(args.props), undefined,
+            formatFieldsFor(config.requiredVariables));
         const lang = (): Language => languageOfStackTags(args.stackTags);
         if (config.requireJson) {
             const shape = jsonShapeOfFormat(format);

@@ -1,9 +1,9 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { hasRequestIdVariable, lineBreakOffset, selectVariables } from "../lib/access-log-format";
-import { knownFormat, readStageLogging } from "../lib/access-log-settings";
+import { hasRequestIdVariable, lineBreakOffset, protocolOfFormat, selectVariables } from "../lib/access-log-format";
+import { knownFormat, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
 import { isSupportedVariable, isVariableName } from "../lib/context-variables";
-import { languageOfStackTags } from "../lib/fix-snippets";
-import { formatFix, stageLabel, withFix } from "../lib/messages";
+import { Fix, languageOfStackTags, Text } from "../lib/fix-snippets";
+import { protocolFormatFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
 import { isStageType } from "../lib/resource-types";
@@ -56,14 +56,16 @@ export const accessLogFormat: ResourceValidationPolicy = {
         }
         const label = stageLabel(args.name);
         const lang = languageOfStackTags(args.stackTags);
+        // Built only for a report: most formats have nothing to report.
+        const fix = (after?: Text): Fix => protocolFormatFix(args.type, args.name, protocolOfFormat(format) ?? protocolOfStageSettings(args.props), after);
         if (!hasRequestIdVariable(format)) {
             reportViolation(withFix(`${label} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`,
-                formatFix(args.type, args.name), lang));
+                fix(), lang));
         }
         const breakAt = lineBreakOffset(format);
         if (breakAt >= 0) {
             reportViolation(withFix(`${label} has an access-log format with a line break at character ${breakAt + 1}; AWS accepts only a single line (one trailing newline at most).`,
-                formatFix(args.type, args.name, undefined, ["a JSON encoder writes one line"]), lang));
+                fix(["a JSON encoder writes one line"]), lang));
         }
         const additional = additionalVariableSet(config.additionalVariables);
         const unsupported = selectVariables(format, (name) => !isSupportedVariable(name, additional), 5);
@@ -71,7 +73,7 @@ export const accessLogFormat: ResourceValidationPolicy = {
             const names = `${quoteList(unsupported.names.map((n) => `$context.${n}`))}${unsupported.more ? " and more" : ""}`;
             const plural = unsupported.names.length > 1 || unsupported.more;
             reportViolation(withFix(`${label} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names}.`,
-                formatFix(args.type, args.name, undefined, ["documented $context names only (case-sensitive); newer AWS variables go in additionalVariables"]), lang));
+                fix(["documented $context names only (case-sensitive); newer AWS variables go in additionalVariables"]), lang));
         }
     },
 };

@@ -2,7 +2,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { readStageLogging } from "../lib/access-log-settings";
 import { arnPatternProblem, LogGroupArn, matchesArnPattern, parseLogGroupArn } from "../lib/log-group-arn";
 import { IndexedLogGroup, LogGroupIndex, StackResource } from "../lib/log-group-index";
-import { Fix, FixProperty, Language, languageOfStackTags, num, output, prop, propertyPath } from "../lib/fix-snippets";
+import { bool, Fix, FixProperty, Language, languageOfStackTags, num, output, prop, propertyPath, str } from "../lib/fix-snippets";
 import { accessLogSettings, logGroupArn, logGroupTypeFor, stageFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quote } from "../lib/quote";
@@ -17,6 +17,7 @@ export interface AccessLogGroupRetentionConfig {
     maximumRetentionDays?: number;
     allowNeverExpire: boolean;
     requireKmsKey: boolean;
+    requireDeletionProtection: boolean;
     allowedExternalLogGroups: string[];
 }
 
@@ -36,6 +37,10 @@ const configProperties: ConfigSchemaOf<AccessLogGroupRetentionConfig> = {
     requireKmsKey: {
         type: "boolean", default: false,
         description: "Require the destination log group to be encrypted with a KMS key (kmsKeyId).",
+    },
+    requireDeletionProtection: {
+        type: "boolean", default: false,
+        description: "Require the destination log group to set deletionProtectionEnabled: true, so nobody can delete the audit trail with the log group.",
     },
     allowedExternalLogGroups: {
         type: "array", items: { type: "string" }, default: [],
@@ -67,12 +72,17 @@ function logGroupSettings(config: AccessLogGroupRetentionConfig): FixProperty[] 
     if (config.requireKmsKey) {
         properties.push(prop("kmsKeyId", output("key", "arn")));
     }
+    if (config.requireDeletionProtection) {
+        properties.push(prop("deletionProtectionEnabled", bool(true)));
+    }
     return properties;
 }
 
 /** The log group, by its own name and type, with the settings it lacks. */
-function logGroupFix(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig): Fix {
-    return { resources: [{ type: group.resource.type, name: group.resource.name, properties: logGroupSettings(config), more: true }] };
+function logGroupFix(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig, deliveryClass: boolean): Fix {
+    // The class cannot change after creation: the fix replaces the log group.
+    const logClass = deliveryClass ? [prop("logGroupClass", str("STANDARD"))] : [];
+    return { resources: [{ type: group.resource.type, name: group.resource.name, properties: [...logClass, ...logGroupSettings(config)], more: true }] };
 }
 
 /** A log group of this stack, and the stage bound to it. */
@@ -84,6 +94,12 @@ function managedLogGroupFix(stage: StackResource, config: AccessLogGroupRetentio
         ],
         after: ["or list the ARN in allowedExternalLogGroups"],
     };
+}
+
+/** Whether the log group is of the Delivery class; an unknown class is not (preview defers). */
+function isDeliveryClass(group: IndexedLogGroup): boolean {
+    const logClass = readProperty(group.resource.props, "logGroupClass");
+    return typeof logClass === "string" && logClass.trim().toUpperCase() === "DELIVERY";
 }
 
 /** The smallest retention CloudWatch accepts that satisfies the config. */
@@ -100,7 +116,11 @@ function suggestedRetention(config: AccessLogGroupRetentionConfig): number {
 export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig, lang: Language = "typescript"): string[] {
     const problems: string[] = [];
     const retention = readProperty(group.resource.props, "retentionInDays");
-    if (retention !== UNKNOWN) {
+    if (isDeliveryClass(group)) {
+        // Its retention is fixed by the class (the provider forces it), so
+        // the class is the one problem to name, whatever retentionInDays says.
+        problems.push(`is of class DELIVERY, which keeps events for one day and only forwards them to S3 or Firehose`);
+    } else if (retention !== UNKNOWN) {
         const days = typeof retention === "string" && /^\d{1,6}$/.test(retention) ? Number(retention) : retention;
         if (days === undefined || days === null || days === 0) {
             if (!config.allowNeverExpire) {
@@ -122,6 +142,12 @@ export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupR
             problems.push(`is not encrypted with a KMS key (${propertyPath("kmsKeyId", lang)} is not set)`);
         }
     }
+    if (config.requireDeletionProtection) {
+        const protection = readProperty(group.resource.props, "deletionProtectionEnabled");
+        if (protection !== UNKNOWN && protection !== true && protection !== "true") {
+            problems.push(`can be deleted with its logs (${propertyPath("deletionProtectionEnabled", lang)} is not true)`);
+        }
+    }
     return problems;
 }
 
@@ -131,7 +157,7 @@ export const accessLogGroupRetention: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "medium",
     tags: ["apigatewayv2", "logging", "audit", "retention"],
-    remediationSteps: "Create the log group in the same stack with retentionInDays set (30 days or more by default), and bind the stage's accessLogSettings.destinationArn to logGroup.arn. For a log group managed elsewhere, list its ARN in allowedExternalLogGroups.",
+    remediationSteps: "Create the log group in the same stack with retentionInDays set (30 days or more by default) and a class other than DELIVERY (deletionProtectionEnabled: true where required), and bind the stage's accessLogSettings.destinationArn to logGroup.arn. For a log group managed elsewhere, list its ARN in allowedExternalLogGroups.",
     url: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
     configSchema: toPolicyConfigSchema(configProperties),
     validateStack: (args, reportViolation) => {
@@ -179,7 +205,7 @@ export const accessLogGroupRetention: StackValidationPolicy = {
                 const problems = logGroupProblems(group, config, lang);
                 if (problems.length > 0) {
                     reportViolation(withFix(`${stageLabel(stage.name)} logs to ${groupLabel(group)}, which ${problems.join(" and ")}.`,
-                        logGroupFix(group, config), lang), stage.urn);
+                        logGroupFix(group, config, isDeliveryClass(group)), lang), stage.urn);
                 }
             }
         }

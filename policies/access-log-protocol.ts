@@ -1,11 +1,11 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { selectVariables } from "../lib/access-log-format";
+import { hasVariable, selectVariables } from "../lib/access-log-format";
 import { knownFormat, readStageLogging } from "../lib/access-log-settings";
-import { Protocol, protocolsOfVariable } from "../lib/context-variables";
+import { isVariableName, Protocol, protocolsOfVariable } from "../lib/context-variables";
 import { StackResource } from "../lib/log-group-index";
 import { Fix, languageOfStackTags, output, prop } from "../lib/fix-snippets";
-import { formatFix, stageLabel, withFix } from "../lib/messages";
-import { ConfigSchemaOf, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
+import { defaultWebSocketFormatVariables, formatFix, protocolFormatFields, stageLabel, withFix } from "../lib/messages";
+import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quote, quoteList } from "../lib/quote";
 import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
 import { awsApiGatewayAccount, isApiGatewayAccountType, isApiType, isStageType, nativeApiGatewayAccount, nativeStage } from "../lib/resource-types";
@@ -14,6 +14,7 @@ export const accessLogProtocolName = "apigatewayv2-access-log-protocol";
 
 export interface AccessLogProtocolConfig {
     requireCloudWatchRoleInStack: boolean;
+    requiredWebSocketVariables: string[];
 }
 
 const configProperties: ConfigSchemaOf<AccessLogProtocolConfig> = {
@@ -21,9 +22,15 @@ const configProperties: ConfigSchemaOf<AccessLogProtocolConfig> = {
         type: "boolean", default: true,
         description: "Report WebSocket stages with access logging when the stack has no aws.apigateway.Account with cloudwatchRoleArn. Turn off where the account-wide role is managed by another stack.",
     },
+    requiredWebSocketVariables: {
+        type: "array", items: { type: "string" }, default: [...defaultWebSocketFormatVariables],
+        description: "$context variable names (without \"$context.\") every WebSocket stage's format must contain, so log lines can be tied to a connection. HTTP stages are never asked for them. [] turns the check off.",
+    },
 };
 
-const readConfig = makeConfigReader<AccessLogProtocolConfig>(accessLogProtocolName, configProperties);
+const readConfig = makeConfigReader<AccessLogProtocolConfig>(accessLogProtocolName, configProperties, (config) =>
+    firstBadEntry<AccessLogProtocolConfig>("requiredWebSocketVariables", config.requiredWebSocketVariables, (v) =>
+        isVariableName(v) ? undefined : "is not a variable name such as \"connectionId\" (leave out \"$context.\")"));
 
 interface ApiInfo {
     name: string;
@@ -86,13 +93,6 @@ function hasCloudWatchRole(resources: readonly StackResource[]): boolean {
 
 const protocolName: Record<Protocol, string> = { HTTP: "HTTP", WEBSOCKET: "WebSocket" };
 
-// Variables both protocols support: a format of these alone suits either.
-const sharedFormatFields: readonly (readonly [string, string])[] = [
-    ["requestId", "$context.requestId"],
-    ["routeKey", "$context.routeKey"],
-    ["status", "$context.status"],
-];
-
 /**
  * The account-wide CloudWatch Logs role, from the stage's provider. The
  * aws-native Account spells the property cloudWatchRoleArn.
@@ -123,13 +123,17 @@ function foreignVariables(format: string, protocol: Protocol): { names: string[]
     return lastForeign.result;
 }
 
+function missingVariables(format: string, required: readonly string[]): string[] {
+    return [...new Set(required)].filter((name) => !hasVariable(format, name));
+}
+
 export const accessLogProtocol: StackValidationPolicy = {
     name: accessLogProtocolName,
-    description: "API Gateway V2 access logging must fit the API's protocol: only $context variables that protocol supports, and for WebSocket APIs the account-level CloudWatch Logs role.",
+    description: "API Gateway V2 access logging must fit the API's protocol: only $context variables that protocol supports, and for WebSocket APIs the connection fields and the account-level CloudWatch Logs role.",
     enforcementLevel: "advisory",
     severity: "low",
     tags: ["apigatewayv2", "logging", "audit"],
-    remediationSteps: "Use only $context variables listed for the API's protocol. For WebSocket APIs, create aws.apigateway.Account with cloudwatchRoleArn set to a role API Gateway can assume to write to CloudWatch Logs.",
+    remediationSteps: "Use only $context variables listed for the API's protocol. For WebSocket APIs, log $context.connectionId and $context.eventType, and create aws.apigateway.Account with cloudwatchRoleArn set to a role API Gateway can assume to write to CloudWatch Logs.",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html",
     configSchema: toPolicyConfigSchema(configProperties),
     validateStack: (args, reportViolation) => {
@@ -155,6 +159,8 @@ export const accessLogProtocol: StackValidationPolicy = {
             const label = (): string => `${stageLabel(stage.name)} of ${protocolName[protocol]} API ${quote(api.name)}`;
             const format = knownFormat(logging);
             if (format !== undefined) {
+                // The one format that fits this stage: the pack's default fields, plus the connection fields on WebSocket.
+                const fix = (): Fix => formatFix(stage.type, stage.name, protocolFormatFields(protocol, undefined, config.requiredWebSocketVariables));
                 const foreign = foreignVariables(format, protocol);
                 if (foreign.names.length > 0) {
                     const other = protocol === "HTTP" ? "WebSocket" : "HTTP";
@@ -162,8 +168,17 @@ export const accessLogProtocol: StackValidationPolicy = {
                     const plural = foreign.names.length > 1 || foreign.more;
                     reportViolation(withFix(
                         `${label()} has an access-log format with ${other}-only ${plural ? "variables" : "variable"} ${names}, which ${protocolName[protocol]} APIs do not support.`,
-                        formatFix(stage.type, stage.name, sharedFormatFields, [`without ${other}-only variables`]), languageOfStackTags(args.stackTags),
+                        fix(), languageOfStackTags(args.stackTags),
                     ), stage.urn);
+                }
+                if (protocol === "WEBSOCKET") {
+                    const missing = missingVariables(format, config.requiredWebSocketVariables);
+                    if (missing.length > 0) {
+                        reportViolation(withFix(
+                            `${label()} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}, so its log lines cannot be tied to a WebSocket connection.`,
+                            fix(), languageOfStackTags(args.stackTags),
+                        ), stage.urn);
+                    }
                 }
             }
             if (protocol === "WEBSOCKET" && config.requireCloudWatchRoleInStack) {

@@ -37,6 +37,7 @@ function explicitStageFix(apiType: string, apiName: string): Fix {
                 prop("apiId", output("api", "id")),
                 prop(native ? "stageName" : "name", str("$default")),
                 prop("autoDeploy", bool(true)),
+                // Quick create exists only for HTTP APIs, so the HTTP format fits.
                 accessLogSettings([prop("destinationArn", logGroupArn), prop("format", json(fixFormatFields))], false),
             ],
         }],

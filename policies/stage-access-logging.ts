@@ -1,10 +1,10 @@
 import { ResourceValidationArgs, ResourceValidationPolicy, Secret } from "@pulumi/policy";
-import { FieldState, readStageLogging } from "../lib/access-log-settings";
+import { FieldState, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
 import { Language, languageOfStackTags, propertyPath } from "../lib/fix-snippets";
 import { accessLoggingFix, stageLabel, withFix } from "../lib/messages";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { isPlainObject, rawOwnEntries, readProperty } from "../lib/read-property";
-import { recommendedAccessLogFormat } from "../lib/recommended-format";
+import { recommendedAccessLogFormat, recommendedWebSocketAccessLogFormat } from "../lib/recommended-format";
 import { isStageType } from "../lib/resource-types";
 
 export const stageAccessLoggingName = "apigatewayv2-stage-access-logging";
@@ -82,7 +82,8 @@ export function remediateStageFormat(args: ResourceValidationArgs): Record<strin
     }
     const fixed: Record<string, unknown> = Object.fromEntries(rawOwnEntries(inner));
     // A blank-but-secret format stays secret after it is filled.
-    fixed.format = fixed.format instanceof Secret ? new Secret(recommendedAccessLogFormat) : recommendedAccessLogFormat;
+    const recommended = protocolOfStageSettings(args.props) === "WEBSOCKET" ? recommendedWebSocketAccessLogFormat : recommendedAccessLogFormat;
+    fixed.format = fixed.format instanceof Secret ? new Secret(recommended) : recommended;
     entries[settingsIndex] = ["accessLogSettings", rawSettings instanceof Secret ? new Secret(fixed) : fixed];
     return Object.fromEntries(entries);
 }
@@ -104,7 +105,7 @@ export const stageAccessLogging: ResourceValidationPolicy = {
         const lang = languageOfStackTags(args.stackTags);
         const problem = stageLoggingProblem(args.props, lang);
         if (problem !== undefined) {
-            reportViolation(withFix(`${stageLabel(args.name)} ${problem}.`, accessLoggingFix(args.type, args.name), lang));
+            reportViolation(withFix(`${stageLabel(args.name)} ${problem}.`, accessLoggingFix(args.type, args.name, protocolOfStageSettings(args.props)), lang));
         }
     },
     remediateResource: remediateStageFormat,

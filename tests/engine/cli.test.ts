@@ -98,7 +98,7 @@ describe("engine CLI (npm run analyze)", () => {
         allAdvisory: () => ["--config", path.join(dir, "advisory.json"), "--json", stateFixture("noncompliant.json")],
         remediateState: () => ["--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")],
         packDies: () => ["--policy-pack", packFixture("dies"), stateFixture("compliant.json")],
-        readmePython: () => ["--runtime", "python", path.join("tests", "fixtures", "state", "noncompliant.json")],
+        readmePython: () => ["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")],
         pythonState: () => ["--json", "--runtime", "python", stateFixture("noncompliant.json"), path.join("examples", "http-api-no-logging")],
     };
 
@@ -265,7 +265,7 @@ describe("engine CLI (npm run analyze)", () => {
             const r = results.get("readmePython")!;
             assert.strictEqual(r.code, 1, r.stderr);
             const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
-            const example = /\$ npm run analyze -- --runtime python tests\/fixtures\/state\/noncompliant\.json\n([\s\S]*?)\n```/.exec(readme);
+            const example = /\$ npm run analyze -- --update --runtime python examples\/python-orders-stack\.json\n([\s\S]*?)\n```/.exec(readme);
             assert.ok(example, "README has the example");
             assert.strictEqual(example[1], r.stdout.trimEnd());
         });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { AnalyzeResourcesResult, PolicySession } from "../../engine/protocol/policy-session";
 import { unknownSentinels } from "../../engine/resource-model";
 import { analyzeChecked, repoRoot, verdicts } from "./helpers";
-import { compliantHttp, goodFormat, StackBuilder, UNKNOWN } from "./scenarios";
+import { compliantHttp, goodFormat, goodWebSocketFormat, StackBuilder, UNKNOWN } from "./scenarios";
 
 // The project's real pack (bin/index.js, built by `npm run build`), launched
 // as the engine launches it and driven through the Analyzer protocol, in a
@@ -112,7 +112,7 @@ describe("pack protocol: the real pack in a preview", () => {
     it("reports (advisory) a WebSocket stage that logs while the stack sets no CloudWatch role, and not once it does", async () => {
         const s = new StackBuilder("preview");
         const lg = s.logGroup("ws-logs");
-        s.stage("ws", s.api("ws-api", "WEBSOCKET"), { logGroup: lg, format: goodFormat }, { name: "prod" });
+        s.stage("ws", s.api("ws-api", "WEBSOCKET"), { logGroup: lg, format: goodWebSocketFormat }, { name: "prod" });
         assert.deepStrictEqual(verdicts((await analyze(s)).violations), ["apigatewayv2-access-log-protocol@ws:advisory"]);
         s.account();
         assert.deepStrictEqual((await analyze(s)).violations, []);

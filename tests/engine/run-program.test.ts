@@ -61,6 +61,10 @@ const expected: Record<string, { provider: string; resources: [string, string][]
         provider: "pulumi:providers:aws::default_7_48_0",
         resources: [[apiType, "search-api"], [logGroupType, "search-api-access-logs"], [stageType, "search-api-stage"]],
     },
+    "log-group-delivery-class": {
+        provider: "pulumi:providers:aws::default_7_48_0",
+        resources: [[apiType, "shipping-api"], [logGroupType, "shipping-api-access-logs"], [stageType, "shipping-api-stage"]],
+    },
 };
 
 /** Examples whose stage writes to a log group of the same stack, bound by `logGroup.arn`. */
@@ -69,6 +73,7 @@ const bound: Record<string, { stage: string; logGroup: string; region: string; n
     "websocket-api-compliant": { stage: "chat-api-stage", logGroup: "chat-api-access-logs", region: "eu-west-1" },
     "log-group-no-retention": { stage: "payments-api-stage", logGroup: "payments-api-access-logs", region: "us-east-1" },
     "http-api-clf-format": { stage: "search-api-stage", logGroup: "search-api-access-logs", region: "us-east-1" },
+    "log-group-delivery-class": { stage: "shipping-api-stage", logGroup: "shipping-api-access-logs", region: "us-east-1" },
     "aws-native-stage": { stage: "catalog-api-stage", logGroup: "catalog-api-access-logs", region: "us-east-1", native: true },
 };
 

@@ -26,6 +26,13 @@ export const goodFormat = JSON.stringify({
     status: "$context.status",
 });
 
+/** goodFormat plus the connection fields WebSocket stages must log. */
+export const goodWebSocketFormat = JSON.stringify({
+    ...JSON.parse(goodFormat) as Record<string, string>,
+    connectionId: "$context.connectionId",
+    eventType: "$context.eventType",
+});
+
 export const logGroupArn = (name: string, r = region) => `arn:aws:logs:${r}:${account}:log-group:${name}`;
 
 export type Mode = "preview" | "update";
@@ -72,8 +79,9 @@ export class StackBuilder {
     }
 
     logGroup(name: string, inputs: Record<string, unknown> = { retentionInDays: 30 }): EngineResource {
-        const physical = `${name}-1a2b3c4`;
-        return this.add(T.logGroup, name, { name: physical, ...inputs }, { arn: this.computed(logGroupArn(physical)), id: this.computed(physical) });
+        const physical = typeof inputs.name === "string" ? inputs.name : `${name}-1a2b3c4`;
+        const at = typeof inputs.region === "string" ? inputs.region : region;
+        return this.add(T.logGroup, name, { name: physical, ...inputs }, { arn: this.computed(logGroupArn(physical, at)), id: this.computed(physical) });
     }
 
     nativeLogGroup(name: string, inputs: Record<string, unknown> = { retentionInDays: 30 }): EngineResource {

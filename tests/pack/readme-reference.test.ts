@@ -35,7 +35,8 @@ describe("README policy reference", () => {
     for (const policy of policies) {
         it(`documents ${policy.name}: kind, default level, severity and every config key with its default`, () => {
             const cells = referenceRow(policy.name).split("|").map((c) => c.trim());
-            const kind = "validateStack" in policy ? "stack" : "resource";
+            const parts = [..."validateResource" in policy ? ["resource"] : [], ..."validateStack" in policy ? ["stack"] : []];
+            const kind = parts.join(" and ");
             assert.strictEqual(cells[2], kind);
             assert.strictEqual(cells[3], policy.enforcementLevel);
             assert.strictEqual(cells[4], policy.severity);

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { accessLogProtocol } from "../../policies/access-log-protocol";
 import {
-    analyze, apiGatewayAccount, awsStage, compliantStack, formatWith, httpApi, nativeApi, nativeStage, P, replaceIn, T,
+    analyze, apiGatewayAccount, awsStage, compliantStack, formatWith, wsFormatWith, httpApi, nativeApi, nativeStage, P, replaceIn, T,
     unknownSentinels, without, withProp, withPropertyDependencies, wsApi, wsApiId, wsStage,
 } from "./helpers/fixtures";
 import { assertViolations, resourceUrn, TestResource, validateStack } from "./helpers/policy-harness";
@@ -32,7 +32,7 @@ function byApiIdOnly(stage: TestResource): TestResource {
 describe("apigatewayv2-access-log-protocol", () => {
     describe("variables the protocol does not support", () => {
         it("reports $context.httpMethod on a WebSocket stage, and only this policy does", async () => {
-            const v = await analyze(stackWith(withProp(wsStage(), format, formatWith({ method: "$context.httpMethod" }))));
+            const v = await analyze(stackWith(withProp(wsStage(), format, wsFormatWith({ method: "$context.httpMethod" }))));
             assertViolations(v, [[P.protocol, "ws-stage"]]);
             assert.match(v[0].message, /\$context\.httpMethod/);
         });
@@ -44,7 +44,7 @@ describe("apigatewayv2-access-log-protocol", () => {
         });
 
         it("reports $context.authorizer.claims.<claim> (HTTP only) on a WebSocket stage", async () => {
-            const v = await protocolRun(stackWith(withProp(wsStage(), format, formatWith({ sub: "$context.authorizer.claims.sub" }))));
+            const v = await protocolRun(stackWith(withProp(wsStage(), format, wsFormatWith({ sub: "$context.authorizer.claims.sub" }))));
             assertViolations(v, [[P.protocol, "ws-stage"]]);
         });
 
@@ -54,7 +54,7 @@ describe("apigatewayv2-access-log-protocol", () => {
         });
 
         it("accepts WebSocket-only variables on a WebSocket stage", async () => {
-            const stage = withProp(wsStage(), format, formatWith({ c: "$context.connectionId", e: "$context.eventType", m: "$context.messageId" }));
+            const stage = withProp(wsStage(), format, wsFormatWith({ c: "$context.connectionId", e: "$context.eventType", m: "$context.messageId" }));
             assertViolations(await protocolRun(stackWith(stage)), []);
         });
 
@@ -74,7 +74,7 @@ describe("apigatewayv2-access-log-protocol", () => {
         });
 
         it("finds the API through apiId equal to the API's id when there are no propertyDependencies", async () => {
-            const stage = byApiIdOnly(withProp(wsStage(), format, formatWith({ method: "$context.httpMethod" })));
+            const stage = byApiIdOnly(withProp(wsStage(), format, wsFormatWith({ method: "$context.httpMethod" })));
             assertViolations(await protocolRun(stackWith(stage)), [[P.protocol, "ws-stage"]]);
         });
 
@@ -86,12 +86,12 @@ describe("apigatewayv2-access-log-protocol", () => {
         });
 
         it("prefers propertyDependencies.apiId over a stale apiId value", async () => {
-            const stage = withProp(withProp(wsStage(), ["apiId"], "a1b2c3d4e5"), format, formatWith({ method: "$context.httpMethod" }));
+            const stage = withProp(withProp(wsStage(), ["apiId"], "a1b2c3d4e5"), format, wsFormatWith({ method: "$context.httpMethod" }));
             assertViolations(await protocolRun(stackWith(stage)), [[P.protocol, "ws-stage"]]);
         });
 
         it("stays quiet when the API cannot be found (apiId unknown, no propertyDependencies)", async () => {
-            const stage = byApiIdOnly(withProp(withProp(wsStage(), ["apiId"], unknownSentinels.string), format, formatWith({ method: "$context.httpMethod" })));
+            const stage = byApiIdOnly(withProp(withProp(wsStage(), ["apiId"], unknownSentinels.string), format, wsFormatWith({ method: "$context.httpMethod" })));
             assertViolations(await protocolRun(stackWith(stage)), []);
         });
 
@@ -102,7 +102,7 @@ describe("apigatewayv2-access-log-protocol", () => {
 
         it("stays quiet when the API's protocolType is unknown", async () => {
             const api = withProp(wsApi(), ["protocolType"], unknownSentinels.string);
-            const stage = withProp(wsStage(), format, formatWith({ method: "$context.httpMethod" }));
+            const stage = withProp(wsStage(), format, wsFormatWith({ method: "$context.httpMethod" }));
             assertViolations(await protocolRun(stackWith(api, stage)), []);
         });
 
@@ -111,7 +111,7 @@ describe("apigatewayv2-access-log-protocol", () => {
         });
 
         it("names the stage and the API and reports on the stage's URN", async () => {
-            const v = await protocolRun(stackWith(withProp(wsStage(), format, formatWith({ method: "$context.httpMethod" }))));
+            const v = await protocolRun(stackWith(withProp(wsStage(), format, wsFormatWith({ method: "$context.httpMethod" }))));
             assert.ok(v[0].message.includes(`"ws-stage"`));
             assert.ok(v[0].message.includes(`"ws-api"`));
             assert.match(v[0].message, /WebSocket/);
@@ -170,7 +170,7 @@ describe("apigatewayv2-access-log-protocol", () => {
 
         it("reports both problems of a WebSocket stage as two violations", async () => {
             const stack = replaceIn(without(compliantStack(), "apigw-account"),
-                withProp(wsStage(), format, formatWith({ method: "$context.httpMethod" })));
+                withProp(wsStage(), format, wsFormatWith({ method: "$context.httpMethod" })));
             assertViolations(await protocolRun(stack), [[P.protocol, "ws-stage"], [P.protocol, "ws-stage"]]);
         });
 
@@ -180,7 +180,7 @@ describe("apigatewayv2-access-log-protocol", () => {
         });
 
         it("requireCloudWatchRoleInStack false keeps the variable check", async () => {
-            const stack = replaceIn(without(compliantStack(), "apigw-account"), withProp(wsStage(), format, formatWith({ m: "$context.httpMethod" })));
+            const stack = replaceIn(without(compliantStack(), "apigw-account"), withProp(wsStage(), format, wsFormatWith({ m: "$context.httpMethod" })));
             assertViolations(await protocolRun(stack, { requireCloudWatchRoleInStack: false }), [[P.protocol, "ws-stage"]]);
         });
 

@@ -64,7 +64,7 @@ describe("the pack", () => {
         [P.quickCreate]: "mandatory", [P.retention]: "mandatory", [P.protocol]: "advisory",
     };
     const kinds: Record<string, string> = {
-        [P.stage]: "resource", [P.destination]: "resource", [P.format]: "resource", [P.fields]: "resource",
+        [P.stage]: "resource", [P.destination]: "resource and stack", [P.format]: "resource", [P.fields]: "resource",
         [P.quickCreate]: "resource", [P.retention]: "stack", [P.protocol]: "stack",
     };
 
@@ -74,7 +74,8 @@ describe("the pack", () => {
 
     it("has resource and stack policies as the spec says", () => {
         for (const p of packPolicies) {
-            const kind = "validateStack" in p ? "stack" : "validateResource" in p ? "resource" : "none";
+            const parts = [..."validateResource" in p ? ["resource"] : [], ..."validateStack" in p ? ["stack"] : []];
+            const kind = parts.length > 0 ? parts.join(" and ") : "none";
             assert.strictEqual(kind, kinds[p.name], p.name);
         }
     });
@@ -123,11 +124,11 @@ describe("the pack", () => {
             requireJson: true, requiredVariables: ["requestId", "identity.sourceIp", "requestTime", "routeKey", "status"],
         });
         assert.deepStrictEqual(defaults[P.retention], {
-            minimumRetentionDays: 30, allowNeverExpire: false, requireKmsKey: false, allowedExternalLogGroups: [],
+            minimumRetentionDays: 30, allowNeverExpire: false, requireKmsKey: false, requireDeletionProtection: false, allowedExternalLogGroups: [],
         });
         assert.ok("maximumRetentionDays" in (packPolicies.find((p) => p.name === P.retention)!.configSchema!.properties ?? {}),
             "maximumRetentionDays is declared, without a default");
-        assert.deepStrictEqual(defaults[P.protocol], { requireCloudWatchRoleInStack: true });
+        assert.deepStrictEqual(defaults[P.protocol], { requireCloudWatchRoleInStack: true, requiredWebSocketVariables: ["connectionId", "eventType"] });
         assert.deepStrictEqual(defaults[P.stage], {});
         assert.deepStrictEqual(defaults[P.quickCreate], {});
     });

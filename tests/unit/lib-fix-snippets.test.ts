@@ -141,7 +141,7 @@ describe("lib/fix-snippets", () => {
     });
 
     describe("the access-logging fix in every language (aws)", () => {
-        const fix = accessLoggingFix(T.awsStage, "orders-stage");
+        const fix = accessLoggingFix(T.awsStage, "orders-stage", "HTTP");
         const json5 = [
             ["requestId", "$context.requestId"], ["ip", "$context.identity.sourceIp"], ["requestTime", "$context.requestTime"],
             ["routeKey", "$context.routeKey"], ["status", "$context.status"],

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { quote } from "../../lib/quote";
 import {
-    analyze, apiGatewayAccount, awsStage, compliantStack, formatWith, logGroup,
+    analyze, apiGatewayAccount, awsStage, compliantStack, logGroup, wsFormatWith,
     P, replaceIn, unknownSentinels, withName, withProp, withPropertyDependencies, wsApi, wsStage,
 } from "./helpers/fixtures";
 import { changed, destination, format, noRole, scenarios, settings } from "./helpers/message-scenarios";
@@ -117,7 +117,7 @@ describe("messages", () => {
         });
 
         it("a 10 KB WebSocket format with HTTP-only variables", async () => {
-            const f = formatWith({ m: "$context.httpMethod", pad: "p".repeat(10_000) });
+            const f = wsFormatWith({ m: "$context.httpMethod", pad: "p".repeat(10_000) });
             const v = await analyze(changed(withProp(wsStage(), format, f)));
             assertViolations(v, [[P.protocol, "ws-stage"]]);
             assertQuotesAtMost(v[0].message, f);
@@ -175,7 +175,7 @@ describe("messages", () => {
 
     it("the API and the account are named in the protocol messages without raw values", async () => {
         const api = renameKeepingLinks(wsApi(), "ws\tapi");
-        const v = await analyze(replaceIn(noRole(withProp(wsStage(), format, formatWith({ m: "$context.httpMethod" }))), api));
+        const v = await analyze(replaceIn(noRole(withProp(wsStage(), format, wsFormatWith({ m: "$context.httpMethod" }))), api));
         assertViolations(v, [[P.protocol, "ws-stage"], [P.protocol, "ws-stage"]]);
         for (const x of v) {
             assertMessageShape(x, `"ws-stage"`);

@@ -145,7 +145,9 @@ describe("apigatewayv2-stage-access-logging remediation", () => {
     });
 
     describe("the remediated stage passes every policy of the pack with default config", () => {
-        for (const [protocol, base] of [["HTTP", awsStage()], ["WebSocket", wsStage()], ["aws-native HTTP", nativeStage()]] as const) {
+        // A WebSocket stage shows its protocol through execution logging (loggingLevel), which only WebSocket stages have.
+        const wsWithExecutionLogging = withProp(wsStage(), ["defaultRouteSettings"], { loggingLevel: "INFO", throttlingRateLimit: 100 });
+        for (const [protocol, base] of [["HTTP", awsStage()], ["WebSocket (with execution logging)", wsWithExecutionLogging], ["aws-native HTTP", nativeStage()]] as const) {
             it(`${protocol} stage with a missing format, in a stack with an Account role and a log group with retention`, async () => {
                 const broken = withProp(base, format, undefined);
                 assertViolations(await analyze(replaceIn(compliantStack(), broken)), [[P.stage, base.name]]);
@@ -162,8 +164,17 @@ describe("apigatewayv2-stage-access-logging remediation", () => {
             });
         }
 
-        it("passes with the engine's filled-in schema defaults as config too", async () => {
+        it("a WebSocket stage without execution logging gets the both-protocol format, so the protocol policy still asks for the connection fields", async () => {
             const broken = withProp(wsStage(), format, undefined);
+            const out = await remediate(broken);
+            assert.ok(out);
+            const v = await analyze(replaceIn(compliantStack(), asStage(broken, out)));
+            assertViolations(v, [[P.protocol, "ws-stage"]]);
+            assert.match(v[0].message, /without "\$context\.connectionId", "\$context\.eventType"/);
+        });
+
+        it("passes with the engine's filled-in schema defaults as config too", async () => {
+            const broken = withProp(withProp(wsStage(), ["defaultRouteSettings"], { loggingLevel: "ERROR" }), format, undefined);
             const out = await remediate(broken);
             assert.ok(out);
             const configs = Object.fromEntries(packPolicies.map((p) => [p.name, schemaDefaults(p)]));

@@ -74,6 +74,18 @@ export const goodFormat = JSON.stringify({
     status: "$context.status",
 });
 
+/** A format every policy accepts on a WebSocket stage: goodFormat plus the connection fields. */
+export const goodWebSocketFormat = JSON.stringify({
+    ...JSON.parse(goodFormat) as Record<string, string>,
+    connectionId: "$context.connectionId",
+    eventType: "$context.eventType",
+});
+
+/** goodWebSocketFormat with the given fields added: for WebSocket stages. */
+export function wsFormatWith(extra: Record<string, string>): string {
+    return JSON.stringify({ ...JSON.parse(goodWebSocketFormat), ...extra });
+}
+
 /** A JSON format from the given fields, always with the default required variables first. */
 export function formatWith(extra: Record<string, string>): string {
     return JSON.stringify({ ...JSON.parse(goodFormat), ...extra });
@@ -134,7 +146,7 @@ export function wsStage(): TestResource {
         type: T.awsStage, name: "ws-stage",
         props: {
             apiId: wsApiId, name: "prod",
-            accessLogSettings: { destinationArn: logGroupArn, format: goodFormat },
+            accessLogSettings: { destinationArn: logGroupArn, format: goodWebSocketFormat },
         },
         propertyDependencies: {
             apiId: [resourceUrn(wsApi())],

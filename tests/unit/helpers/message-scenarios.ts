@@ -1,6 +1,6 @@
 import {
     awsStage, compliantStack, formatWith, goodFormat, httpApi, logGroup, nativeLogGroup, nativeStage,
-    P, replaceIn, unknownSentinels, without, withProp, withPropertyDependencies, wsStage,
+    P, replaceIn, unknownSentinels, without, withProp, withPropertyDependencies, wsFormatWith, wsStage,
 } from "./fixtures";
 import { PolicyConfigs, TestResource } from "./policy-harness";
 
@@ -63,7 +63,7 @@ export function scenarios(): Scenario[] {
             stack: changed(withProp(withProp(withProp(logGroup(), ["name"], unknownSentinels.string), ["arn"], unknownSentinels.string), ["retentionInDays"], 7)),
             expect: [[P.retention, "http-stage"], [P.retention, "ws-stage"]],
         },
-        { title: "protocol: foreign variable", stack: changed(withProp(wsStage(), format, formatWith({ m: "$context.httpMethod" }))), expect: [[P.protocol, "ws-stage"]] },
+        { title: "protocol: foreign variable", stack: changed(withProp(wsStage(), format, wsFormatWith({ m: "$context.httpMethod" }))), expect: [[P.protocol, "ws-stage"]] },
         { title: "protocol: no role", stack: noRole(), expect: [[P.protocol, "ws-stage"]] },
     ];
 }

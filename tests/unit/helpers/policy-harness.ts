@@ -326,11 +326,14 @@ export async function analyzePack(
         if ((enforcementLevel ?? policy.enforcementLevel) === "disabled") {
             continue;
         }
+        // Like the server, which asks each question of every policy: a policy
+        // with both checks runs in Analyze and in AnalyzeStack.
         if (isResourcePolicy(policy)) {
             for (const r of resources) {
                 violations.push(...(await validateResource(policy, r, config, stackTags)).violations);
             }
-        } else if (isStackPolicy(policy)) {
+        }
+        if (isStackPolicy(policy)) {
             violations.push(...(await validateStack(policy, resources, config, stackTags)).violations);
         }
     }
