@@ -1,11 +1,12 @@
 // The command line of `npm run analyze`: its usage text and its parser.
+import { runtimes } from "../lib/fix-snippets";
 import { nearest } from "../lib/policy-config";
 import { quote } from "../lib/quote";
 import { InputError } from "./errors";
 
 export const usage = [
     "usage: npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR]",
-    "                             [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [PATH...]",
+    "                             [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [--runtime LANG] [PATH...]",
     "",
     "  PATH            a `pulumi stack export` file, or a Pulumi TypeScript program directory (one with",
     "                  Pulumi.yaml); default: the program in the directory you ran the command in (in the",
@@ -23,6 +24,9 @@ export const usage = [
     "  --stack-reference-outputs FILE  outputs of the stacks programs reference, as JSON keyed by",
     "                  stack name: {\"org/proj/stack\": {\"key\": value}} (otherwise they are unknown)",
     "  --config-value KEY=VALUE  a program config value, e.g. for an encrypted (secure:) one; repeatable",
+    `  --runtime LANG  the program language behind the state files (${runtimes.join(", ")}): the`,
+    "                  pulumi:runtime stack tag, which picks the language of fixes (default: none,",
+    "                  so TypeScript); programs are TypeScript and always run as nodejs",
     "",
     "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, input, config or pack error",
 ].join("\n");
@@ -41,11 +45,13 @@ export interface CliOptions {
     packDir?: string;
     stackReferenceOutputs?: string;
     configValues: Record<string, string>;
+    /** The `pulumi:runtime` tag for state files. */
+    runtime?: string;
     paths: string[];
     help: boolean;
 }
 
-const flags = ["--json", "--format", "--output", "--no-color", "--preview", "--update", "--config", "--policy-pack", "--stack-reference-outputs", "--config-value", "--help"];
+const flags = ["--json", "--format", "--output", "--no-color", "--preview", "--update", "--config", "--policy-pack", "--stack-reference-outputs", "--config-value", "--runtime", "--help"];
 
 function formatValue(value: string): ReportFormat {
     const format = formats.find((f) => f === value);
@@ -54,6 +60,14 @@ function formatValue(value: string): ReportFormat {
         throw new InputError(`--format ${quote(value)} is not a report format; use one of ${formats.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`);
     }
     return format;
+}
+
+function runtimeValue(value: string): string {
+    if (!runtimes.includes(value)) {
+        const near = nearest(value.toLowerCase(), runtimes);
+        throw new InputError(`--runtime ${quote(value)} is not a Pulumi runtime; use one of ${runtimes.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`);
+    }
+    return value;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -149,6 +163,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
                     throw new InputError("--stack-reference-outputs may be given only once");
                 }
                 opts.stackReferenceOutputs = value();
+                break;
+            case "--runtime":
+                if (opts.runtime !== undefined) {
+                    throw new InputError("--runtime may be given only once");
+                }
+                opts.runtime = runtimeValue(value());
                 break;
             case "--config-value": {
                 const [key, val] = configPair(value());

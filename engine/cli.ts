@@ -21,13 +21,16 @@ import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-i
 import { readStateFile, StateFileResult } from "./inputs/state-file";
 import { oneLine, PackError } from "./protocol/pack-process";
 import { checkOutput, writeOutput } from "./output-file";
-import { PolicySession } from "./protocol/policy-session";
+import { PolicySession, StackIdentity } from "./protocol/policy-session";
 import { colourEnabled } from "./reports/colour";
 import { inputReport } from "./reports/input-report";
 import { renderReport } from "./reports/render-report";
 import { hasMandatory, InputReport, RunReport } from "./reports/run-report";
 import { packHomepage, repositoryRoot, stateFileLines } from "./reports/sarif-context";
 import { EngineResource } from "./resource-model";
+import { runtimeTag } from "../lib/fix-snippets";
+import { InputError } from "./errors";
+import { InputSpec } from "./inputs/resolve-inputs";
 import { today } from "../lib/governance";
 import { exemptionUsage } from "./reports/exemptions";
 
@@ -82,13 +85,20 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
             states.set(input.path, readStateFile(input.path));
         }
     }
-    const firstState = inputs.length > 0 ? states.get(inputs[0].path) : undefined;
+    if (opts.runtime !== undefined && states.size === 0) {
+        throw new InputError("--runtime applies to state files, and no state file was given (programs are TypeScript: they always run as nodejs)");
+    }
+    const stackOf = (input: InputSpec): StackIdentity => {
+        const state = states.get(input.path);
+        // Programs here are TypeScript; a state file's language is known only from --runtime.
+        const runtime = state === undefined ? "nodejs" : opts.runtime;
+        return { project: state?.project, stack: state?.stack, tags: runtime === undefined ? {} : { [runtimeTag]: runtime } };
+    };
 
     const session = await PolicySession.start({
         packDir,
         preview: opts.mode === "preview",
-        project: firstState?.project,
-        stack: firstState?.stack,
+        ...(inputs.length > 0 ? stackOf(inputs[0]) : {}),
     });
     activeSession = session;
     const reports: InputReport[] = [];
@@ -101,6 +111,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
             if (showProgress) {
                 io.progress(progressLine(index, inputs.length, input.label));
             }
+            await session.configureStack(stackOf(input));
             const state = states.get(input.path);
             let resources: EngineResource[];
             let notes: string[];

@@ -1,8 +1,11 @@
-import { nativeStage } from "./resource-types";
+import { args, Fix, FixProperty, FixValue, json, Language, output, prop, renderFix, Text } from "./fix-snippets";
 import { quote } from "./quote";
+import { fixFormatFields } from "./recommended-format";
+import { awsLogGroup, nativeLogGroup, nativeStage } from "./resource-types";
 
 // Building blocks of violation messages. A message is one line naming the
-// resource and the problem, then one line with a short Pulumi TypeScript fix.
+// resource and the problem, then one line with a short Pulumi fix in the
+// program's language (lib/fix-snippets.ts).
 
 /** `Stage "name"`, with the name quoted safely (names are user input too). */
 export function stageLabel(name: string): string {
@@ -13,79 +16,90 @@ export function apiLabel(name: string): string {
     return `API ${quote(name)}`;
 }
 
-export function withFix(problem: string, fix: string): string {
-    return `${problem}\nFix: ${fix}`;
+export function withFix(problem: string, fix: Fix, lang: Language): string {
+    return `${problem}\nFix: ${renderFix(fix, lang)}`;
 }
 
-/** The constructor a fix snippet should use for a stage of this type. */
-export function stageConstructor(type: string): string {
-    return type === nativeStage ? "new awsnative.apigatewayv2.Stage" : "new aws.apigatewayv2.Stage";
+/** The log-group type that goes with a stage of this type (same provider). */
+export function logGroupTypeFor(stageType: string): string {
+    return stageType === nativeStage ? nativeLogGroup : awsLogGroup;
 }
 
-export function logGroupConstructor(type: string): string {
-    return type === nativeStage ? "new awsnative.logs.LogGroup" : "new aws.cloudwatch.LogGroup";
+/** The access-log settings of a stage fix: the given fields, the others kept. */
+export function accessLogSettings(properties: readonly FixProperty[], more: boolean): FixProperty {
+    return prop("accessLogSettings", args("StageAccessLogSettings", properties, more));
 }
 
-/** The fix snippet that adds complete access logging to a stage. */
-export function accessLoggingFix(type: string, protocol?: "HTTP" | "WEBSOCKET"): string {
-    return `${stageConstructor(type)}("stage", { ..., accessLogSettings: { destinationArn: logGroup.arn, format: ${formatSnippet(protocol)} } })${protocol === undefined ? webSocketFormatNote() : ""}`;
+export type StageProtocol = "HTTP" | "WEBSOCKET";
+
+/** The stage, by its own name, with only the given properties changed. */
+export function stageFix(type: string, name: string, properties: readonly FixProperty[]): Fix["resources"][number] {
+    return { type, name, properties, more: true };
 }
 
-// Fix snippets that set a format must give a format every policy of the pack
-// accepts with the default config: JSON, a request ID, the fields the fields
-// policy requires, and, on WebSocket stages, the connection fields the
-// protocol policy requires. HTTP APIs reject WebSocket-only variables, so no
-// one format suits both protocols.
-const defaultFormatFields: readonly (readonly [string, string])[] = [
-    ["requestId", "requestId"],
-    ["ip", "identity.sourceIp"],
-    ["requestTime", "requestTime"],
-    ["routeKey", "routeKey"],
-    ["status", "status"],
-];
+export const logGroupArn: FixValue = output("logGroup", "arn");
 
+// Fixes that set a format must give a format every policy of the pack accepts
+// with the default config: JSON, a request ID, the fields the fields policy
+// requires, and, on WebSocket stages, the connection fields the protocol
+// policy requires. HTTP APIs reject WebSocket-only variables, so no one format
+// suits both protocols.
 export const defaultWebSocketFormatVariables: readonly string[] = ["connectionId", "eventType"];
 
 /** A JSON key for a $context variable: its last segment (`identity.sourceIp` -> `sourceIp`). */
 function fieldKey(variable: string): string {
-    const last = variable.slice(variable.lastIndexOf(".") + 1);
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(last) ? last : JSON.stringify(last);
+    return variable.slice(variable.lastIndexOf(".") + 1);
 }
 
-function formatFields(webSocketVariables: readonly string[]): string {
-    const fields = defaultFormatFields.map(([key, variable]) => `${key}: "$context.${variable}"`);
-    const keys = new Set(defaultFormatFields.map(([key]) => key));
+/** `fields`, plus on a WebSocket stage the connection fields (by key, no duplicates). */
+export function protocolFormatFields(protocol: StageProtocol | undefined, fields: readonly (readonly [string, string])[] = fixFormatFields,
+    webSocketVariables: readonly string[] = defaultWebSocketFormatVariables): (readonly [string, string])[] {
+    const out = [...fields];
+    if (protocol !== "WEBSOCKET") {
+        return out;
+    }
+    const keys = new Set(out.map(([key]) => key));
     for (const variable of webSocketVariables) {
         const key = fieldKey(variable);
         if (!keys.has(key)) {
             keys.add(key);
-            fields.push(`${key}: "$context.${variable}"`);
+            out.push([key, `$context.${variable}`]);
         }
     }
-    return fields.join(", ");
+    return out;
 }
 
 /**
- * `JSON.stringify({ ... })` for a stage's format. `protocol` undefined means
- * the caller cannot tell (resource policies do not see the API): the snippet
- * is the HTTP one, with a note naming what WebSocket stages add.
+ * What a WebSocket stage adds to the HTTP format, as a trailing note, for
+ * callers that cannot tell the protocol (resource policies do not see the API).
  */
-export function formatSnippet(protocol: "HTTP" | "WEBSOCKET" | undefined, webSocketVariables: readonly string[] = defaultWebSocketFormatVariables): string {
-    if (protocol === "WEBSOCKET") {
-        return `JSON.stringify({ ${formatFields(webSocketVariables)} })`;
-    }
-    return `JSON.stringify({ ${formatFields([])} })`;
-}
-
-/** What a WebSocket stage adds to `formatSnippet(undefined)`, as a trailing note. */
-export function webSocketFormatNote(webSocketVariables: readonly string[] = defaultWebSocketFormatVariables): string {
+export function webSocketFormatNote(webSocketVariables: readonly string[] = defaultWebSocketFormatVariables): Text | undefined {
     if (webSocketVariables.length === 0) {
-        return "";
+        return undefined;
     }
-    return ` // on a WebSocket API add ${webSocketVariables.map((v) => `${fieldKey(v)}: "$context.${v}"`).join(", ")}`;
+    return [`on a WebSocket API add ${webSocketVariables.map((v) => `${fieldKey(v)}: "$context.${v}"`).join(", ")}`];
 }
 
-/** `accessLogSettings: { ..., format: ... }` for a stage whose protocol may be known. */
-export function formatFix(protocol: "HTTP" | "WEBSOCKET" | undefined): string {
-    return `accessLogSettings: { ..., format: ${formatSnippet(protocol)} }${protocol === undefined ? webSocketFormatNote() : ""}`;
+/** The fix that adds complete access logging to a stage whose protocol may be known. */
+export function accessLoggingFix(type: string, name: string, protocol?: StageProtocol): Fix {
+    return {
+        resources: [stageFix(type, name, [accessLogSettings([
+            prop("destinationArn", logGroupArn),
+            prop("format", json(protocolFormatFields(protocol))),
+        ], false)])],
+        after: protocol === undefined ? webSocketFormatNote() : undefined,
+    };
+}
+
+/** The fix that sets only a stage's format, keeping its destination. */
+export function formatFix(type: string, name: string, fields: readonly (readonly [string, string])[] = fixFormatFields, after?: Fix["after"]): Fix {
+    return { resources: [stageFix(type, name, [accessLogSettings([prop("format", json(fields))], true)])], after };
+}
+
+/** The format fix for a stage whose protocol may be known: the WebSocket fields, or a note naming them. */
+export function protocolFormatFix(type: string, name: string, protocol: StageProtocol | undefined, after?: Text,
+    fields: readonly (readonly [string, string])[] = fixFormatFields): Fix {
+    const note = protocol === undefined ? webSocketFormatNote() : undefined;
+    const trailer = after !== undefined && note !== undefined ? [...after, "; ", ...note] : after ?? note;
+    return formatFix(type, name, protocolFormatFields(protocol, fields), trailer);
 }

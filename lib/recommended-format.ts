@@ -14,6 +14,19 @@ export const recommendedAccessLogFormat = JSON.stringify({
     errorMessage: "$context.error.message",
 });
 
+/**
+ * The shortest format fix snippets suggest: JSON with the fields the pack
+ * requires by default, all supported by both protocols. Short, because a fix
+ * is one line of a message.
+ */
+export const fixFormatFields: readonly (readonly [string, string])[] = [
+    ["requestId", "$context.requestId"],
+    ["ip", "$context.identity.sourceIp"],
+    ["requestTime", "$context.requestTime"],
+    ["routeKey", "$context.routeKey"],
+    ["status", "$context.status"],
+];
+
 export const recommendedWebSocketAccessLogFormat = JSON.stringify({
     ...JSON.parse(recommendedAccessLogFormat) as Record<string, string>,
     connectionId: "$context.connectionId",

@@ -2,12 +2,13 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { knownDestination, readStageLogging } from "../lib/access-log-settings";
 import { IndexedLogGroup, LogGroupIndex, StackResource } from "../lib/log-group-index";
 import { isValidAccountId, isValidRegion, parseLogGroupArn } from "../lib/log-group-arn";
+import { Fix, Language, languageOfStackTags, num, prop, propertyPath, str } from "../lib/fix-snippets";
+import { accessLogSettings, logGroupArn, logGroupTypeFor, stageFix, stageLabel, withFix } from "../lib/messages";
 import { isNonBlankString, readProperty } from "../lib/read-property";
-import { logGroupConstructor, stageConstructor, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { compileNamePattern, NamePattern } from "../lib/name-pattern";
 import { quote, quoteList } from "../lib/quote";
-import { isStageType, nativeStage, stageTypes } from "../lib/resource-types";
+import { isStageType, nativeLogGroup, stageTypes } from "../lib/resource-types";
 import { destinationNotEvaluated, destinationStackNotEvaluated } from "../lib/applicability";
 import { nist80053 } from "../lib/frameworks";
 import { governResourcePolicy } from "../lib/governance";
@@ -50,6 +51,28 @@ const configProperties: ConfigSchemaOf<AccessLogDestinationConfig> = {
     },
 };
 
+/** Bind the stage to a log group of the stack (the same provider as the stage). */
+function destinationFix(stageType: string, stageName: string): Fix {
+    return { resources: [stageFix(stageType, stageName, [accessLogSettings([prop("destinationArn", logGroupArn)], true)])] };
+}
+
+/** Create a log group whose name the pattern accepts, and bind the stage to it. */
+function namedLogGroupFix(stageType: string, stageName: string): Fix {
+    const groupType = logGroupTypeFor(stageType);
+    return {
+        resources: [
+            {
+                type: groupType, name: "access-logs", variable: "logGroup", more: false,
+                properties: [
+                    prop(groupType === nativeLogGroup ? "logGroupName" : "name", str("<a name matching logGroupNamePattern>")),
+                    prop("retentionInDays", num(30)),
+                ],
+            },
+            ...destinationFix(stageType, stageName).resources,
+        ],
+    };
+}
+
 const readConfig = makeConfigReader<AccessLogDestinationConfig>(
     accessLogDestinationName,
     configProperties,
@@ -79,20 +102,20 @@ interface DestinationFacts {
  * ARN, facts from the log group) share them, so preview and update word a
  * defect the same way.
  */
-function destinationViolations(stageName: string, stageType: string, facts: DestinationFacts, config: AccessLogDestinationConfig): string[] {
+function destinationViolations(stageName: string, stageType: string, facts: DestinationFacts, config: AccessLogDestinationConfig, lang: Language): string[] {
     const label = stageLabel(stageName);
-    const fix = `${stageConstructor(stageType)}("stage", { ..., accessLogSettings: { destinationArn: logGroup.arn, format } })`;
+    const fix = destinationFix(stageType, stageName);
     const messages: string[] = [];
     if (facts.account !== undefined && config.allowedAccountIds.length > 0 && !config.allowedAccountIds.includes(facts.account)) {
-        messages.push(withFix(`${label} logs to account ${facts.account}, which is not in allowedAccountIds (${quoteList(config.allowedAccountIds)}).`, fix));
+        messages.push(withFix(`${label} logs to account ${facts.account}, which is not in allowedAccountIds (${quoteList(config.allowedAccountIds)}).`, fix, lang));
     }
     if (facts.region !== undefined && config.allowedRegions.length > 0 && !config.allowedRegions.includes(facts.region)) {
-        messages.push(withFix(`${label} logs to region ${facts.region}, which is not in allowedRegions (${quoteList(config.allowedRegions)}).`, fix));
+        messages.push(withFix(`${label} logs to region ${facts.region}, which is not in allowedRegions (${quoteList(config.allowedRegions)}).`, fix, lang));
     }
     const pattern = namePattern(config.logGroupNamePattern);
     if (facts.name !== undefined && pattern !== undefined && !pattern.test(facts.name)) {
         messages.push(withFix(`${label} logs to log group ${quote(facts.name)}, whose name does not match logGroupNamePattern ${quote(config.logGroupNamePattern)}.`,
-            `${logGroupConstructor(stageType)}("access-logs", { ${stageType === nativeStage ? "logGroupName" : "name"}: "<a name matching the pattern>", retentionInDays: 30 })`));
+            namedLogGroupFix(stageType, stageName), lang));
     }
     return messages;
 }
@@ -151,13 +174,14 @@ export const accessLogDestination: ResourceValidationPolicy & Pick<StackValidati
         if (destination === undefined) {
             return;
         }
+        const lang = languageOfStackTags(args.stackTags);
         const parsed = parseLogGroupArn(destination);
         if (!parsed.ok) {
-            reportViolation(withFix(`${stageLabel(args.name)} has accessLogSettings.destinationArn ${quote(destination)}, which is not a CloudWatch Logs log-group ARN: ${parsed.reason}.`,
-                `${stageConstructor(args.type)}("stage", { ..., accessLogSettings: { destinationArn: logGroup.arn, format } })`));
+            reportViolation(withFix(`${stageLabel(args.name)} has ${propertyPath("accessLogSettings.destinationArn", lang)} ${quote(destination)}, which is not a CloudWatch Logs log-group ARN: ${parsed.reason}.`,
+                destinationFix(args.type, args.name), lang));
             return;
         }
-        for (const message of destinationViolations(args.name, args.type, parsed.arn, config)) {
+        for (const message of destinationViolations(args.name, args.type, parsed.arn, config, lang)) {
             reportViolation(message);
         }
     },
@@ -167,6 +191,7 @@ export const accessLogDestination: ResourceValidationPolicy & Pick<StackValidati
             return;
         }
         const resources = args.resources as unknown as StackResource[];
+        const lang = languageOfStackTags(args.stackTags);
         let index: LogGroupIndex | undefined;
         for (const stage of resources) {
             if (!isStageType(stage.type)) {
@@ -183,7 +208,7 @@ export const accessLogDestination: ResourceValidationPolicy & Pick<StackValidati
             if (facts === undefined) {
                 continue;
             }
-            for (const message of destinationViolations(stage.name, stage.type, facts, config)) {
+            for (const message of destinationViolations(stage.name, stage.type, facts, config, lang)) {
                 reportViolation(message, stage.urn);
             }
         }

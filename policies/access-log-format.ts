@@ -2,7 +2,8 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { hasRequestIdVariable, lineBreakOffset, protocolOfFormat, selectVariables } from "../lib/access-log-format";
 import { knownFormat, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
 import { isSupportedVariable, isVariableName } from "../lib/context-variables";
-import { formatFix, stageLabel, withFix } from "../lib/messages";
+import { Fix, languageOfStackTags, Text } from "../lib/fix-snippets";
+import { protocolFormatFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
 import { isStageType, stageTypes } from "../lib/resource-types";
@@ -59,21 +60,25 @@ export const accessLogFormat: ResourceValidationPolicy = governResourcePolicy({
             return;
         }
         const label = stageLabel(args.name);
+        const lang = languageOfStackTags(args.stackTags);
         // Built only for a report: most formats have nothing to report.
-        const fix = (): string => formatFix(protocolOfFormat(format) ?? protocolOfStageSettings(args.props));
+        const fix = (after?: Text): Fix => protocolFormatFix(args.type, args.name, protocolOfFormat(format) ?? protocolOfStageSettings(args.props), after);
         if (!hasRequestIdVariable(format)) {
-            reportViolation(withFix(`${label} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`, fix()));
+            reportViolation(withFix(`${label} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`,
+                fix(), lang));
         }
         const breakAt = lineBreakOffset(format);
         if (breakAt >= 0) {
-            reportViolation(withFix(`${label} has an access-log format with a line break at character ${breakAt + 1}; AWS accepts only a single line (one trailing newline at most).`, fix()));
+            reportViolation(withFix(`${label} has an access-log format with a line break at character ${breakAt + 1}; AWS accepts only a single line (one trailing newline at most).`,
+                fix(["a JSON encoder writes one line"]), lang));
         }
         const additional = additionalVariableSet(config.additionalVariables);
         const unsupported = selectVariables(format, (name) => !isSupportedVariable(name, additional), 5);
         if (unsupported.names.length > 0) {
             const names = `${quoteList(unsupported.names.map((n) => `$context.${n}`))}${unsupported.more ? " and more" : ""}`;
             const plural = unsupported.names.length > 1 || unsupported.more;
-            reportViolation(withFix(`${label} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names} (names are case-sensitive; list variables AWS added later in additionalVariables).`, fix()));
+            reportViolation(withFix(`${label} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names}.`,
+                fix(["documented $context names only (case-sensitive); newer AWS variables go in additionalVariables"]), lang));
         }
     },
 }, { types: stageTypes, notEvaluated: formatNotEvaluated });

@@ -2,11 +2,12 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { readStageLogging } from "../lib/access-log-settings";
 import { arnPatternProblem, LogGroupArn, matchesArnPattern, parseLogGroupArn } from "../lib/log-group-arn";
 import { IndexedLogGroup, LogGroupIndex, StackResource } from "../lib/log-group-index";
-import { logGroupConstructor, stageLabel, withFix } from "../lib/messages";
+import { bool, Fix, FixProperty, Language, languageOfStackTags, num, output, prop, propertyPath, str } from "../lib/fix-snippets";
+import { accessLogSettings, logGroupArn, logGroupTypeFor, stageFix, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quote } from "../lib/quote";
 import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
-import { isStageType, nativeLogGroup } from "../lib/resource-types";
+import { isStageType } from "../lib/resource-types";
 import { acceptedRetentionDays, isAcceptedRetention, maxRetentionDays } from "../lib/retention";
 import { retentionNotEvaluated } from "../lib/applicability";
 import { nist80053 } from "../lib/frameworks";
@@ -68,13 +69,34 @@ function groupLabel(group: IndexedLogGroup): string {
     return `log group ${quote(typeof group.name === "string" ? group.name : group.resource.name)}`;
 }
 
-function logGroupFix(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig, deliveryClass: boolean): string {
-    const ctor = group.resource.type === nativeLogGroup ? "new awsnative.logs.LogGroup" : "new aws.cloudwatch.LogGroup";
+/** The settings a log group of this stack needs under the config. */
+function logGroupSettings(config: AccessLogGroupRetentionConfig): FixProperty[] {
+    const properties = [prop("retentionInDays", num(suggestedRetention(config)))];
+    if (config.requireKmsKey) {
+        properties.push(prop("kmsKeyId", output("key", "arn")));
+    }
+    if (config.requireDeletionProtection) {
+        properties.push(prop("deletionProtectionEnabled", bool(true)));
+    }
+    return properties;
+}
+
+/** The log group, by its own name and type, with the settings it lacks. */
+function logGroupFix(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig, deliveryClass: boolean): Fix {
     // The class cannot change after creation: the fix replaces the log group.
-    const logClass = deliveryClass ? "logGroupClass: \"STANDARD\", " : "";
-    const kms = config.requireKmsKey ? ", kmsKeyId: key.arn" : "";
-    const protection = config.requireDeletionProtection ? ", deletionProtectionEnabled: true" : "";
-    return `${ctor}(${quote(group.resource.name)}, { ..., ${logClass}retentionInDays: ${suggestedRetention(config)}${kms}${protection} })`;
+    const logClass = deliveryClass ? [prop("logGroupClass", str("STANDARD"))] : [];
+    return { resources: [{ type: group.resource.type, name: group.resource.name, properties: [...logClass, ...logGroupSettings(config)], more: true }] };
+}
+
+/** A log group of this stack, and the stage bound to it. */
+function managedLogGroupFix(stage: StackResource, config: AccessLogGroupRetentionConfig): Fix {
+    return {
+        resources: [
+            { type: logGroupTypeFor(stage.type), name: "access-logs", variable: "logGroup", properties: logGroupSettings(config), more: false },
+            stageFix(stage.type, stage.name, [accessLogSettings([prop("destinationArn", logGroupArn)], true)]),
+        ],
+        after: ["or list the ARN in allowedExternalLogGroups"],
+    };
 }
 
 /** Whether the log group is of the Delivery class; an unknown class is not (preview defers). */
@@ -90,24 +112,27 @@ function suggestedRetention(config: AccessLogGroupRetentionConfig): number {
     return fit ?? Math.max(config.minimumRetentionDays, 1);
 }
 
-/** What is wrong with a log group's retention and encryption, one entry a problem. */
-export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig): string[] {
+/**
+ * What is wrong with a log group's retention and encryption, one entry a
+ * problem, with property names as the program's language spells them.
+ */
+export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig, lang: Language = "typescript"): string[] {
     const problems: string[] = [];
     const retention = readProperty(group.resource.props, "retentionInDays");
     if (isDeliveryClass(group)) {
         // Its retention is fixed by the class (the provider forces it), so
         // the class is the one problem to name, whatever retentionInDays says.
-        problems.push("is of class DELIVERY, which keeps events for one day and only forwards them to S3 or Firehose");
+        problems.push(`is of class DELIVERY, which keeps events for one day and only forwards them to S3 or Firehose`);
     } else if (retention !== UNKNOWN) {
         const days = typeof retention === "string" && /^\d{1,6}$/.test(retention) ? Number(retention) : retention;
         if (days === undefined || days === null || days === 0) {
             if (!config.allowNeverExpire) {
-                problems.push("keeps logs forever (retentionInDays is not set)");
+                problems.push(`keeps logs forever (${propertyPath("retentionInDays", lang)} is not set)`);
             }
         } else if (typeof days !== "number" || !Number.isInteger(days)) {
-            problems.push("has a retentionInDays that is not a whole number");
+            problems.push(`has a ${propertyPath("retentionInDays", lang)} that is not a whole number`);
         } else if (!isAcceptedRetention(days)) {
-            problems.push(`has retentionInDays ${days}, which CloudWatch Logs does not accept (valid: 1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)`);
+            problems.push(`has ${propertyPath("retentionInDays", lang)} ${days}, which CloudWatch Logs does not accept (valid: 1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)`);
         } else if (days < config.minimumRetentionDays) {
             problems.push(`keeps logs for ${days} days, less than the required ${config.minimumRetentionDays}`);
         } else if (config.maximumRetentionDays !== undefined && days > config.maximumRetentionDays) {
@@ -117,13 +142,13 @@ export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupR
     if (config.requireKmsKey) {
         const key = readProperty(group.resource.props, "kmsKeyId");
         if (key !== UNKNOWN && !isNonBlankString(key)) {
-            problems.push("is not encrypted with a KMS key (kmsKeyId is not set)");
+            problems.push(`is not encrypted with a KMS key (${propertyPath("kmsKeyId", lang)} is not set)`);
         }
     }
     if (config.requireDeletionProtection) {
         const protection = readProperty(group.resource.props, "deletionProtectionEnabled");
         if (protection !== UNKNOWN && protection !== true && protection !== "true") {
-            problems.push("can be deleted with its logs (deletionProtectionEnabled is not true)");
+            problems.push(`can be deleted with its logs (${propertyPath("deletionProtectionEnabled", lang)} is not true)`);
         }
     }
     return problems;
@@ -143,6 +168,7 @@ export const accessLogGroupRetention: StackValidationPolicy = governStackPolicy(
     validateStack: (args, reportViolation) => {
         const config = readConfig(args.getConfig());
         const resources = args.resources as unknown as StackResource[];
+        const lang = languageOfStackTags(args.stackTags);
         let index: LogGroupIndex | undefined;
         for (const stage of resources) {
             if (!isStageType(stage.type)) {
@@ -174,18 +200,17 @@ export const accessLogGroupRetention: StackValidationPolicy = governStackPolicy(
                 if (config.allowedExternalLogGroups.some((pattern) => matchesArnPattern(pattern, arn))) {
                     continue;
                 }
-                const suggested = suggestedRetention(config);
                 reportViolation(withFix(
                     `${stageLabel(stage.name)} logs to ${quote(arn)}, a log group that is not managed in this stack, so its retention cannot be verified.`,
-                    `const logGroup = ${logGroupConstructor(stage.type)}("access-logs", { retentionInDays: ${suggested} }); then destinationArn: logGroup.arn (or list the ARN in allowedExternalLogGroups)`,
+                    managedLogGroupFix(stage, config), lang,
                 ), stage.urn);
                 continue;
             }
             for (const group of match.groups) {
-                const problems = logGroupProblems(group, config);
+                const problems = logGroupProblems(group, config, lang);
                 if (problems.length > 0) {
                     reportViolation(withFix(`${stageLabel(stage.name)} logs to ${groupLabel(group)}, which ${problems.join(" and ")}.`,
-                        logGroupFix(group, config, isDeliveryClass(group))), stage.urn);
+                        logGroupFix(group, config, isDeliveryClass(group)), lang), stage.urn);
                 }
             }
         }

@@ -3,11 +3,12 @@ import { hasVariable, selectVariables } from "../lib/access-log-format";
 import { knownFormat, readStageLogging } from "../lib/access-log-settings";
 import { isVariableName, Protocol, protocolsOfVariable } from "../lib/context-variables";
 import { StackResource } from "../lib/log-group-index";
-import { defaultWebSocketFormatVariables, formatSnippet, stageLabel, withFix } from "../lib/messages";
+import { Fix, languageOfStackTags, output, prop } from "../lib/fix-snippets";
+import { defaultWebSocketFormatVariables, formatFix, protocolFormatFields, stageLabel, withFix } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quote, quoteList } from "../lib/quote";
 import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
-import { isApiGatewayAccountType, isApiType, isStageType } from "../lib/resource-types";
+import { awsApiGatewayAccount, isApiGatewayAccountType, isApiType, isStageType, nativeApiGatewayAccount, nativeStage } from "../lib/resource-types";
 import { noStageReason } from "../lib/applicability";
 import { nist80053 } from "../lib/frameworks";
 import { governStackPolicy } from "../lib/governance";
@@ -123,6 +124,21 @@ export function protocolNotEvaluated(resources: readonly StackResource[]): strin
 
 const protocolName: Record<Protocol, string> = { HTTP: "HTTP", WEBSOCKET: "WebSocket" };
 
+/**
+ * The account-wide CloudWatch Logs role, from the stage's provider. The
+ * aws-native Account spells the property cloudWatchRoleArn.
+ */
+function cloudWatchRoleFix(stageType: string): Fix {
+    const native = stageType === nativeStage;
+    return {
+        resources: [{
+            type: native ? nativeApiGatewayAccount : awsApiGatewayAccount, name: "account", more: false,
+            properties: [prop(native ? "cloudWatchRoleArn" : "cloudwatchRoleArn", output("role", "arn"))],
+        }],
+        after: ["role trusted by apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs"],
+    };
+}
+
 // Stages of one stack usually share a format: remember the last answer.
 let lastForeign: { format: string; protocol: Protocol; result: { names: string[]; more: boolean } } | undefined;
 
@@ -177,7 +193,7 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
             const format = knownFormat(logging);
             if (format !== undefined) {
                 // The one format that fits this stage: the pack's default fields, plus the connection fields on WebSocket.
-                const fix = (): string => `accessLogSettings: { ..., format: ${formatSnippet(protocol, config.requiredWebSocketVariables)} }`;
+                const fix = (): Fix => formatFix(stage.type, stage.name, protocolFormatFields(protocol, undefined, config.requiredWebSocketVariables));
                 const foreign = foreignVariables(format, protocol);
                 if (foreign.names.length > 0) {
                     const other = protocol === "HTTP" ? "WebSocket" : "HTTP";
@@ -185,7 +201,7 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
                     const plural = foreign.names.length > 1 || foreign.more;
                     reportViolation(withFix(
                         `${label()} has an access-log format with ${other}-only ${plural ? "variables" : "variable"} ${names}, which ${protocolName[protocol]} APIs do not support.`,
-                        fix(),
+                        fix(), languageOfStackTags(args.stackTags),
                     ), stage.urn);
                 }
                 if (protocol === "WEBSOCKET") {
@@ -193,7 +209,7 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
                     if (missing.length > 0) {
                         reportViolation(withFix(
                             `${label()} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}, so its log lines cannot be tied to a WebSocket connection.`,
-                            fix(),
+                            fix(), languageOfStackTags(args.stackTags),
                         ), stage.urn);
                     }
                 }
@@ -203,7 +219,7 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
                 if (!roleInStack) {
                     reportViolation(withFix(
                         `${label()} has access logging, but the stack sets no account-level CloudWatch Logs role, without which the deployment fails ("CloudWatch Logs role ARN must be set in account settings").`,
-                        `new aws.apigateway.Account("account", { cloudwatchRoleArn: role.arn }) // role trusted by apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs`,
+                        cloudWatchRoleFix(stage.type), languageOfStackTags(args.stackTags),
                     ), stage.urn);
                 }
             }

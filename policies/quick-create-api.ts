@@ -1,8 +1,10 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { apiLabel, formatSnippet, withFix } from "../lib/messages";
+import { bool, Fix, json, languageOfStackTags, output, prop, propertyPath, str } from "../lib/fix-snippets";
+import { accessLogSettings, apiLabel, logGroupArn, withFix } from "../lib/messages";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { readProperty } from "../lib/read-property";
-import { apiTypes, isApiType } from "../lib/resource-types";
+import { fixFormatFields } from "../lib/recommended-format";
+import { apiTypes, awsStage, isApiType, nativeApi, nativeStage } from "../lib/resource-types";
 import { nist80053 } from "../lib/frameworks";
 import { governResourcePolicy } from "../lib/governance";
 
@@ -18,6 +20,30 @@ const readConfig = makeConfigReader<QuickCreateApiConfig>(quickCreateApiName, {}
 export function isQuickCreate(props: unknown): boolean {
     const target = readProperty(props, "target");
     return target !== undefined && target !== null && !(typeof target === "string" && target.trim() === "");
+}
+
+/**
+ * Build the API without quick create: drop target, add the integration and
+ * route it made, and a $default stage that logs. aws-native names the stage
+ * stageName; the classic provider, name.
+ */
+function explicitStageFix(apiType: string, apiName: string): Fix {
+    const native = apiType === nativeApi;
+    return {
+        before: ["remove ", { property: "target" }, " from ", { quoted: apiName }, ", add ",
+            { resourceType: native ? "aws-native:apigatewayv2:Integration" : "aws:apigatewayv2/integration:Integration" }, " and ",
+            { resourceType: native ? "aws-native:apigatewayv2:Route" : "aws:apigatewayv2/route:Route" }, ", then"],
+        resources: [{
+            type: native ? nativeStage : awsStage, name: `${apiName}-default`, more: false,
+            properties: [
+                prop("apiId", output("api", "id")),
+                prop(native ? "stageName" : "name", str("$default")),
+                prop("autoDeploy", bool(true)),
+                // Quick create exists only for HTTP APIs, so the HTTP format fits.
+                accessLogSettings([prop("destinationArn", logGroupArn), prop("format", json(fixFormatFields))], false),
+            ],
+        }],
+    };
 }
 
 export const quickCreateApi: ResourceValidationPolicy = governResourcePolicy({
@@ -37,10 +63,10 @@ export const quickCreateApi: ResourceValidationPolicy = governResourcePolicy({
         }
         readConfig(args.getConfig());
         if (isQuickCreate(args.props)) {
+            const lang = languageOfStackTags(args.stackTags);
             reportViolation(withFix(
-                `${apiLabel(args.name)} is created with quick create (target is set), so API Gateway manages its $default stage; only the console or CloudFormation (AWS::ApiGatewayV2::ApiGatewayManagedOverrides) can turn on its access logging, and neither @pulumi/aws nor aws-native can manage that.`,
-                // Quick create exists only for HTTP APIs, so the HTTP format fits.
-                `drop target, then add new aws.apigatewayv2.Integration(...), new aws.apigatewayv2.Route(...) and new aws.apigatewayv2.Stage("default", { apiId: api.id, name: "$default", autoDeploy: true, accessLogSettings: { destinationArn: logGroup.arn, format: ${formatSnippet("HTTP")} } })`,
+                `${apiLabel(args.name)} is created with quick create (${propertyPath("target", lang)} is set), so API Gateway manages its $default stage; only the console or CloudFormation (AWS::ApiGatewayV2::ApiGatewayManagedOverrides) can turn on its access logging, and neither @pulumi/aws nor aws-native can manage that.`,
+                explicitStageFix(args.type, args.name), lang,
             ));
         }
     },

@@ -1,5 +1,6 @@
 import { ResourceValidationArgs, ResourceValidationPolicy, Secret } from "@pulumi/policy";
 import { FieldState, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
+import { Language, languageOfStackTags, propertyPath } from "../lib/fix-snippets";
 import { accessLoggingFix, stageLabel, withFix } from "../lib/messages";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { isPlainObject, rawOwnEntries, readProperty } from "../lib/read-property";
@@ -16,33 +17,36 @@ export const stageAccessLoggingName = "apigatewayv2-stage-access-logging";
 type StageAccessLoggingConfig = Record<string, never>;
 const readConfig = makeConfigReader<StageAccessLoggingConfig>(stageAccessLoggingName, {});
 
-function fieldProblem(field: string, state: FieldState): string | undefined {
+function fieldProblem(path: string, state: FieldState, lang: Language): string | undefined {
     switch (state.kind) {
         case "missing":
-            return `${field} is missing`;
+            return `${propertyPath(path, lang)} is missing`;
         case "blank":
-            return `${field} is empty`;
+            return `${propertyPath(path, lang)} is empty`;
         case "malformed":
-            return `${field} is ${state.type}, not a string`;
+            return `${propertyPath(path, lang)} is ${state.type}, not a string`;
         default:
             return undefined;
     }
 }
 
-/** The problems that make a stage's access logging absent or unusable, if any. */
-export function stageLoggingProblem(props: unknown): string | undefined {
+/**
+ * The problems that make a stage's access logging absent or unusable, if any,
+ * with property names as the program's language spells them.
+ */
+export function stageLoggingProblem(props: unknown, lang: Language = "typescript"): string | undefined {
     const logging = readStageLogging(props);
     switch (logging.kind) {
         case "unknown":
             return undefined;
         case "missing":
-            return "has no access logging (accessLogSettings is not set)";
+            return `has no access logging (${propertyPath("accessLogSettings", lang)} is not set)`;
         case "malformed":
-            return `has accessLogSettings that is ${logging.type}, not an object`;
+            return `has ${propertyPath("accessLogSettings", lang)} that is ${logging.type}, not an object`;
         case "object": {
             const problems = [
-                fieldProblem("accessLogSettings.destinationArn", logging.destinationArn),
-                fieldProblem("accessLogSettings.format", logging.format),
+                fieldProblem("accessLogSettings.destinationArn", logging.destinationArn, lang),
+                fieldProblem("accessLogSettings.format", logging.format, lang),
             ].filter((p): p is string => p !== undefined);
             return problems.length > 0 ? `has incomplete access logging: ${problems.join(" and ")}` : undefined;
         }
@@ -103,9 +107,10 @@ export const stageAccessLogging: ResourceValidationPolicy = governResourcePolicy
             return;
         }
         readConfig(args.getConfig());
-        const problem = stageLoggingProblem(args.props);
+        const lang = languageOfStackTags(args.stackTags);
+        const problem = stageLoggingProblem(args.props, lang);
         if (problem !== undefined) {
-            reportViolation(withFix(`${stageLabel(args.name)} ${problem}.`, accessLoggingFix(args.type, protocolOfStageSettings(args.props))));
+            reportViolation(withFix(`${stageLabel(args.name)} ${problem}.`, accessLoggingFix(args.type, args.name, protocolOfStageSettings(args.props)), lang));
         }
     },
     remediateResource: remediateStageFormat,

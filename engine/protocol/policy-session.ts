@@ -87,12 +87,21 @@ export interface AnalyzeResourcesOptions {
     applyRemediations?: boolean;
 }
 
-export interface PolicySessionOptions {
-    packDir: string;
-    preview: boolean;
+/** What ConfigureStack tells the pack about the stack being analyzed. */
+export interface StackIdentity {
     project?: string;
     stack?: string;
     organization?: string;
+    /**
+     * The stack's tags, which policies read as `args.stackTags`. The CLI sets
+     * `pulumi:runtime` (nodejs, python, go, dotnet, java, yaml) on every update.
+     */
+    tags?: Record<string, string>;
+}
+
+export interface PolicySessionOptions extends StackIdentity {
+    packDir: string;
+    preview: boolean;
     startTimeoutMs?: number;
     /** Deadline for each request; 0 for none. */
     callTimeoutMs?: number;
@@ -174,15 +183,20 @@ export class PolicySession {
     /** The config last sent with Configure. */
     configuration: Record<string, ReconciledPolicyConfig> | undefined;
     private readonly callTimeoutMs: number;
+    private readonly preview: boolean;
+    /** The identity last sent with ConfigureStack, so an unchanged one is not sent again. */
+    private stackKey: string | undefined;
 
     private constructor(
         private readonly pack: PackProcess,
         info: AnalyzerInfo,
         callTimeoutMs: number,
+        preview: boolean,
     ) {
         this.info = info;
         this.startupMs = pack.startupMs;
         this.callTimeoutMs = callTimeoutMs;
+        this.preview = preview;
     }
 
     static async start(opts: PolicySessionOptions): Promise<PolicySession> {
@@ -196,20 +210,41 @@ export class PolicySession {
         });
         try {
             const callTimeoutMs = opts.callTimeoutMs ?? defaultCallTimeoutMs;
-            const { empty, analyzer } = loadProto();
+            const { empty } = loadProto();
             const raw = await unary<any, analyzerTypes.AnalyzerInfo>(pack, "GetAnalyzerInfo", pack.client.getAnalyzerInfo, new empty.Empty(), callTimeoutMs);
             const info = toAnalyzerInfo(raw, policyYamlVersion(path.resolve(opts.packDir)));
-            const req = new analyzer.AnalyzerStackConfigureRequest();
-            req.setProject(opts.project ?? "");
-            req.setStack(opts.stack ?? "");
-            req.setOrganization(opts.organization ?? "");
-            req.setDryRun(opts.preview);
-            await unary(pack, "ConfigureStack", pack.client.configureStack, req, callTimeoutMs);
-            return new PolicySession(pack, info, callTimeoutMs);
+            const session = new PolicySession(pack, info, callTimeoutMs, opts.preview);
+            await session.configureStack(opts);
+            return session;
         } catch (e) {
             await pack.close();
             throw e;
         }
+    }
+
+    /**
+     * Sends ConfigureStack, as the engine does before analyzing a stack. The
+     * SDK keeps the last tags it was sent, so a run over several stacks sends
+     * each one's identity before analyzing it; an unchanged one is skipped.
+     */
+    async configureStack(identity: StackIdentity): Promise<void> {
+        const tags = Object.entries(identity.tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const key = JSON.stringify([identity.project ?? "", identity.stack ?? "", identity.organization ?? "", tags]);
+        if (key === this.stackKey) {
+            return;
+        }
+        const { analyzer } = loadProto();
+        const req = new analyzer.AnalyzerStackConfigureRequest();
+        req.setProject(identity.project ?? "");
+        req.setStack(identity.stack ?? "");
+        req.setOrganization(identity.organization ?? "");
+        req.setDryRun(this.preview);
+        const map = req.getTagsMap();
+        for (const [name, value] of tags) {
+            map.set(name, value);
+        }
+        await unary(this.pack, "ConfigureStack", this.pack.client.configureStack, req, this.callTimeoutMs);
+        this.stackKey = key;
     }
 
     /** Policy names, for validation messages and tests. */

@@ -125,6 +125,17 @@ describe("engine CLI arguments and error lines", () => {
         assert.throws(() => resolveInputs([], repoRoot, path.join(repoRoot, "tests")), /no PATH given, and this directory holds no Pulumi\.yaml/);
     });
 
+    it("--runtime takes one of the runtimes the Pulumi CLI tags stacks with", () => {
+        assert.strictEqual(parseArgs(["--runtime", "python", "a.json"]).runtime, "python");
+        assert.strictEqual(parseArgs(["--runtime=dotnet", "a.json"]).runtime, "dotnet");
+        assert.strictEqual(parseArgs(["a.json"]).runtime, undefined);
+        assert.throws(() => parseArgs(["--runtime", "ruby"]), /^InputError: --runtime "ruby" is not a Pulumi runtime; use one of nodejs, python, go, dotnet, java, yaml$/);
+        assert.throws(() => parseArgs(["--runtime", "pyhton"]), /\(did you mean python\?\)$/);
+        assert.throws(() => parseArgs(["--runtime", "Python"]), /is not a Pulumi runtime/);
+        assert.throws(() => parseArgs(["--runtime"]), /--runtime needs a value/);
+        assert.throws(() => parseArgs(["--runtime", "go", "--runtime", "go"]), /--runtime may be given only once/);
+    });
+
     it("prints user and pack errors as \"error:\" and anything else as \"internal error:\", on one line", () => {
         assert.strictEqual(errorLine(new InputError("bad\ninput")), "error: bad input");
         assert.strictEqual(errorLine(new PackError("pack\nfailed")), "error: pack | failed");
@@ -147,6 +158,8 @@ describe("engine CLI (npm run analyze)", () => {
         allAdvisory: () => ["--config", path.join(dir, "advisory.json"), "--json", stateFixture("noncompliant.json")],
         remediateState: () => ["--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")],
         packDies: () => ["--policy-pack", packFixture("dies"), stateFixture("compliant.json")],
+        readmePython: () => ["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")],
+        pythonState: () => ["--json", "--runtime", "python", stateFixture("noncompliant.json"), path.join("examples", "http-api-no-logging")],
     };
 
     before(async function () {
@@ -225,6 +238,14 @@ describe("engine CLI (npm run analyze)", () => {
             assertUsageError(await run([stateFixture("dangling-property-dependency.json")]), /propertyDependencies\["accessLogSettings"\] naming/);
         });
 
+        it("--runtime with a value that is not a runtime", async () => {
+            assertUsageError(await run(["--runtime", "ruby", stateFixture("compliant.json")]), /^error: --runtime "ruby" is not a Pulumi runtime; use one of nodejs, python, go, dotnet, java, yaml$/);
+        });
+
+        it("--runtime with only programs, which are always TypeScript", async () => {
+            assertUsageError(await run(["--runtime", "python", path.join("examples", "http-api-no-logging")]), /--runtime applies to state files, and no state file was given/);
+        });
+
         it("a config file that is not JSON", async () => {
             const bad = path.join(dir, "bad.json");
             fs.writeFileSync(bad, "{\"all\": advisory}");
@@ -297,6 +318,33 @@ describe("engine CLI (npm run analyze)", () => {
             assert.strictEqual(r.code, 1, r.stderr);
             assert.match(r.stdout, /- \[mandatory\] {2}apigatewayv2-stage-access-logging/);
             assert.match(r.stdout, /Would remediate \(not applied to a state file\):\n {8}urn:pulumi:prod::orders::aws:apigatewayv2\/stage:Stage::orders-stage {2}by apigatewayv2-stage-access-logging\n {12}set accessLogSettings\.format to "\{[^\n]{79}…"\n/);
+        });
+
+        it("--runtime python: a state file's fixes in Python, a program's in TypeScript, the same verdicts", () => {
+            const r = results.get("pythonState")!;
+            assert.strictEqual(r.code, 1, r.stderr);
+            const report = JSON.parse(r.stdout);
+            const state = report.violations.filter((v: any) => v.resourceUrn.includes("::orders::"));
+            const program = report.violations.filter((v: any) => !v.resourceUrn.includes("::orders::"));
+            assert.deepStrictEqual(state.map((v: any) => `${v.policyName} ${v.resourceUrn.split("::").pop()}`).sort(), [
+                "apigatewayv2-access-log-group-retention audit-stage",
+                "apigatewayv2-stage-access-logging orders-stage",
+            ]);
+            for (const v of state) {
+                assert.match(v.message, /\nFix: aws\.(apigatewayv2\.Stage|cloudwatch\.LogGroup)\("[^"]+", \.\.\., [a-z_]+=/, v.message);
+                assert.match(v.message, /\((access_log_settings|retention_in_days) is not set\)/);
+            }
+            assert.strictEqual(program.length, 1);
+            assert.match(program[0].message, /\(accessLogSettings is not set\)\.\nFix: new aws\.apigatewayv2\.Stage\(/);
+        });
+
+        it("the README's Python state-file example is what the command prints", () => {
+            const r = results.get("readmePython")!;
+            assert.strictEqual(r.code, 1, r.stderr);
+            const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+            const example = /\$ npm run analyze -- --update --runtime python examples\/python-orders-stack\.json\n([\s\S]*?)\n```/.exec(readme);
+            assert.ok(example, "README has the example");
+            assert.strictEqual(example[1], r.stdout.trimEnd());
         });
 
         it("a pack that fails to start: exit 2 and one line with its stderr", () => {

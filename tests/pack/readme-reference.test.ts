@@ -9,6 +9,7 @@ import { accessLogGroupRetention } from "../../policies/access-log-group-retenti
 import { accessLogProtocol } from "../../policies/access-log-protocol";
 import { quickCreateApi } from "../../policies/quick-create-api";
 import { stageAccessLogging } from "../../policies/stage-access-logging";
+import { resourceUrn, TestResource, validateStack } from "../unit/helpers/policy-harness";
 
 const policies: Policy[] = [
     stageAccessLogging, accessLogDestination, accessLogFormat, accessLogFormatFields,
@@ -85,5 +86,45 @@ describe("README policy reference", () => {
         }
         assert.match(section, /docs\.aws\.amazon\.com\/securityhub\/latest\/userguide\/apigateway-controls\.html#apigateway-9/);
         assert.match(section, /usnistgov\/oscal-content/);
+    });
+});
+
+// The Messages section shows one violation and its fix per runtime; both are
+// checked against what the retention policy reports for that stack.
+describe("README messages section", () => {
+    const name = "api-access-logs-3f2a9c1";
+    const arn = `arn:aws:logs:us-east-1:123456789012:log-group:${name}`;
+    const group: TestResource = { type: "aws:cloudwatch/logGroup:LogGroup", name: "api-access-logs", props: { name, arn } };
+    const stage: TestResource = {
+        type: "aws:apigatewayv2/stage:Stage", name: "api-stage",
+        props: { apiId: "a1b2c3", name: "$default", accessLogSettings: { destinationArn: arn, format: "{\"requestId\":\"$context.requestId\"}" } },
+        propertyDependencies: { accessLogSettings: [resourceUrn(group)] },
+    };
+    const messageFor = async (runtime?: string): Promise<string> => {
+        const r = await validateStack(accessLogGroupRetention, [group, stage], {}, runtime === undefined ? {} : { "pulumi:runtime": runtime });
+        assert.strictEqual(r.violations.length, 1);
+        return r.violations[0].message;
+    };
+
+    it("the sample's last two lines are the pack's message for a Python program", async () => {
+        const sample = /A violation reads like this[^\n]*\n\n```\n([^\n]+)\n([^\n]+)\n([^\n]+\n[^\n]+)\n```/.exec(readme);
+        assert.ok(sample, "the sample block");
+        assert.strictEqual(sample[1], "apigatewayv2-access-log-group-retention (aws:apigatewayv2/stage:Stage: api-stage)");
+        assert.strictEqual(sample[2], accessLogGroupRetention.description);
+        assert.strictEqual(sample[3], await messageFor("python"));
+    });
+
+    it("each runtime's row is the fix the pack writes", async () => {
+        const rows = readme.split("\n").filter((line) => /^\| `(nodejs|python|go|dotnet|java|yaml)`/.test(line));
+        assert.strictEqual(rows.length, 6);
+        for (const row of rows) {
+            const runtime = /^\| `(\w+)`/.exec(row)![1];
+            const fix = /\| `([^|]*)` \|$/.exec(row)![1];
+            assert.strictEqual(`Fix: ${fix}`, (await messageFor(runtime)).split("\n")[1], runtime);
+            if (runtime === "nodejs") {
+                assert.strictEqual(`Fix: ${fix}`, (await messageFor()).split("\n")[1], "no tag");
+                assert.strictEqual(`Fix: ${fix}`, (await messageFor("fortran")).split("\n")[1], "an unknown runtime");
+            }
+        }
     });
 });

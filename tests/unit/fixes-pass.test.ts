@@ -9,7 +9,8 @@ import { PolicyConfigs, resourceUrn, TestResource, Violation } from "./helpers/p
 // gives a stack that passes every policy of the pack with the default config.
 // Each case below breaks the compliant stack in one way; the test runs the
 // pack, and for every violation applies that violation's own fix to the stack
-// and runs the whole pack again. Applying reads the TypeScript snippet: the
+// and runs the whole pack again. Applying reads the fix as lib/fix-snippets.ts
+// writes it in TypeScript (the stage named by its own name): the
 // object inside JSON.stringify({...}) becomes the format, `key: value` pairs
 // become properties, `logGroup.arn` is the ARN of a log group with retention,
 // and a trailing "// on a WebSocket API add ..." note is followed on WebSocket
@@ -57,7 +58,7 @@ function formatOf(fix: string, webSocket: boolean): string | undefined {
         return undefined;
     }
     const object = evalObjectLiteral(braced(fix, at + "JSON.stringify(".length));
-    const note = /\/\/ on a WebSocket API add (.*)$/.exec(fix);
+    const note = /\/\/ (?:.*; )?on a WebSocket API add (.*)$/.exec(fix);
     if (note && webSocket) {
         Object.assign(object, evalObjectLiteral(note[1]));
     }
@@ -111,14 +112,14 @@ function applyFix(stack: readonly TestResource[], v: Violation, placeholders: Re
     assert.ok(target, `the violation's resource ${v.urn} is not in the stack`);
     let out = stack.map(clone);
 
-    const quickCreate = /^drop target, then add .*new aws\.apigatewayv2\.Stage\("default", \{ apiId: api\.id, (.*)\)$/.exec(fix);
+    const quickCreate = /^remove target from .*, then new aws\.apigatewayv2\.Stage\("([\w-]+)", \{ apiId: api\.id, (.*)\)$/.exec(fix);
     if (quickCreate) {
         const api = clone(target);
         delete api.props.target;
         const { stack: withGroup, group, arn } = compliantLogGroup(out, false);
         const stage: TestResource = {
-            type: "aws:apigatewayv2/stage:Stage", name: "default",
-            props: { apiId: api.props.id, ...simpleProps(quickCreate[1].replace(/accessLogSettings.*/, ""), placeholders) },
+            type: "aws:apigatewayv2/stage:Stage", name: quickCreate[1],
+            props: { apiId: api.props.id, ...simpleProps(quickCreate[2].replace(/accessLogSettings.*/, ""), placeholders) },
             propertyDependencies: { apiId: [resourceUrn(api)] },
         };
         return replaceIn(withGroup, api, pointStageAt(stage, group, arn, formatOf(fix, false)));
@@ -129,30 +130,45 @@ function applyFix(stack: readonly TestResource[], v: Violation, placeholders: Re
         return [...out, { ...apiGatewayAccount(), name: account[1] }];
     }
 
-    const newGroup = /^const logGroup = new (aws\.cloudwatch|awsnative\.logs)\.LogGroup\("([\w-]+)", \{ (.*?) \}\); then destinationArn: logGroup\.arn/.exec(fix);
+    const newGroup = /^const logGroup = new (aws\.cloudwatch|aws_native\.logs)\.LogGroup\("([\w-]+)", \{ (.*?) \}\); new (?:aws|aws_native)\.apigatewayv2\.Stage\("([^"]*)", \{ \.\.\., accessLogSettings: \{ \.\.\., destinationArn: logGroup\.arn \} \}\)/.exec(fix);
     if (newGroup) {
-        const native = newGroup[1] === "awsnative.logs";
-        const { stack: withGroup, group, arn } = compliantLogGroup(out, native);
+        assert.strictEqual(newGroup[4], target.name, "the fix names the stage by its own name");
+        const native = newGroup[1] === "aws_native.logs";
+        const { stack: withGroup, group } = compliantLogGroup(out, native);
         Object.assign(group.props, simpleProps(newGroup[3], placeholders));
+        // The log group's name, as the fix sets it, decides its ARN.
+        const name = group.props[native ? "logGroupName" : "name"] as string;
+        const arn = `arn:aws:logs:${region}:${accountId}:log-group:${name}${native ? ":*" : ""}`;
+        group.props.arn = arn;
         return replaceIn(withGroup, pointStageAt(target, group, arn, undefined));
     }
 
-    const stageFix = /^new (aws\.apigatewayv2|awsnative\.apigatewayv2)\.Stage\("stage", \{ \.\.\., accessLogSettings: \{ destinationArn: logGroup\.arn, format(: JSON\.stringify\(.*)? \} \}\)/.exec(fix);
+    const destinationOnly = /^new (aws|aws_native)\.apigatewayv2\.Stage\("([^"]*)", \{ \.\.\., accessLogSettings: \{ \.\.\., destinationArn: logGroup\.arn \} \}\)$/.exec(fix);
+    if (destinationOnly) {
+        assert.strictEqual(destinationOnly[2], target.name, "the fix names the stage by its own name");
+        const { stack: withGroup, group, arn } = compliantLogGroup(out, destinationOnly[1] === "aws_native");
+        return replaceIn(withGroup, pointStageAt(target, group, arn, undefined));
+    }
+
+    const stageFix = /^new (aws|aws_native)\.apigatewayv2\.Stage\("([^"]*)", \{ \.\.\., accessLogSettings: \{ destinationArn: logGroup\.arn, format: JSON\.stringify\(/.exec(fix);
     if (stageFix) {
-        const { stack: withGroup, group, arn } = compliantLogGroup(out, stageFix[1] === "awsnative.apigatewayv2");
+        assert.strictEqual(stageFix[2], target.name, "the fix names the stage by its own name");
+        const { stack: withGroup, group, arn } = compliantLogGroup(out, stageFix[1] === "aws_native");
         return replaceIn(withGroup, pointStageAt(target, group, arn, formatOf(fix, isWebSocketStage(out, target))));
     }
 
-    if (/^accessLogSettings: \{ \.\.\., format: JSON\.stringify\(/.test(fix)) {
+    const formatOnly = /^new (?:aws|aws_native)\.apigatewayv2\.Stage\("([^"]*)", \{ \.\.\., accessLogSettings: \{ \.\.\., format: JSON\.stringify\(/.exec(fix);
+    if (formatOnly) {
+        assert.strictEqual(formatOnly[1], target.name, "the fix names the stage by its own name");
         const newFormat = formatOf(fix, isWebSocketStage(out, target));
         return replaceIn(out, withProp(target, format, newFormat));
     }
 
-    const groupFix = /^new (aws\.cloudwatch|awsnative\.logs)\.LogGroup\("([\w-]+)", \{ (?:\.\.\., )?(.*) \}\)$/.exec(fix);
+    const groupFix = /^new (aws\.cloudwatch|aws_native\.logs)\.LogGroup\("([\w-]+)", \{ (?:\.\.\., )?(.*) \}\)$/.exec(fix);
     if (groupFix) {
         // The log group the fix names, or (from a stage's own check, which cannot know its name) the one the stage writes to.
         const dependency = target.propertyDependencies?.accessLogSettings?.[0];
-        const group = out.find((r) => r.name === groupFix[2] && r.type === (groupFix[1] === "awsnative.logs" ? "aws-native:logs:LogGroup" : "aws:cloudwatch/logGroup:LogGroup")) ?? out.find((r) => resourceUrn(r) === dependency);
+        const group = out.find((r) => r.name === groupFix[2] && r.type === (groupFix[1] === "aws_native.logs" ? "aws-native:logs:LogGroup" : "aws:cloudwatch/logGroup:LogGroup")) ?? out.find((r) => resourceUrn(r) === dependency);
         assert.ok(group, `the fix names log group ${groupFix[2]}, which is not in the stack`);
         const props = simpleProps(groupFix[3], placeholders);
         const nameKey = group.type === "aws-native:logs:LogGroup" ? "logGroupName" : "name";
@@ -209,7 +225,7 @@ const cases: FixCase[] = [
     { title: "minimumRetentionDays 90", stack: compliantStack(), configs: { [P.retention]: { minimumRetentionDays: 90 } }, passesUnderConfig: true },
     {
         title: "logGroupNamePattern that the names miss", stack: compliantStack(), configs: { [P.destination]: { logGroupNamePattern: "^/team-a/" } },
-        placeholders: { "<a name matching the pattern>": "/team-a/access" }, passesUnderConfig: true,
+        placeholders: { "<a name matching logGroupNamePattern>": "/team-a/access" }, passesUnderConfig: true,
     },
     { title: "allowedRegions without the log group's region", stack: compliantStack(), configs: { [P.destination]: { allowedRegions: ["eu-west-1"] } } },
 ];
@@ -242,7 +258,7 @@ describe("the fix reader has teeth", () => {
     it("the protocol fix of round 1, JSON.stringify({ requestId, routeKey, status }), applied, fails the fields policy", async () => {
         const stack = replaceIn(compliantStack(), withProp(awsStage(), format, formatWith({ connectionId: "$context.connectionId" })));
         const [v] = await analyze(stack);
-        const old = { ...v, message: `${v.message.split("\n")[0]}\nFix: accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", routeKey: "$context.routeKey", status: "$context.status" }) }` };
+        const old = { ...v, message: `${v.message.split("\n")[0]}\nFix: new aws.apigatewayv2.Stage("http-stage", { ..., accessLogSettings: { ..., format: JSON.stringify({ requestId: "$context.requestId", routeKey: "$context.routeKey", status: "$context.status" }) } })` };
         const after = await analyze(applyFix(stack, old, {}));
         assert.deepStrictEqual(after.map((x) => `${x.policy} @ ${x.resource}`), [`${P.fields} @ http-stage`]);
     });

@@ -107,14 +107,23 @@ function unlessNotApplicable<T>(run: () => T): T | undefined {
     }
 }
 
-function resourceArgs(r: GeneratedResource, props: Record<string, any>, config: PackConfig, policy: string): ResourceValidationArgs {
+/** `pulumi:runtime` values cases cycle through (undefined: no tags), so the invariants hold for fixes in every language. */
+const runtimeCycle: readonly (string | undefined)[] = [undefined, "nodejs", "python", "go", "dotnet", "java", "yaml", "ruby"];
+
+/** The stack tags of a case, chosen from its size so that generation itself is unchanged. */
+export function stackTagsOf(c: { resources: readonly unknown[] }): ReadonlyMap<string, string> {
+    const runtime = runtimeCycle[c.resources.length % runtimeCycle.length];
+    return new Map(runtime === undefined ? [] : [["pulumi:runtime", runtime]]);
+}
+
+function resourceArgs(r: GeneratedResource, props: Record<string, any>, config: PackConfig, policy: string, stackTags: ReadonlyMap<string, string> = new Map()): ResourceValidationArgs {
     return {
         type: r.type,
         props,
         urn: r.urn,
         name: r.name,
         opts,
-        stackTags: new Map(),
+        stackTags,
         isType: () => false,
         asType: () => undefined,
         getConfig: configGetter(config, policy),
@@ -129,10 +138,13 @@ function collector(out: Reported[], policy: string, resourceIndex?: number): Rep
 }
 
 /** Validate (Analyze) one resource's props with one resource policy. */
-export function validateResource(policy: ResourceValidationPolicy, r: GeneratedResource, props: Record<string, unknown>, config: PackConfig, out: Reported[], resourceIndex?: number): void {
+export function validateResource(
+    policy: ResourceValidationPolicy, r: GeneratedResource, props: Record<string, unknown>, config: PackConfig, out: Reported[],
+    resourceIndex?: number, stackTags?: ReadonlyMap<string, string>,
+): void {
     const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
     for (const validate of validations) {
-        const result = unlessNotApplicable(() => validate(resourceArgs(r, unknownCheckingProxy(props), config, policy.name), collector(out, policy.name, resourceIndex)));
+        const result = unlessNotApplicable(() => validate(resourceArgs(r, unknownCheckingProxy(props), config, policy.name, stackTags), collector(out, policy.name, resourceIndex)));
         if (result !== undefined) {
             throw new Error(`${policy.name} returned a promise or value from validateResource`);
         }
@@ -188,11 +200,14 @@ export function stackResources(resources: readonly GeneratedResource[]): PolicyR
     return intermediates.map((i) => i.resource);
 }
 
-export function validateStack(policy: StackValidationPolicy, resources: readonly GeneratedResource[], config: PackConfig, out: Reported[]): void {
+export function validateStack(
+    policy: StackValidationPolicy, resources: readonly GeneratedResource[], config: PackConfig, out: Reported[],
+    stackTags: ReadonlyMap<string, string> = new Map(),
+): void {
     const args = {
         resources: stackResources(resources),
         getConfig: configGetter(config, policy.name),
-        stackTags: new Map(),
+        stackTags,
         notApplicable,
     } as unknown as StackValidationArgs;
     const result = unlessNotApplicable(() => policy.validateStack(args, collector(out, policy.name)));
@@ -205,6 +220,7 @@ export function validateStack(policy: StackValidationPolicy, resources: readonly
 export function evaluate(policies: readonly AnyPolicy[], c: PolicyCase): Outcome {
     const violations: Reported[] = [];
     const remediations: Remediation[] = [];
+    const stackTags = stackTagsOf(c);
     for (const [index, r] of c.resources.entries()) {
         for (const p of policies) {
             if (!isResourcePolicy(p)) {
@@ -214,12 +230,12 @@ export function evaluate(policies: readonly AnyPolicy[], c: PolicyCase): Outcome
             if (result !== undefined) {
                 remediations.push({ policy: p.name, resourceIndex: index, result });
             }
-            validateResource(p, r, r.props, c.config, violations, index);
+            validateResource(p, r, r.props, c.config, violations, index, stackTags);
         }
     }
     for (const p of policies) {
         if (isStackPolicy(p)) {
-            validateStack(p, c.resources, c.config, violations);
+            validateStack(p, c.resources, c.config, violations, stackTags);
         }
     }
     return { violations, remediations };

@@ -7,7 +7,7 @@ import { accessLogGroupRetention, accessLogGroupRetentionName } from "../../../p
 import { accessLogProtocol, accessLogProtocolName } from "../../../policies/access-log-protocol";
 import { quickCreateApi, quickCreateApiName } from "../../../policies/quick-create-api";
 import { stageAccessLogging, stageAccessLoggingName } from "../../../policies/stage-access-logging";
-import { analyzePack, AnyPolicy, PolicyConfigs, resourceUrn, TestResource, Violation } from "./policy-harness";
+import { analyzePack, AnyPolicy, PolicyConfigs, resourceUrn, StackTags, TestResource, Violation } from "./policy-harness";
 
 // Compliant baseline resources. Every test starts from these and changes one
 // thing, so the exact set of violations it expects is caused by that change.
@@ -239,8 +239,8 @@ export function schemaDefaults(policy: AnyPolicy): Record<string, unknown> {
 }
 
 /** The whole pack over a stack, with optional per-policy config. */
-export function analyze(stack: readonly TestResource[], configs: PolicyConfigs = {}): Promise<Violation[]> {
-    return analyzePack(packPolicies, stack, configs);
+export function analyze(stack: readonly TestResource[], configs: PolicyConfigs = {}, stackTags: StackTags = {}): Promise<Violation[]> {
+    return analyzePack(packPolicies, stack, configs, stackTags);
 }
 
 /** The compliant stack with the named resources replaced, analyzed by the whole pack. */

@@ -123,7 +123,22 @@ function throwNotApplicable(reason?: string): never {
     throw new NotApplicableError(reason);
 }
 
-const stackTags: ReadonlyMap<string, string> = new Map();
+export type StackTags = Record<string, string>;
+
+/** The stack tags as server.js hands them to policies: freezeMap over a Map (1.21's configureStack). */
+export function sdkStackTags(tags: StackTags = {}): ReadonlyMap<string, string> {
+    const map = new Map(Object.entries(tags));
+    return Object.freeze({
+        entries: map.entries.bind(map),
+        forEach: map.forEach.bind(map),
+        get: map.get.bind(map),
+        has: map.has.bind(map),
+        keys: map.keys.bind(map),
+        size: map.size,
+        values: map.values.bind(map),
+        [Symbol.iterator]: map[Symbol.iterator].bind(map),
+    }) as unknown as ReadonlyMap<string, string>;
+}
 
 function failOnUnknown(e: unknown, policyName: string, what: string): never {
     // @pulumi/policy's typings declare nothing for its proxy module, so the class is untyped here.
@@ -182,7 +197,8 @@ function isStackPolicy(p: AnyPolicy): p is StackValidationPolicy {
     return "validateStack" in p;
 }
 
-function resourceArgs(r: TestResource, props: Record<string, any>, config: Record<string, unknown>): ResourceValidationArgs {
+function resourceArgs(r: TestResource, props: Record<string, any>, config: Record<string, unknown>, tags: StackTags = {}): ResourceValidationArgs {
+    const stackTags = sdkStackTags(tags);
     return {
         type: r.type,
         props,
@@ -203,6 +219,7 @@ export async function validateResource(
     policy: ResourceValidationPolicy,
     resource: TestResource,
     config: Record<string, unknown> = {},
+    stackTags: StackTags = {},
 ): Promise<RunResult> {
     const result: RunResult = { violations: [], notApplicable: [] };
     if (policy.validateResource === undefined) {
@@ -218,7 +235,7 @@ export async function validateResource(
         // Like the server: deserialized and proxied afresh for every validation.
         const props = analyzeProps(resource.props);
         try {
-            await Promise.resolve(validation(resourceArgs(resource, props, config), report));
+            await Promise.resolve(validation(resourceArgs(resource, props, config, stackTags), report));
         } catch (e) {
             if (e instanceof NotApplicableError) {
                 result.notApplicable.push({ policy: policy.name, reason: e.reason });
@@ -273,6 +290,7 @@ export async function validateStack(
     policy: StackValidationPolicy,
     resources: readonly TestResource[],
     config: Record<string, unknown> = {},
+    stackTags: StackTags = {},
 ): Promise<RunResult> {
     const result: RunResult = { violations: [], notApplicable: [] };
     const names = new Map(resources.map((r) => [resourceUrn(r), r.name]));
@@ -283,7 +301,7 @@ export async function validateStack(
     const args: StackValidationArgs = {
         resources: buildStackResources(resources),
         getConfig: (<T extends object>() => ({ ...config }) as T),
-        stackTags,
+        stackTags: sdkStackTags(stackTags),
         notApplicable: throwNotApplicable,
     } as StackValidationArgs;
     try {
@@ -341,6 +359,7 @@ export async function analyzePack(
     policies: readonly AnyPolicy[],
     resources: readonly TestResource[],
     configs: PolicyConfigs = {},
+    stackTags: StackTags = {},
 ): Promise<Violation[]> {
     const violations: Violation[] = [];
     for (const policy of policies) {
@@ -352,11 +371,11 @@ export async function analyzePack(
         // with both checks runs in Analyze and in AnalyzeStack.
         if (isResourcePolicy(policy)) {
             for (const r of resources) {
-                violations.push(...(await validateResource(policy, r, config)).violations);
+                violations.push(...(await validateResource(policy, r, config, stackTags)).violations);
             }
         }
         if (isStackPolicy(policy)) {
-            violations.push(...(await validateStack(policy, resources, config)).violations);
+            violations.push(...(await validateStack(policy, resources, config, stackTags)).violations);
         }
     }
     return violations;
