@@ -190,7 +190,7 @@ describe("messages in the program's language", () => {
             const v = await analyze(changed(withProp(httpApi(), ["target"], "arn:aws:lambda:us-east-1:123456789012:function:f")), {}, tags("java"));
             assert.strictEqual(v.length, 1);
             assert.ok(v[0].message.startsWith(
-                `API "http-api" is created with quick create (target is set), so its $default stage is managed by API Gateway and cannot log access.\n` +
+                `API "http-api" is created with quick create (target is set), so API Gateway manages its $default stage; only the console or CloudFormation (AWS::ApiGatewayV2::ApiGatewayManagedOverrides) can turn on its access logging, and neither @pulumi/aws nor aws-native can manage that.\n` +
                 `Fix: remove target from "http-api", add Integration and Route, then new Stage("http-api-default", StageArgs.builder().apiId(api.id()).name("$default").autoDeploy(true).accessLogSettings(StageAccessLogSettingsArgs.builder().destinationArn(logGroup.arn()).format(serializeJson(jsonObject(jsonProperty("requestId", "$context.requestId"), `),
             v[0].message);
         });
