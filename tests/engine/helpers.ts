@@ -100,3 +100,24 @@ export function verdicts(violations: readonly Violation[]): string[] {
         .map((v) => `${v.policyName}@${v.resourceUrn === "" ? "(stack)" : v.resourceUrn.slice(v.resourceUrn.lastIndexOf("::") + 2)}:${v.enforcementLevel}`)
         .sort();
 }
+
+/** Programs written to fresh directories under the OS temp dir (no node_modules above them), removed together. */
+export function tempPrograms(prefix: string): { make: (files: Record<string, string>) => string; removeAll: () => void } {
+    const dirs: string[] = [];
+    return {
+        make: (files) => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+            dirs.push(dir);
+            for (const [name, text] of Object.entries(files)) {
+                fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+                fs.writeFileSync(path.join(dir, name), text);
+            }
+            return dir;
+        },
+        removeAll: () => {
+            for (const dir of dirs.splice(0)) {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        },
+    };
+}

@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { InputError } from "../../engine/errors";
+import { tempPrograms } from "./helpers";
 import { runProgramWithNotes, RunOptions } from "../../engine/inputs/program/run-program";
 import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "../../engine/resource-model";
 
@@ -37,17 +38,8 @@ function assertOneLineInputError(e: Error, pattern: RegExp): void {
     assert.match(e.message, pattern);
 }
 
-const tempDirs: string[] = [];
-
-function tempProgram(files: Record<string, string>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "real-world-program-"));
-    tempDirs.push(dir);
-    for (const [name, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-        fs.writeFileSync(path.join(dir, name), text);
-    }
-    return dir;
-}
+const programs = tempPrograms("real-world-program-");
+const tempProgram = programs.make;
 
 /** Output properties the class declares as always set (`pulumi.Output<T>` without `| undefined`), read from the .d.ts text. */
 function alwaysSetOutputs(dts: string, className: string): string[] {
@@ -69,9 +61,7 @@ function run(dir: string, opts: RunOptions) {
 
 describe("program runner on real-world program shapes", function () {
     after(function () {
-        for (const dir of tempDirs) {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+        programs.removeAll();
     });
 
     describe("outputs from the provider's schema", function () {

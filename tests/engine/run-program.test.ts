@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { InputError } from "../../engine/errors";
+import { tempPrograms } from "./helpers";
 import { runProgram } from "../../engine/inputs/program/run-program";
 import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "../../engine/resource-model";
 
@@ -96,18 +97,8 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
     assert.fail("expected the run to fail");
 }
 
-const tempDirs: string[] = [];
-
-/** A program in a fresh directory under the OS temp dir: no node_modules anywhere above it. */
-function tempProgram(files: Record<string, string>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "program-runner-"));
-    tempDirs.push(dir);
-    for (const [name, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-        fs.writeFileSync(path.join(dir, name), text);
-    }
-    return dir;
-}
+const programs = tempPrograms("program-runner-");
+const tempProgram = programs.make;
 
 describe("program runner", function () {
     const results: Record<string, Record<Mode, EngineResource[]>> = {};
@@ -123,9 +114,7 @@ describe("program runner", function () {
     });
 
     after(function () {
-        for (const dir of tempDirs) {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+        programs.removeAll();
     });
 
     it("has a test expectation for every bundled example", function () {
