@@ -1,20 +1,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Policy } from "@pulumi/policy";
-import { accessLogDestination } from "../../policies/access-log-destination";
-import { accessLogFormat } from "../../policies/access-log-format";
-import { accessLogFormatFields } from "../../policies/access-log-format-fields";
+import { policies } from "../../policies";
 import { accessLogGroupRetention } from "../../policies/access-log-group-retention";
-import { accessLogProtocol } from "../../policies/access-log-protocol";
-import { quickCreateApi } from "../../policies/quick-create-api";
-import { stageAccessLogging } from "../../policies/stage-access-logging";
 import { resourceUrn, TestResource, validateStack } from "../unit/helpers/policy-harness";
-
-const policies: Policy[] = [
-    stageAccessLogging, accessLogDestination, accessLogFormat, accessLogFormatFields,
-    quickCreateApi, accessLogGroupRetention, accessLogProtocol,
-];
 
 /** How the README's table abbreviates each framework's name. */
 const frameworkShortNames: Record<string, string> = {
