@@ -10,6 +10,7 @@ import { schemaValues } from "./schema-outputs";
 import { StackReferences, STACK_REFERENCE_TYPE } from "./stack-references";
 import { isSecretEnvelope, knownString, plain, UNKNOWN } from "./property-values";
 import { RunMode } from "./run-program";
+import { EngineTransforms, Transformed } from "./transforms";
 import { fromRegistration } from "../source-position";
 
 export const DEFAULT_REGION = "us-east-1";
@@ -37,13 +38,16 @@ export class Recorder {
     readonly lookups = new Map<string, { fromSchema: boolean }>();
     /** `type::name` of registrations the SDK started but the monitor has not seen yet. */
     readonly pending = new Map<string, number>();
+    readonly transforms: EngineTransforms;
 
     constructor(
         private readonly sdk: PulumiSdk,
         private readonly layout: ProgramLayout,
         private readonly mode: RunMode,
         private readonly stackReferences: StackReferences,
-    ) {}
+    ) {
+        this.transforms = new EngineTransforms(sdk);
+    }
 
     resources(): EngineResource[] {
         // Read resources (`Resource.get`) are not analyzed by the engine and
@@ -53,7 +57,21 @@ export class Recorder {
 
     attach(monitor: any): void {
         const original = { invoke: monitor.invoke.bind(monitor) };
-        monitor.registerResource = (req: any, cb: any) => this.respond(cb, () => this.register(req, monitor));
+        monitor.registerResource = (req: any, cb: any) => {
+            const chain = this.transforms.chain(req, (urn) => this.byUrn.get(urn)?.resource.parent);
+            if (chain.length === 0) {
+                this.respond(cb, () => this.register(req, monitor));
+                return;
+            }
+            this.transforms.run(chain, req, structToJs(req.getObject())).then(
+                (transformed) => this.respond(cb, () => this.register(req, monitor, transformed)),
+                (err) => cb(err),
+            );
+        };
+        monitor.registerStackTransform = (callback: any, cb: any) => {
+            this.transforms.addStackTransform(callback);
+            cb(null, {});
+        };
         monitor.readResource = (req: any, cb: any) => this.respond(cb, () => this.readResource(req, monitor));
         monitor.registerResourceOutputs = (req: any, cb: any) =>
             this.respond(cb, () => {
@@ -131,7 +149,7 @@ export class Recorder {
         return dir ? read(dir) : undefined;
     }
 
-    private register(req: any, monitor: any): unknown {
+    private register(req: any, monitor: any, transformed?: Transformed): unknown {
         const type: string = req.getType();
         const name: string = req.getName();
         const parent: string = req.getParent();
@@ -142,20 +160,22 @@ export class Recorder {
             throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
         }
         const isProvider = type.startsWith("pulumi:providers:");
-        let providerRef: string = req.getProvider();
+        // After transforms, the options they returned stand in for the request's.
+        const opts = transformed?.options;
+        let providerRef: string = opts ? opts.getProvider() : req.getProvider();
         if (custom && !isProvider && providerRef === "") {
-            providerRef = this.defaultProvider(type, req.getVersion());
+            providerRef = this.defaultProvider(type, opts ? opts.getVersion() : req.getVersion());
         }
-        const raw = structToJs(req.getObject());
+        const raw = transformed?.props ?? structToJs(req.getObject());
         const ctx = this.context(type, name, urn, raw, providerRef);
         let inputs = raw;
         let outputs: Record<string, unknown> = {};
         let id: string | undefined;
         if (custom) {
             inputs = isProvider ? raw : checkInputs(raw, ctx);
-            const made = fabricate(inputs, ctx, req.getImportid() || undefined);
+            const made = fabricate(inputs, ctx, (opts ? opts.getImport() : req.getImportid()) || undefined);
             id = made.id;
-            outputs = markSecretOutputs(made.outputs, req.getAdditionalsecretoutputsList());
+            outputs = markSecretOutputs(made.outputs, opts ? opts.getAdditionalSecretOutputsList() : req.getAdditionalsecretoutputsList());
             if (type === "aws:apigatewayv2/api:Api" && id !== undefined) {
                 this.apiProtocols.set(id, String(plain(inputs.protocolType) ?? "HTTP"));
             }
@@ -167,7 +187,7 @@ export class Recorder {
             inputs,
             outputs,
             ...(parent ? { parent } : {}),
-            dependencies: [...req.getDependenciesList()],
+            dependencies: [...(opts ? opts.getDependsOnList() : req.getDependenciesList())],
             propertyDependencies: propertyDependencies(req),
             ...(custom && providerRef ? { provider: providerRef } : {}),
         };
@@ -176,6 +196,7 @@ export class Recorder {
             resource.source = source;
         }
         this.add({ resource, read: false }, monitor, id);
+        this.transforms.remember(urn, req);
         return this.response("RegisterResourceResponse", urn, id, outputs);
     }
 

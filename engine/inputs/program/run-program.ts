@@ -203,6 +203,7 @@ export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMo
     // Registrations still in flight must land before we read the recorder,
     // and must not leak into the next run.
     await sdk.settings.waitForRPCs();
+    closeCallbacks(sdk, recorder);
     // A rejection nobody handles (an apply that throws, say) is only reported
     // once the microtask queue drains: give it a few turns while we listen.
     for (let turn = 0; turn < 3; turn++) {
@@ -216,6 +217,16 @@ export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMo
     }
     if (sdk.log.hasErrors()) {
         throw new Error("the program logged errors (see stderr)");
+    }
+}
+
+/** The SDK's callbacks service (transforms) would otherwise keep listening after the run. */
+function closeCallbacks(sdk: PulumiSdk, recorder: Recorder): void {
+    recorder.transforms.close();
+    const store = typeof sdk.state.getStore === "function" ? sdk.state.getStore() : undefined;
+    if (store?.callbacks && typeof store.callbacks.shutdown === "function") {
+        store.callbacks.shutdown();
+        store.callbacks = undefined;
     }
 }
 
