@@ -191,7 +191,8 @@ export class Recorder {
             propertyDependencies: propertyDependencies(req),
             ...(custom && providerRef ? { provider: providerRef } : {}),
         };
-        const source = fromRegistration(req.getSourceposition());
+        // SDKs before 3.134 send no source position.
+        const source = typeof req.getSourceposition === "function" ? fromRegistration(req.getSourceposition()) : undefined;
         if (source !== undefined) {
             resource.source = source;
         }

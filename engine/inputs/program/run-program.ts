@@ -15,7 +15,7 @@
 import { InputError } from "../../errors";
 import { EngineResource } from "../../resource-model";
 import { Recorder } from "./mock-monitor";
-import { evictProgramModules, installResolverFallback, installTypeScriptHook, loadPulumi, PulumiSdk, Restore } from "./module-loading";
+import { evictProgramModules, installResolverFallback, installTypeScriptHook, loadPulumi, PulumiSdk, preserveEnvironment, Restore, setMocks } from "./module-loading";
 import { describeError, failureHints, quote, secureNotes, versionMismatches } from "./program-errors";
 import { locateProgram, ProgramLayout, withConfigValues } from "./program-layout";
 import { StackOutputs, StackReferences } from "./stack-references";
@@ -113,7 +113,8 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
     let recorder: Recorder | undefined;
     evictProgramModules(layout.root, compiled);
     try {
-        const sdk = loadPulumi(layout.codeDir);
+        const sdk = loadPulumi(layout.codeDir, layout.root);
+        restores.push(preserveEnvironment());
         restores.push(installResolverFallback());
         restores.push(installTypeScriptHook(layout, compiled, elided));
         restores.push(redirectConsoleToStderr());
@@ -182,14 +183,9 @@ function pendingList(recorder: Recorder): string {
 }
 
 export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMode, recorder: Recorder, errors: unknown[]) {
-    await sdk.runtime.setMocks(
-        { newResource: () => ({ id: undefined, state: {} }), call: () => ({}) },
-        layout.project,
-        layout.stack,
-        mode === "preview",
-    );
+    const monitor = await setMocks(sdk, { newResource: () => ({ id: undefined, state: {} }), call: () => ({}) }, layout.project, layout.stack, mode === "preview");
     sdk.runtime.setAllConfig(layout.config, layout.secretKeys);
-    recorder.attach(sdk.settings.getMonitor());
+    recorder.attach(monitor);
     let failure: unknown;
     try {
         await sdk.runtime.runInPulumiStack(async () => {
@@ -223,7 +219,7 @@ export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMo
 /** The SDK's callbacks service (transforms) would otherwise keep listening after the run. */
 function closeCallbacks(sdk: PulumiSdk, recorder: Recorder): void {
     recorder.transforms.close();
-    const store = typeof sdk.state.getStore === "function" ? sdk.state.getStore() : undefined;
+    const store = typeof sdk.state?.getStore === "function" ? sdk.state.getStore() : undefined;
     if (store?.callbacks && typeof store.callbacks.shutdown === "function") {
         store.callbacks.shutdown();
         store.callbacks = undefined;
