@@ -19,6 +19,7 @@ import { evictProgramModules, installResolverFallback, installTypeScriptHook, lo
 import { describeError, failureHints, quote, secureNotes, versionMismatches } from "./program-errors";
 import { locateProgram, ProgramLayout, withConfigValues } from "./program-layout";
 import { StackOutputs, StackReferences } from "./stack-references";
+import { DeployedStack } from "./deployed-stack";
 
 export type RunMode = "preview" | "update";
 
@@ -30,6 +31,10 @@ export interface RunOptions {
     configValues?: Record<string, string>;
     /** How long a program may wait on nothing before it is reported as hung (default 120 s). */
     timeoutMs?: number;
+    /** The AWS account ARNs are built with (`--account-id`); default MOCK_ACCOUNT. */
+    accountId?: string;
+    /** The deployed stack to compare with (`--state FILE`). */
+    deployed?: DeployedStack;
 }
 
 export interface ProgramRun {
@@ -127,7 +132,8 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
         restores.push(enableSourceMaps());
         process.chdir(layout.codeDir);
         const references = new StackReferences(opts.stackReferenceOutputs);
-        const rec = new Recorder(sdk, layout, mode, references);
+        opts.deployed?.begin();
+        const rec = new Recorder(sdk, layout, mode, references, opts.accountId, opts.deployed);
         recorder = rec;
         restores.push(trackRegistrations(sdk, rec));
         await withTimeout(
@@ -138,6 +144,7 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
         const notes = [
             ...[...new Set(elided)].map((m) => `a type-only re-export from ${quote(m)} was left out, as TypeScript's type-aware compile does (the package has types but no JavaScript)`),
             ...[references.note()].filter((n): n is string => n !== undefined),
+            ...(opts.deployed ? [opts.deployed.note()] : []),
             ...secureNotes(layout),
             ...versions.map((v) => `${v} (its verdicts may differ from what that version would give)`),
         ];
