@@ -4,12 +4,14 @@
 // arguments give; other providers' outputs come from their own types; a
 // deployed stack's outputs come from its export.
 import * as assert from "assert";
+import { execFile } from "child_process";
 import * as path from "path";
 
-import { PolicySession } from "../../engine/protocol/policy-session";
+import { parseArgs } from "../../engine/arguments";import { PolicySession } from "../../engine/protocol/policy-session";
 import { runProgramWithNotes, RunOptions } from "../../engine/inputs/program/run-program";
 import { EngineResource, unknownSentinels, Violation } from "../../engine/resource-model";
-import { assertNoCantRun, repoRoot, tempPrograms, verdicts } from "./helpers";
+import { readDeployedStack } from "../../engine/inputs/program/deployed-stack";
+import { assertNoCantRun, cliPath, repoRoot, tempPrograms, verdicts } from "./helpers";
 
 const UNKNOWN = unknownSentinels.string;
 const modes = ["preview", "update"] as const;
@@ -200,7 +202,159 @@ describe("programs through the real pack process: the verdict pulumi preview giv
         });
     });
 
-    void retention;
-    void UNKNOWN;
-    void path;
+
+    describe("lookups and .get: the ARN the name gives, nothing made up", function () {
+        const lookupProgram = () => program([
+            'import * as aws from "@pulumi/aws";',
+            `const fmt = ${format};`,
+            'const api = new aws.apigatewayv2.Api("api", { protocolType: "HTTP" });',
+            'const shared = aws.cloudwatch.LogGroup.get("shared", "/central/api-access");',
+            'const looked = aws.cloudwatch.getLogGroupOutput({ name: "/central/other-access" });',
+            'new aws.apigatewayv2.Stage("by-get", { apiId: api.id, name: "a", accessLogSettings: { destinationArn: shared.arn, format: fmt } });',
+            'new aws.apigatewayv2.Stage("by-lookup", { apiId: api.id, name: "b", accessLogSettings: { destinationArn: looked.arn, format: fmt } });',
+            "export const sharedRetention = shared.retentionInDays;",
+        ], { "Pulumi.dev.yaml": "config:\n  aws:region: eu-west-1\n" });
+        const destinationOf = (resources: EngineResource[], name: string) =>
+            (byName(resources, name).inputs.accessLogSettings as Record<string, unknown>).destinationArn;
+
+        it("gives LogGroup.get and getLogGroupOutput the log group's ARN, with the program's region and --account-id", async function () {
+            const dir = lookupProgram();
+            for (const mode of modes) {
+                for (const [accountId, account] of [[undefined, "123456789012"], ["111122223333", "111122223333"]] as const) {
+                    const { resources } = await runProgramWithNotes(dir, { mode, ...(accountId ? { accountId } : {}) });
+                    assert.strictEqual(destinationOf(resources, "by-get"), `arn:aws:logs:eu-west-1:${account}:log-group:/central/api-access`, mode);
+                    assert.strictEqual(destinationOf(resources, "by-lookup"), `arn:aws:logs:eu-west-1:${account}:log-group:/central/other-access`, mode);
+                    assert.ok(!resources.some((r) => r.name === "shared"), "read resources stay out of the analysis");
+                    // The cloud holds the looked-up group's retention: unknown, not a made-up 0 (never expire).
+                    assert.strictEqual(resources[0].outputs.sharedRetention, UNKNOWN, mode);
+                }
+            }
+        });
+
+        it("lets allowedExternalLogGroups clear a central log group reached through a lookup", async function () {
+            const dir = lookupProgram();
+            const allowed = { [retention]: { allowedExternalLogGroups: ["arn:aws:logs:*:123456789012:log-group:/central/*"] } };
+            for (const mode of modes) {
+                const without = verdicts((await judge(dir, mode)).violations);
+                assert.deepStrictEqual(without, [`${retention}@by-get:mandatory`, `${retention}@by-lookup:mandatory`], mode);
+                assert.deepStrictEqual(verdicts((await judge(dir, mode, allowed)).violations), [], mode);
+            }
+        });
+    });
+
+    describe("--state: a preview of the deployed stack", function () {
+        const lines = (retentionDays: number) => [
+            'import * as aws from "@pulumi/aws";',
+            'const api = new aws.apigatewayv2.Api("api", { protocolType: "HTTP" });',
+            `const logs = new aws.cloudwatch.LogGroup("logs", { retentionInDays: ${retentionDays} });`,
+            `new aws.apigatewayv2.Stage("stage", { apiId: api.id, name: "$default", autoDeploy: true, accessLogSettings: { destinationArn: logs.arn, format: ${format} } });`,
+        ];
+        const account = { "apigatewayv2-access-log-destination": { allowedAccountIds: ["999999999999"] } };
+
+        /** A `pulumi stack export` of the program after `pulumi up` in account 111111111111. */
+        async function exportOf(dir: string): Promise<string> {
+            const { resources } = await runProgramWithNotes(dir, { mode: "update", accountId: "111111111111" });
+            const exported = resources.map((r) => ({
+                urn: r.urn,
+                custom: !r.type.startsWith("pulumi:pulumi:"),
+                ...(typeof r.outputs.id === "string" ? { id: r.outputs.id } : {}),
+                type: r.type,
+                // The provider's Check records defaults and bridge bookkeeping in the inputs.
+                inputs: r.type.startsWith("aws:") ? { __defaults: [], ...r.inputs, region: "us-east-1" } : r.inputs,
+                outputs: r.outputs,
+                ...(r.parent ? { parent: r.parent } : {}),
+                ...(r.provider ? { provider: r.provider } : {}),
+                dependencies: r.dependencies,
+                propertyDependencies: r.propertyDependencies,
+            }));
+            return programs.make({ "stack.json": JSON.stringify({ version: 3, deployment: { manifest: {}, resources: exported } }) }) + "/stack.json";
+        }
+
+        it("keeps the deployed outputs of unchanged resources, so the preview judges the known ARN", async function () {
+            const dir = program(lines(90));
+            const deployed = readDeployedStack(await exportOf(dir), "stack.json");
+            const plain = await judge(dir, "preview", account);
+            assert.strictEqual((byName(plain.resources, "stage").inputs.accessLogSettings as Record<string, unknown>).destinationArn, UNKNOWN);
+            assert.deepStrictEqual(verdicts(plain.violations), []);
+            const withState = await judge(dir, "preview", account, { deployed });
+            const stage = byName(withState.resources, "stage");
+            assert.match(String((stage.inputs.accessLogSettings as Record<string, unknown>).destinationArn), /^arn:aws:logs:us-east-1:111111111111:log-group:logs-[0-9a-f]{7}$/);
+            assert.deepStrictEqual(verdicts(withState.violations), ["apigatewayv2-access-log-destination@stage:mandatory"]);
+            assert.ok(withState.notes.some((n) => /3 unchanged resources kept their outputs, 0 changed/.test(n)), withState.notes.join(" | "));
+        });
+
+        it("leaves a changed resource's outputs, and what depends on them, unknown in --preview", async function () {
+            const deployed = readDeployedStack(await exportOf(program(lines(90))), "stack.json");
+            const changed = program(lines(30));
+            const { resources, notes, violations } = await judge(changed, "preview", account, { deployed });
+            assert.strictEqual(byName(resources, "logs").outputs.arn, UNKNOWN);
+            assert.strictEqual((byName(resources, "stage").inputs.accessLogSettings as Record<string, unknown>).destinationArn, UNKNOWN);
+            assert.notStrictEqual(byName(resources, "api").outputs.id, UNKNOWN, "the unchanged API keeps its id");
+            assert.ok(notes.some((n) => /1 unchanged resource kept its outputs, 2 changed/.test(n)), notes.join(" | "));
+            assert.deepStrictEqual(verdicts(violations), []);
+        });
+    });
+});
+
+describe("analyze --state and --account-id on the command line", function () {
+    const cliPrograms = tempPrograms("engine-parity-cli-");
+    after(() => cliPrograms.removeAll());
+
+    function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+        return new Promise((resolve) => {
+            const env = { ...process.env };
+            delete env.INIT_CWD;
+            delete env.npm_lifecycle_event;
+            execFile(process.execPath, [cliPath, ...args], { cwd: repoRoot, env }, (err, stdout, stderr) => {
+                resolve({ code: err ? Number((err as { code?: unknown }).code ?? -1) : 0, stdout, stderr });
+            });
+        });
+    }
+
+    function assertOneErrorLine(r: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
+        assert.strictEqual(r.code, 2, r.stderr);
+        assert.strictEqual(r.stdout, "");
+        const lines = r.stderr.split("\n").filter((l) => l !== "");
+        assert.strictEqual(lines.length, 1, r.stderr);
+        assert.match(lines[0], /^error: /);
+        assert.match(lines[0], pattern);
+    }
+
+    it("parses both flags", function () {
+        const opts = parseArgs(["--state", "stack.json", "--account-id=111122223333", "prog"]);
+        assert.strictEqual(opts.state, "stack.json");
+        assert.strictEqual(opts.accountId, "111122223333");
+        assert.throws(() => parseArgs(["--account-id", "12345"]), /--account-id "12345" is not an AWS account id: it must be 12 digits/);
+        assert.throws(() => parseArgs(["--state", "a.json", "--state", "b.json"]), /--state may be given only once/);
+    });
+
+    it("a lookup's log group in the --account-id account passes allowedAccountIds, and fails it in another", async function () {
+        const dir = cliPrograms.make({
+            "Pulumi.yaml": pulumiYaml,
+            "index.ts": [
+                'import * as aws from "@pulumi/aws";',
+                'const api = new aws.apigatewayv2.Api("api", { protocolType: "HTTP" });',
+                'const central = aws.cloudwatch.getLogGroupOutput({ name: "/aws/apigateway/central" });',
+                `new aws.apigatewayv2.Stage("stage", { apiId: api.id, name: "$default", accessLogSettings: { destinationArn: central.arn, format: ${format} } });`,
+                "",
+            ].join("\n"),
+            "policy.json": JSON.stringify({
+                "apigatewayv2-access-log-destination": { allowedAccountIds: ["111122223333"] },
+                [retention]: { allowedExternalLogGroups: ["arn:aws:logs:*:*:log-group:/aws/apigateway/central"] },
+            }),
+        });
+        const config = path.join(dir, "policy.json");
+        const ours = await cli(["--format", "json", "--config", config, "--account-id", "111122223333", dir]);
+        assert.strictEqual(ours.code, 0, ours.stdout + ours.stderr);
+        const placeholder = await cli(["--format", "json", "--config", config, dir]);
+        assert.strictEqual(placeholder.code, 1, placeholder.stderr);
+        assert.match(placeholder.stdout, /logs to account 123456789012, which is not in allowedAccountIds/);
+    });
+
+    it("bad --state input is one error line with exit 2", async function () {
+        const dir = cliPrograms.make({ "Pulumi.yaml": pulumiYaml, "index.ts": "export const x = 1;\n", "bad.json": "{ not json" });
+        assertOneErrorLine(await cli(["--state", path.join(dir, "missing.json"), dir]), /missing\.json/);
+        assertOneErrorLine(await cli(["--state", path.join(dir, "bad.json"), dir]), /bad\.json/);
+        assertOneErrorLine(await cli(["--state", path.join(dir, "bad.json"), path.join(repoRoot, "tests", "fixtures", "state", "compliant.json")]), /--state compares a program with its deployed stack, and no program was given/);
+    });
 });
