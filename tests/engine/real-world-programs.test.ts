@@ -460,6 +460,63 @@ for (const { pulumi, packages } of SDK_MATRIX) {
             assert.strictEqual(JSON.parse(fs.readFileSync(aws, "utf8")).version.replace(/^v/, ""), packages[1].split("@")[2]);
         });
 
+        if (packages.some((p) => p.startsWith("@pulumi/aws-native@"))) {
+            it("gives aws-native and random resources the outputs their own types declare: required ones typed, optional ones never made up", async function () {
+                const dir = path.join(cache, "programs", "other-providers");
+                fs.rmSync(dir, { recursive: true, force: true });
+                fs.mkdirSync(dir, { recursive: true });
+                fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: other-providers\nruntime: nodejs\n");
+                fs.writeFileSync(path.join(dir, "index.ts"), [
+                    'import * as native from "@pulumi/aws-native";',
+                    'import * as random from "@pulumi/random";',
+                    'const suffix = new random.RandomString("suffix", { length: 6, special: false });',
+                    'const table = new native.dynamodb.Table("orders", { keySchema: [{ attributeName: "id", keyType: "HASH" }], attributeDefinitions: [{ attributeName: "id", attributeType: "S" }], billingMode: "PAY_PER_REQUEST" });',
+                    '// Reading tableName under --update failed: "Expected property tableName to resolve to a string".',
+                    'export const tableName = table.tableName.apply((n) => { if (typeof n !== "string") { throw new Error("tableName is " + typeof n); } return n.toUpperCase(); });',
+                    "export const suffixLower = suffix.result.apply((r) => r.toLowerCase());",
+                    "",
+                ].join("\n"));
+                for (const mode of modes) {
+                    const { resources } = await run(dir, { mode });
+                    const table = resources.find((r) => r.type === "aws-native:dynamodb:Table")!;
+                    const suffix = resources.find((r) => r.type === "random:index/randomString:RandomString")!;
+                    // aws-native autonames <kind>Name at Check: known in a preview too.
+                    assert.match(String(table.outputs.tableName), /^orders-[0-9a-f]{7}$/, mode);
+                    assert.ok(!("keepers" in suffix.outputs) && !("overrideSpecial" in suffix.outputs), `optional outputs made up: ${Object.keys(suffix.outputs).join(", ")}`);
+                    if (mode === "update") {
+                        assert.strictEqual(table.outputs.arn, `arn:aws:dynamodb:us-east-1:123456789012:table/${table.outputs.tableName}`);
+                        assert.strictEqual(typeof suffix.outputs.result, "string");
+                        assert.strictEqual(typeof suffix.outputs.upper, "boolean");
+                        assert.strictEqual(resources[0].outputs.tableName, String(table.outputs.tableName).toUpperCase());
+                    } else {
+                        assert.strictEqual(suffix.outputs.result, UNKNOWN);
+                    }
+                }
+            });
+
+            it("judges an @pulumi/aws-native stage as the bundled aws-native example is judged", async function () {
+                const dir = path.join(cache, "programs", "native-stages");
+                fs.rmSync(dir, { recursive: true, force: true });
+                fs.mkdirSync(dir, { recursive: true });
+                fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: native-stages\nruntime: nodejs\n");
+                fs.writeFileSync(path.join(dir, "index.ts"), [
+                    'import * as native from "@pulumi/aws-native";',
+                    'const api = new native.apigatewayv2.Api("api", { protocolType: "HTTP" });',
+                    'const logs = new native.logs.LogGroup("logs", { retentionInDays: 30 });',
+                    'const format = JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" });',
+                    'new native.apigatewayv2.Stage("logged", { apiId: api.apiId, stageName: "logged", accessLogSettings: { destinationArn: logs.arn, format } });',
+                    'new native.apigatewayv2.Stage("silent", { apiId: api.apiId, stageName: "silent" });',
+                    "",
+                ].join("\n"));
+                for (const mode of modes) {
+                    const { resources } = await run(dir, { mode });
+                    const result = await sessions[mode].analyzeResources(resources, { applyRemediations: true });
+                    const got = verdicts(result.violations).filter((v) => !v.includes("format-fields"));
+                    assert.deepStrictEqual(got, ["apigatewayv2-stage-access-logging@silent:mandatory"], mode);
+                }
+            });
+        }
+
         for (const mode of modes) {
             it(`every example (${mode}) gets the verdicts it gets on this repository's SDK`, async function () {
                 this.timeout(300_000);

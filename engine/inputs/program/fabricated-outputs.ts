@@ -42,12 +42,26 @@ export const AUTONAMED: Record<string, { prop: string; prefix?: string }> = {
 
 /** The provider's Check: inputs plus the autonames it fills in, keeping a deployed resource's (`olds`). */
 export function checkInputs(inputs: Record<string, unknown>, ctx: MockContext, olds?: Record<string, unknown>): Record<string, unknown> {
-    const rule = AUTONAMED[ctx.type];
+    const rule = AUTONAMED[ctx.type] ?? nativeAutoname(ctx);
     if (!rule || inputs[rule.prop] !== undefined || (rule.prefix && inputs[rule.prefix] !== undefined)) {
         return inputs;
     }
     const kept = olds ? knownString(olds[rule.prop]) : undefined;
     return { ...inputs, [rule.prop]: kept ?? `${ctx.name}-${hash(ctx.urn, "autoname").slice(0, 7)}` };
+}
+
+/**
+ * @pulumi/aws-native autonames the `<kind>Name` property of most types
+ * (`aws-native:dynamodb:Table` -> `tableName`) at Check, so a preview already
+ * knows it; the package's types say whether the type has one.
+ */
+export function nativeAutoname(ctx: MockContext): { prop: string } | undefined {
+    const kind = ctx.type.startsWith("aws-native:") ? ctx.type.split(":")[2] : undefined;
+    if (!kind || !ctx.outputFields) {
+        return undefined;
+    }
+    const prop = `${kind.charAt(0).toLowerCase()}${kind.slice(1)}Name`;
+    return ctx.outputFields.some((f) => f.name === prop && f.shape.kind === "string") ? { prop } : undefined;
 }
 
 export interface Fabricated {
