@@ -119,9 +119,17 @@ function rowsOf(report: RunReport): Row[] {
     return rows.sort((a, b) => rank(a) - rank(b));
 }
 
-function sourceCell(row: Row): string {
+/** Where the resource is declared; with several inputs, also which input (a stack's state file, a program). */
+function sourceCell(row: Row, manyInputs: boolean): string {
     const s = row.v.source;
-    return s === undefined ? "" : code(`${sourceFile(s, row.input)}:${s.line}`);
+    if (s === undefined) {
+        return manyInputs ? code(row.input.path) : "";
+    }
+    const file = sourceFile(s, row.input);
+    if (!manyInputs) {
+        return code(`${file}:${s.line}`);
+    }
+    return row.input.kind === "program" ? code(`${row.input.path}/${file}:${s.line}`) : `${code(`${file}:${s.line}`)} in ${code(row.input.path)}`;
 }
 
 /** Beyond this many rows, an exemptions table says how many it left out. */
@@ -183,7 +191,7 @@ export function markdownReport(report: RunReport): string {
         let shown = 0;
         for (const row of rows) {
             const line = `| ${levelCell(row.v, row.exemption)} | ${escapeMarkdown(displayNames.get(row.v.policyName) ?? row.v.policyName)} | ` +
-                `${code(resourceName(row.v.resourceUrn))} | ${sourceCell(row)} | ${escapeMarkdown(row.problem)} |`;
+                `${code(resourceName(row.v.resourceUrn))} | ${sourceCell(row, report.inputs.length > 1)} | ${escapeMarkdown(row.problem)} |`;
             const fix = row.fix === undefined ? [] : [
                 `<details><summary>Fix ${escapeMarkdown(resourceName(row.v.resourceUrn))} (${escapeMarkdown(displayNames.get(row.v.policyName) ?? row.v.policyName)})</summary>`,
                 "",
