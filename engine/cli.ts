@@ -1,5 +1,4 @@
-// `npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR]
-//                        [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [PATH...]`
+// `npm run -s analyze -- [options] [PATH...]` (the options: engine/arguments.ts, or --help).
 //
 // Analyzes `pulumi stack export` files and Pulumi TypeScript program
 // directories with this policy pack, through the same launch and Analyzer
@@ -29,11 +28,11 @@ import { renderReport } from "./reports/render-report";
 import { hasMandatory, InputReport, RunReport } from "./reports/run-report";
 import { packHomepage, repositoryRoot, stateFileLines } from "./reports/sarif-context";
 import { EngineResource } from "./resource-model";
-import { runtimeTag } from "../lib/fix-snippets";
+import { languageOfRuntimeName, runtimeTag } from "../lib/fix-snippets";
 import { InputError } from "./errors";
 import { InputSpec } from "./inputs/resolve-inputs";
 import { today } from "../lib/governance";
-import { exemptionUsage } from "./reports/exemptions";
+import { checkExemptions, exemptionUsage } from "./reports/exemptions";
 
 let activeSession: PolicySession | undefined;
 
@@ -107,7 +106,9 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     let levels: Record<string, { enforcementLevel: EnforcementLevel }>;
     try {
         // Validated against the pack's own schemas before any input runs.
-        levels = await session.configure(configRaw, opts.config !== undefined ? `config file ${quote(opts.config)}` : "config");
+        const configLabel = opts.config !== undefined ? `config file ${quote(opts.config)}` : "config";
+        levels = await session.configure(configRaw, configLabel);
+        checkExemptions(session.configuration ?? {}, today(), configLabel);
         const showProgress = inputs.length > 1 && io.stderrIsTTY;
         for (const [index, input] of inputs.entries()) {
             if (showProgress) {
@@ -130,6 +131,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
             reports.push({
                 ...inputReport(input, opts.mode, resources, result.violations, result.diagnostics.remediations, notes),
                 notApplicable: result.notApplicable,
+                language: languageOfRuntimeName(stackOf(input).tags?.[runtimeTag]),
             });
         }
     } finally {
@@ -147,6 +149,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     const colour = opts.format === "text" && colourEnabled({ noColorFlag: opts.noColor, toFile: output !== undefined, isTTY: io.stdoutIsTTY, env: io.env });
     const text = renderReport(opts.format, run, {
         colour,
+        junitNotApplicable: opts.junitNotApplicable,
         sarif: { baseDir: repositoryRoot(cwd) ?? cwd, resourceLines: stateFileLines(opts.format, inputs) },
     });
     const code = hasMandatory(run) ? 1 : 0;

@@ -267,7 +267,7 @@ describe("governance through npm run analyze: not-applicable results and exempti
         const exemptions = Object.fromEntries(report.exemptions.map((e: any) => [e.policyName, e]));
         assert.deepStrictEqual(exemptions["apigatewayv2-access-log-group-retention"], {
             policyName: "apigatewayv2-access-log-group-retention", index: 0, resources: ["audit-*"], reason, expires: "2030-06-30",
-            status: "active", matched: ["urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::audit-stage"], unmatchedResources: [],
+            status: "active", daysLeft: 0, matched: ["urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::audit-stage"], unmatchedResources: [],
         });
         assert.strictEqual(exemptions["apigatewayv2-stage-access-logging"].status, "expired");
         assert.deepStrictEqual(exemptions["apigatewayv2-stage-access-logging"].matched, ["urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage"]);
