@@ -72,6 +72,10 @@ describe("--format markdown", () => {
         assert.deepStrictEqual(headings(md.parse(markdownReport(run([violation("orders")])), {}))[0], "h2 ❌ Fail: 1 mandatory violation");
         assert.deepStrictEqual(headings(md.parse(markdownReport(run([])), {})), ["h2 ✅ Pass"]);
         assert.deepStrictEqual(headings(md.parse(markdownReport(run([violation("orders", "advisory")])), {}))[0], "h2 ✅ Pass, with 1 advisory violation");
+        // Stages whose decisive value is unknown (issue 14's `unchecked`, per input) are never a plain pass.
+        const unchecked = run([]);
+        Object.assign(unchecked.inputs[0], { unchecked: [{ resourceUrn: urn("orders"), policyName: stagePolicy, reason: "destination unknown" }] });
+        assert.deepStrictEqual(headings(md.parse(markdownReport(unchecked), {}))[0], "h2 ⚠️ Pass with unchecked stages: 1 stage could not be checked");
     });
 
     it("one table row per violation: level, display name, resource, file:line, one-line problem", () => {
