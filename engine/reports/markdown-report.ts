@@ -24,8 +24,8 @@ export const maxViolationRows = 200;
 // What Markdown or HTML could act on in the middle of a line (nothing here
 // starts a line, so list and heading markers are harmless): tags and
 // entities, cell breaks, emphasis, code, links and images, strikethrough,
-// math, and the `:` of an autolinked URL.
-const markdownSpecial = /[&<>"'|\\`*_[\]~!:$]/g;
+// math, and the `:` or `@` GitHub would turn into a link.
+const markdownSpecial = /[&<>"'|\\`*_[\]~!:$@]/g;
 
 /** Text as Markdown and HTML show it literally: one line, special characters as numeric references. */
 export function escapeMarkdown(text: string): string {
@@ -171,7 +171,7 @@ export function markdownReport(report: RunReport): string {
     const displayNames = new Map(report.policies.map((p) => [p.name, p.displayName !== "" ? p.displayName : p.name]));
     const out: string[] = [verdict(report), ""];
     out.push(
-        `${escapeMarkdown(`${report.policyPackName}@v${report.policyPackVersion}`)}: ` +
+        `${code(`${report.policyPackName}@v${report.policyPackVersion}`)}: ` +
         `${plural(s.violations, "violation")} (${s.mandatory} mandatory, ${s.advisory} advisory) on ${plural(s.resourcesWithViolations, "resource")}; ` +
         `${plural(s.resourcesAnalyzed, "resource")} analyzed in ${plural(s.inputs, "input")}.`,
         "",

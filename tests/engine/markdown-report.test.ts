@@ -72,6 +72,10 @@ describe("--format markdown", () => {
         assert.deepStrictEqual(headings(md.parse(markdownReport(run([violation("orders")])), {}))[0], "h2 ❌ Fail: 1 mandatory violation");
         assert.deepStrictEqual(headings(md.parse(markdownReport(run([])), {})), ["h2 ✅ Pass"]);
         assert.deepStrictEqual(headings(md.parse(markdownReport(run([violation("orders", "advisory")])), {}))[0], "h2 ✅ Pass, with 1 advisory violation");
+        // Stages whose decisive value is unknown (issue 14's `unchecked`, per input) are never a plain pass.
+        const unchecked = run([]);
+        Object.assign(unchecked.inputs[0], { unchecked: [{ resourceUrn: urn("orders"), policyName: stagePolicy, reason: "destination unknown" }] });
+        assert.deepStrictEqual(headings(md.parse(markdownReport(unchecked), {}))[0], "h2 ⚠️ Pass with unchecked stages: 1 stage could not be checked");
     });
 
     it("one table row per violation: level, display name, resource, file:line, one-line problem", () => {
@@ -142,8 +146,10 @@ describe("--format markdown", () => {
     });
 
     it("escapes what Markdown and HTML act on, and nothing that would show as a stray reference", () => {
-        assert.strictEqual(escapeMarkdown("a|b<c>*d*_e_`f`[g](h)~~i~~ &amp; https://x www.y.z\nnext"),
-            "a&#124;b&#60;c&#62;&#42;d&#42;&#95;e&#95;&#96;f&#96;&#91;g&#93;(h)&#126;&#126;i&#126;&#126; &#38;amp; https&#58;//x www&#46;y.z next");
+        assert.strictEqual(escapeMarkdown("a|b<c>*d*_e_`f`[g](h)~~i~~ &amp; https://x www.y.z a@b.c\nnext"),
+            "a&#124;b&#60;c&#62;&#42;d&#42;&#95;e&#95;&#96;f&#96;&#91;g&#93;(h)&#126;&#126;i&#126;&#126; &#38;amp; https&#58;//x www&#46;y.z a&#64;b.c next");
+        const linkify = new MarkdownIt({ linkify: true });
+        assert.ok(!linkify.render(escapeMarkdown("see https://evil.example, www.evil.example or a@evil.example")).includes("<a "), "GitHub-style autolinks stay text");
         assert.strictEqual(md.renderInline(escapeMarkdown("a|b<c>*d*_e_`f`[g](h)~~i~~ &amp;")), "a|b&lt;c&gt;*d*_e_`f`[g](h)~~i~~ &amp;amp;");
     });
 });

@@ -1,7 +1,7 @@
 // Configs that must stop a deployment, each with the key and the problem the
 // error has to name. Shared by the in-process and the through-the-driver tests.
-import { compliantApi, compliantLogGroup, compliantStage, logGroupArn } from "../../fixtures/compliant";
 import { addDays, utcDate } from "../../../lib/exemptions";
+import { compliantApi, compliantLogGroup, compliantStage, logGroupArn } from "../../fixtures/compliant";
 
 export interface BadConfig {
     group: string;
