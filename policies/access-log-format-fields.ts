@@ -2,7 +2,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { hasRequestIdVariable, hasVariable, jsonShapeOfFormat, protocolOfFormat } from "../lib/access-log-format";
 import { knownFormat, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
 import { isVariableName } from "../lib/context-variables";
-import { Language, languageOfStackTags } from "../lib/fix-snippets";
+import { languageOfStackTags } from "../lib/fix-snippets";
 import { defaultRepairOptions, formatRepairFixes, stageLabel, withFixes } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
