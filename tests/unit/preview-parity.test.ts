@@ -58,7 +58,7 @@ describe("preview and update agree wherever preview knows the facts", () => {
         ["a name that matches", { name: "/aws/apigateway/orders" }, { [P.destination]: { logGroupNamePattern: "^/aws/apigateway/" } }, []],
         ["a log group whose region is not allowed", { name: "/aws/apigateway/orders", region: "ap-south-1" }, { [P.destination]: { allowedRegions: ["us-east-1"] } }, [`${P.destination} @ orders-stage`]],
         ["an allowed region", { name: "/aws/apigateway/orders", region: "eu-west-1" }, { [P.destination]: readmeDestination }, []],
-        ["the README's sample config, a name and a region both outside it (two violations in both modes)", { region: "ap-south-1" }, { [P.destination]: readmeDestination }, [`${P.destination} @ orders-stage`, `${P.destination} @ orders-stage`]],
+        ["the docs' sample config, a name and a region both outside it (two violations in both modes)", { region: "ap-south-1" }, { [P.destination]: readmeDestination }, [`${P.destination} @ orders-stage`, `${P.destination} @ orders-stage`]],
         ["an existing log group (ARN known in preview) in an account not allowed", { name: "/aws/apigateway/x", exists: true, account: "210987654321" }, { [P.destination]: { allowedAccountIds: ["123456789012"] } }, [`${P.destination} @ orders-stage`]],
         ["an aws-native log group whose name misses the pattern", { native: true }, { [P.destination]: { logGroupNamePattern: "^/aws/apigateway/" } }, [`${P.destination} @ orders-stage`]],
         ["no destination rules configured", { region: "ap-south-1" }, {}, []],
