@@ -1,7 +1,7 @@
 import { findContextVariables } from "./access-log-format";
 import { JsonObject, JsonValue } from "./fix-snippets";
 import { parseJsonFormat, RepairedFormat } from "./format-repair";
-import { quoteList } from "./quote";
+import { quote } from "./quote";
 
 // What a format fix changes, in words, so that the problem line says
 // everything the fix does: which variables it adds, removes or replaces, and
@@ -29,9 +29,14 @@ export function repairedVariables(format: RepairedFormat): Set<string> {
     return out;
 }
 
+/** "a, b and c". */
+export function andList(items: readonly string[]): string {
+    return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
 function names(list: readonly string[]): string {
-    const shown = list.slice(0, 5).map((n) => `$context.${n}`);
-    return `${quoteList(shown)}${list.length > 5 ? " and more" : ""}`;
+    const shown = list.slice(0, 5).map((n) => quote(`$context.${n}`));
+    return list.length > 5 ? `${shown.join(", ")} and more` : andList(shown);
 }
 
 /** "The fix keeps the format's other fields, adds ..., removes ... and writes it as JSON." */
@@ -56,6 +61,5 @@ export function describeFormatRepair(format: string, repaired: RepairedFormat): 
     if (changes.length === 0) {
         return "The fix keeps the format as it is otherwise.";
     }
-    const list = changes.length === 1 ? changes[0] : `${changes.slice(0, -1).join(", ")} and ${changes[changes.length - 1]}`;
-    return `The fix keeps the format's other fields, ${list}.`;
+    return `The fix keeps the format's other fields and ${changes.length === 1 ? changes[0] : `${changes.slice(0, -1).join(", ")}, and ${changes[changes.length - 1]}`}.`;
 }

@@ -3,9 +3,9 @@ import {
     args, bool, Fix, FixProperty, FixValue, json, jsonObject, JsonObject, JsonValue, Language, longStr, num, output, prop, renderFix, ResourceSnippet, str,
 } from "./fix-snippets";
 import { maxQuotedChars } from "./quote";
-import { describeFormatRepair, repairedVariables } from "./format-fix-text";
+import { andList, describeFormatRepair, repairedVariables } from "./format-fix-text";
 import { repairFormat, RepairedFormat, RepairOptions } from "./format-repair";
-import { quote, quoteList } from "./quote";
+import { quote } from "./quote";
 import { fixFormatFields } from "./recommended-format";
 import {
     awsApiGatewayAccount, awsIamRole, awsIamRolePolicyAttachment, awsLogGroup, nativeApiGatewayAccount, nativeLogGroup, nativeStage,
@@ -243,7 +243,7 @@ export function formatRepairFixes(type: string, name: string, format: string, pr
         const http = repairedVariables(first);
         const extra = [...repairedVariables(repaired("WEBSOCKET"))].filter((n) => !http.has(n)).map((n) => `$context.${n}`);
         if (extra.length > 0) {
-            summary += ` On a WebSocket API it also adds ${quoteList(extra)}.`;
+            summary += ` On a WebSocket API it also adds ${andList(extra.map((n) => quote(n)))}.`;
         }
     }
     const before = new Set(findContextVariables(format).map((v) => v.name));

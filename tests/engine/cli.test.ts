@@ -331,11 +331,11 @@ describe("engine CLI (npm run analyze)", () => {
                 "apigatewayv2-stage-access-logging orders-stage",
             ]);
             for (const v of state) {
-                assert.match(v.message, /\nFix: aws\.(apigatewayv2\.Stage|cloudwatch\.LogGroup)\("[^"]+", \.\.\., [a-z_]+=/, v.message);
-                assert.match(v.message, /\((access_log_settings|retention_in_days) is not set\)/);
+                assert.match(v.message, /\nFix( on an HTTP API)?: ([a-z_]+ = aws\.cloudwatch\.LogGroup\("[^"]+", [a-z_]+=.*\); )?aws\.(apigatewayv2\.Stage|cloudwatch\.LogGroup)\("[^"]+", \.\.\., [a-z_]+=/, v.message);
+                assert.match(v.message, /\((access_log_settings is not set|retention_in_days is 0)\)/);
             }
             assert.strictEqual(program.length, 1);
-            assert.match(program[0].message, /\(accessLogSettings is not set\)\.\nFix: new aws\.apigatewayv2\.Stage\(/);
+            assert.match(program[0].message, /\(accessLogSettings is not set\)\. .*\nFix on an HTTP API: const \w+ = new aws\.cloudwatch\.LogGroup\(/);
         });
 
         it("docs/analyze.md's Python state-file example is what the command prints", () => {
