@@ -5,6 +5,7 @@ import {
     accessLoggingFix, byProtocol, defaultLogGroupSettings, describeLogGroupSettings, logGroupNameFor, stageLabel, withFixes,
 } from "../lib/messages";
 import { quote } from "../lib/quote";
+import { componentNote, componentOf } from "../lib/component";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { isPlainObject, rawOwnEntries, readProperty } from "../lib/read-property";
 import { recommendedAccessLogFormat, recommendedWebSocketAccessLogFormat } from "../lib/recommended-format";
@@ -148,7 +149,9 @@ export const stageAccessLogging: ResourceValidationPolicy = governResourcePolicy
         if (problem !== undefined) {
             const missing = missingParts(readStageLogging(args.props));
             const protocol = protocolOfStageSettings(args.props);
-            reportViolation(withFixes(`${stageLabel(args.name)} ${problem}. ${fixSummary(args.name, missing, protocol)}`,
+            const component = componentOf(readProperty(args.opts, "parent"));
+            const inComponent = component === undefined ? "" : ` ${componentNote(component)}`;
+            reportViolation(withFixes(`${stageLabel(args.name)} ${problem}.${inComponent} ${fixSummary(args.name, missing, protocol)}`,
                 byProtocol(protocol, (p) => accessLoggingFix(args.type, args.name, p, missing)), lang));
         }
     },

@@ -374,6 +374,15 @@ describe("engine CLI: --preview and --update agree on programs", function () {
         assert.ok(verdicts(update).includes("apigatewayv2-quick-create-api mandatory urn:pulumi:dev::quick-create-lambda::aws:apigatewayv2/api:Api::hello-api"));
     });
 
+    it("a stage made inside a vendored component: the location is the user's own call, and the message names the component", async () => {
+        // Issue 15, item 6: before, the location was the component's `new Stage(...)` in vendor/websocket-api/index.ts.
+        const r = await run(["--json", path.join(programsDir, "vendored-component")]);
+        assert.strictEqual(r.code, 1, r.stderr);
+        const [v] = JSON.parse(r.stdout).violations;
+        assert.strictEqual(v.source.location, "src/setup-websocket-api.ts:5:9");
+        assert.match(v.message, /It is made inside component "acme:apigateway:WebSocketApi" "chat": turn access logging on through that component's inputs/);
+    });
+
     it("checks a StackReference's log group once its outputs are supplied, and notes them otherwise", async () => {
         const program = path.join(programsDir, "stack-reference-logs");
         const without = await run(["--update", program]);

@@ -10,7 +10,7 @@ import { schemaValues } from "./schema-outputs";
 import { StackReferences, STACK_REFERENCE_TYPE } from "./stack-references";
 import { isSecretEnvelope, knownString, plain, UNKNOWN } from "./property-values";
 import { RunMode } from "./run-program";
-import { fromRegistration } from "../source-position";
+import { fromRegistration, fromStackTrace, isProgramFile } from "../source-position";
 
 export const DEFAULT_REGION = "us-east-1";
 export const MOCK_ACCOUNT = "123456789012";
@@ -171,7 +171,11 @@ export class Recorder {
             propertyDependencies: propertyDependencies(req),
             ...(custom && providerRef ? { provider: providerRef } : {}),
         };
-        const source = fromRegistration(req.getSourceposition());
+        // The user's own call, not a library's: the SDK's own position is the first frame outside
+        // @pulumi/pulumi, which for a stage made inside a component is the component's code.
+        const frames = req.getStacktrace?.()?.getFramesList?.() ?? [];
+        const fallback = fromRegistration(req.getSourceposition());
+        const source = fromStackTrace(frames, this.layout.root) ?? (fallback !== undefined && isProgramFile(fallback.file, this.layout.root) ? fallback : undefined);
         if (source !== undefined) {
             resource.source = source;
         }
