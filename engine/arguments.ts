@@ -27,6 +27,11 @@ export const usage = [
     `  --runtime LANG  the program language behind the state files (${runtimes.join(", ")}): the`,
     "                  pulumi:runtime stack tag, which picks the language of fixes (default: none,",
     "                  so TypeScript); programs are TypeScript and always run as nodejs",
+    // Program runs against a deployed stack, and the account their ARNs name.
+    "  --state FILE    with a program: the `pulumi stack export` of its deployed stack; resources whose",
+    "                  inputs match keep the export's outputs, as in a preview of that stack",
+    "  --account-id ID the 12-digit AWS account in ARNs a program's lookups and resources get",
+    "                  (default 123456789012, a placeholder)",
     "",
     "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, input, config or pack error",
 ].join("\n");
@@ -47,11 +52,15 @@ export interface CliOptions {
     configValues: Record<string, string>;
     /** The `pulumi:runtime` tag for state files. */
     runtime?: string;
+    /** `--state FILE`: the deployed stack a program is compared with. */
+    state?: string;
+    /** `--account-id`: the account in ARNs programs get. */
+    accountId?: string;
     paths: string[];
     help: boolean;
 }
 
-const flags = ["--json", "--format", "--output", "--no-color", "--preview", "--update", "--config", "--policy-pack", "--stack-reference-outputs", "--config-value", "--runtime", "--help"];
+const flags = ["--json", "--format", "--output", "--no-color", "--preview", "--update", "--config", "--policy-pack", "--stack-reference-outputs", "--config-value", "--runtime", "--help", "--state", "--account-id"];
 
 function formatValue(value: string): ReportFormat {
     const format = formats.find((f) => f === value);
@@ -173,6 +182,20 @@ export function parseArgs(argv: readonly string[]): CliOptions {
             case "--config-value": {
                 const [key, val] = configPair(value());
                 opts.configValues[key] = val;
+                break;
+            }
+            case "--state":
+                if (opts.state !== undefined) {
+                    throw new InputError("--state may be given only once");
+                }
+                opts.state = value();
+                break;
+            case "--account-id": {
+                const id = value();
+                if (!/^\d{12}$/.test(id)) {
+                    throw new InputError(`--account-id ${quote(id)} is not an AWS account id: it must be 12 digits, e.g. 123456789012`);
+                }
+                opts.accountId = id;
                 break;
             }
             case "--help":

@@ -17,6 +17,7 @@ import { isInputError } from "./errors";
 import { EnforcementLevel, readConfigFile } from "./inputs/config-file";
 import { runProgramWithNotes } from "./inputs/program/run-program";
 import { readStackReferenceOutputs } from "./inputs/program/stack-references";
+import { programRunOptions } from "./inputs/program/deployed-stack";
 import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-inputs";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
 import { oneLine, PackError } from "./protocol/pack-process";
@@ -79,6 +80,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
         ? readStackReferenceOutputs(path.resolve(cwd, opts.stackReferenceOutputs))
         : undefined;
     const inputs = resolveInputs(opts.paths, root, cwd);
+    const programRun = programRunOptions(opts, cwd, inputs);
     const states = new Map<string, StateFileResult>();
     for (const input of inputs) {
         if (input.kind === "state") {
@@ -119,7 +121,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
                 resources = state.resources;
                 notes = state.notes;
             } else {
-                const run = await runProgramWithNotes(input.path, { mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues });
+                const run = await runProgramWithNotes(input.path, { mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues, ...programRun });
                 resources = run.resources;
                 notes = run.notes;
             }

@@ -1,5 +1,6 @@
 // Configs that must stop a deployment, each with the key and the problem the
 // error has to name. Shared by the in-process and the through-the-driver tests.
+import { compliantApi, compliantLogGroup, compliantStage, logGroupArn } from "../../fixtures/compliant";
 
 export interface BadConfig {
     group: string;
@@ -131,8 +132,7 @@ export const validConfigs: Record<string, Record<string, unknown>> = {
     [quickCreate]: {},
 };
 
-export const compliantArn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/access";
-export const compliantFormat = JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" });
+export const compliantArn = logGroupArn("/aws/apigateway/access");
 
 export const compliantUrns = {
     api: "urn:pulumi:dev::proj::aws:apigatewayv2/api:Api::api",
@@ -140,9 +140,10 @@ export const compliantUrns = {
     stage: "urn:pulumi:dev::proj::aws:apigatewayv2/stage:Stage::stage",
 };
 
-/** The props of a fully compliant API, log group and stage (the stage links to both). */
+/** The props of a fully compliant API, log group and stage (the stage links to both), from the baseline. */
 export const compliantProps = {
-    api: { protocolType: "HTTP", id: "a1b2c3d4e5" },
-    logs: { name: "/aws/apigateway/access", arn: compliantArn, retentionInDays: 30, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1" },
-    stage: { apiId: "a1b2c3d4e5", name: "$default", accessLogSettings: { destinationArn: compliantArn, format: compliantFormat } },
+    api: { ...compliantApi("api", "HTTP"), id: "a1b2c3d4e5" },
+    // With a KMS key, so validConfigs' requireKmsKey holds.
+    logs: { ...compliantLogGroup("/aws/apigateway/access"), arn: compliantArn, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1" },
+    stage: compliantStage("a1b2c3d4e5", compliantArn),
 };
