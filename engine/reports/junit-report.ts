@@ -3,7 +3,8 @@
 // advisory one is written to the case's system-out and a property, and the
 // case passes. A policy that answered "not applicable" for the resource (or,
 // for a stack policy, for the whole stack) did not evaluate it: the case is
-// skipped, with the policy's reason, so it is never counted as a pass.
+// skipped, with the policy's reason, so it is never counted as a pass. So is
+// an unchecked stage's case, with why it could not be checked.
 import { escapeControlChars } from "../../lib/quote";
 import { Violation } from "../resource-model";
 import { InputReport, RunReport } from "./run-report";
@@ -37,6 +38,8 @@ interface Case {
     violations: Violation[];
     /** The policy's reason when it did not apply to this resource. */
     notApplicable?: string;
+    /** Why the policy could not judge this stage, though the engine would have. */
+    unchecked?: string;
 }
 
 function cases(input: InputReport, policies: readonly string[]): Case[] {
@@ -60,6 +63,12 @@ function cases(input: InputReport, policies: readonly string[]): Case[] {
             }
         }
     }
+    for (const u of input.unchecked ?? []) {
+        const c = byKey.get(key(u.resourceUrn, u.policyName));
+        if (c !== undefined && c.violations.length === 0) {
+            c.unchecked ??= u.reason;
+        }
+    }
     return [...byKey.values()];
 }
 
@@ -69,6 +78,10 @@ function testCase(c: Case, input: InputReport, out: string[]): { failed: boolean
     const open = `    <testcase classname="${attr(c.urn === "" ? "(stack)" : c.urn)}" name="${attr(c.policy)}"${where}`;
     const mandatory = c.violations.filter((v) => v.enforcementLevel === "mandatory");
     const advisory = c.violations.filter((v) => v.enforcementLevel !== "mandatory");
+    if (c.violations.length === 0 && c.unchecked !== undefined) {
+        out.push(`${open}>`, `      <skipped message="${attr(`unchecked: ${c.unchecked}`)}"/>`, "    </testcase>");
+        return { failed: false, skipped: true };
+    }
     if (c.violations.length === 0 && c.notApplicable !== undefined) {
         out.push(`${open}>`, `      <skipped message="${attr(`not applicable: ${c.notApplicable}`)}"/>`, "    </testcase>");
         return { failed: false, skipped: true };
@@ -101,7 +114,11 @@ export function junitReport(report: RunReport): string {
     let tests = 0;
     let failures = 0;
     let skips = 0;
+    const paths = report.inputs.map((i) => i.path);
     for (const input of report.inputs) {
+        // One program analyzed as several stacks gives a suite per stack.
+        const shared = paths.indexOf(input.path) !== paths.lastIndexOf(input.path);
+        const name = shared && input.stack !== undefined ? `${input.path} (stack ${input.stack})` : input.path;
         const body: string[] = [];
         const all = cases(input, evaluated);
         const results = all.map((c) => testCase(c, input, body));
@@ -111,10 +128,11 @@ export function junitReport(report: RunReport): string {
         failures += failed;
         skips += skipped;
         suites.push(
-            `  <testsuite name="${attr(input.path)}" tests="${all.length}" failures="${failed}" errors="0" skipped="${skipped}">`,
+            `  <testsuite name="${attr(name)}" tests="${all.length}" failures="${failed}" errors="0" skipped="${skipped}">`,
             "    <properties>",
             `      <property name="kind" value="${input.kind === "state" ? "state file" : "program"}"/>`,
             `      <property name="mode" value="${input.mode}"/>`,
+            ...(input.stack !== undefined ? [`      <property name="stack" value="${attr(input.stack)}"/>`] : []),
             `      <property name="policyPack" value="${attr(`${report.policyPackName}@v${report.policyPackVersion}`)}"/>`,
             ...input.notes.map((n) => `      <property name="note" value="${attr(n)}"/>`),
             "    </properties>",

@@ -39,7 +39,7 @@ function artifactUri(file: string, opts: SarifOptions): { uri: string; uriBaseId
     return { uri: rel.split(path.sep).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
 }
 
-function location(v: Violation, input: InputReport, opts: SarifOptions): Record<string, unknown> {
+function location(v: Pick<Violation, "resourceUrn" | "source">, input: InputReport, opts: SarifOptions): Record<string, unknown> {
     const logicalLocations = [{ fullyQualifiedName: v.resourceUrn === "" ? "(stack)" : v.resourceUrn, kind: "resource" }];
     let file: string | undefined;
     let region: { startLine: number; startColumn?: number } | undefined;
@@ -67,8 +67,12 @@ function location(v: Violation, input: InputReport, opts: SarifOptions): Record<
 }
 
 /** Stable across runs and line moves: the input as named, the policy and the resource, not the position. */
-export function fingerprint(v: Violation, input: InputReport): string {
+export function fingerprint(v: Pick<Violation, "resourceUrn" | "policyName">, input: InputReport): string {
     return createHash("sha256").update(`${input.path}\0${v.policyName}\0${v.resourceUrn}`).digest("hex").slice(0, 32);
+}
+
+function stackProperty(input: InputReport): { stack?: string } {
+    return input.stack !== undefined ? { stack: input.stack } : {};
 }
 
 export function sarifReport(report: RunReport, opts: SarifOptions): string {
@@ -98,7 +102,17 @@ export function sarifReport(report: RunReport, opts: SarifOptions): string {
         message: { text: v.message.trim() === "" ? `${v.policyName} reported ${v.resourceUrn || "the stack"}.` : v.message },
         locations: [location(v, input, opts)],
         partialFingerprints: { "crossguardResourcePolicy/v1": fingerprint(v, input) },
-        properties: { enforcementLevel: v.enforcementLevel, input: input.path },
+        properties: { enforcementLevel: v.enforcementLevel, input: input.path, ...stackProperty(input) },
+    })));
+    // An unchecked stage is a note: nothing failed, and nothing passed either.
+    const notes = report.inputs.flatMap((input) => (input.unchecked ?? []).map((u) => ({
+        ruleId: u.policyName,
+        ...(ruleIndex.has(u.policyName) ? { ruleIndex: ruleIndex.get(u.policyName) } : {}),
+        level: "note",
+        message: { text: `Unchecked: ${u.reason}.` },
+        locations: [location(u, input, opts)],
+        partialFingerprints: { "crossguardResourcePolicy/v1": fingerprint(u, input) },
+        properties: { unchecked: true, input: input.path, ...stackProperty(input) },
     })));
     const sarif = {
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -113,7 +127,7 @@ export function sarifReport(report: RunReport, opts: SarifOptions): string {
                 },
             },
             originalUriBaseIds: { "%SRCROOT%": { uri: `${pathToFileURL(opts.baseDir).href.replace(/\/?$/, "/")}` } },
-            results,
+            results: [...results, ...notes],
             columnKind: "utf16CodeUnits",
         }],
     };
