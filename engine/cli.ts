@@ -1,5 +1,4 @@
-// `npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR]
-//                        [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [--stack NAME] [--organization NAME] [--strict] [PATH...]`
+// `npm run -s analyze -- [options] [PATH...]` (the options: engine/arguments.ts, or --help).
 //
 // Analyzes `pulumi stack export` files and Pulumi TypeScript program
 // directories with this policy pack, through the same launch and Analyzer
@@ -18,6 +17,7 @@ import { isInputError } from "./errors";
 import { EnforcementLevel, readConfigFile } from "./inputs/config-file";
 import { divertProgramOutput, runProgramWithNotes } from "./inputs/program/run-program";
 import { readStackReferenceOutputs } from "./inputs/program/stack-references";
+import { programRunOptions } from "./inputs/program/deployed-stack";
 import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-inputs";
 import { defaultOrganization } from "./inputs/program/program-layout";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
@@ -31,11 +31,11 @@ import { hasMandatory, hasUnchecked, InputReport, RunReport } from "./reports/ru
 import { uncheckedStages } from "./reports/unchecked";
 import { packHomepage, repositoryRoot, stateFileLines } from "./reports/sarif-context";
 import { EngineResource } from "./resource-model";
-import { runtimeTag } from "../lib/fix-snippets";
+import { languageOfRuntimeName, runtimeTag } from "../lib/fix-snippets";
 import { InputError } from "./errors";
 import { InputSpec } from "./inputs/resolve-inputs";
 import { today } from "../lib/governance";
-import { exemptionUsage } from "./reports/exemptions";
+import { checkExemptions, exemptionUsage } from "./reports/exemptions";
 
 let activeSession: PolicySession | undefined;
 
@@ -82,6 +82,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
         ? readStackReferenceOutputs(path.resolve(cwd, opts.stackReferenceOutputs))
         : undefined;
     const inputs = resolveInputs(opts.paths, root, cwd, opts.stack);
+    const programRun = programRunOptions(opts, cwd, inputs);
     const states = new Map<string, StateFileResult>();
     for (const input of inputs) {
         if (input.kind === "state") {
@@ -117,7 +118,9 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     let levels: Record<string, { enforcementLevel: EnforcementLevel }>;
     try {
         // Validated against the pack's own schemas before any input runs.
-        levels = await session.configure(configRaw, opts.config !== undefined ? `config file ${quote(opts.config)}` : "config");
+        const configLabel = opts.config !== undefined ? `config file ${quote(opts.config)}` : "config";
+        levels = await session.configure(configRaw, configLabel);
+        checkExemptions(session.configuration ?? {}, today(), configLabel);
         const showProgress = inputs.length > 1 && io.stderrIsTTY;
         for (const [index, input] of inputs.entries()) {
             if (showProgress) {
@@ -131,9 +134,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
                 resources = state.resources;
                 notes = state.notes;
             } else {
-                const run = await runProgramWithNotes(input.path, {
-                    mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues, stack: input.stack, organization,
-                });
+                const run = await runProgramWithNotes(input.path, { mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues, ...programRun, stack: input.stack, organization });
                 resources = run.resources;
                 notes = run.notes;
             }
@@ -154,6 +155,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
                 notApplicable: result.notApplicable,
                 ...(stack !== undefined ? { stack } : {}),
                 unchecked,
+                language: languageOfRuntimeName(stackOf(input).tags?.[runtimeTag]),
             });
         }
     } finally {
@@ -171,6 +173,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     const colour = opts.format === "text" && colourEnabled({ noColorFlag: opts.noColor, toFile: output !== undefined, isTTY: io.stdoutIsTTY, env: io.env });
     const text = renderReport(opts.format, run, {
         colour,
+        junitNotApplicable: opts.junitNotApplicable,
         sarif: { baseDir: repositoryRoot(cwd) ?? cwd, resourceLines: stateFileLines(opts.format, inputs) },
     });
     const code = hasMandatory(run) || (opts.strict && hasUnchecked(run)) ? 1 : 0;

@@ -1,8 +1,9 @@
 // A single JSON object whose violations use the field names of a
 // `policyEvent` in `pulumi preview --json`, plus where the resource is
 // declared, what each remediation changed, the policies that did not apply,
-// the stages left unchecked, and the exemptions with what they matched.
-import { unmatchedExemptions } from "./exemptions";
+// the stages left unchecked, and the exemptions with what they matched and
+// their days left.
+import { expiringExemptions, unmatchedExemptions } from "./exemptions";
 import { RunReport, summarize } from "./run-report";
 import { sourceFile, sourceLabel } from "./source-label";
 
@@ -45,6 +46,7 @@ export function jsonReport(report: RunReport): string {
         unchecked: unchecked.length,
         exemptions: exemptions.length,
         unmatchedExemptions: unmatchedExemptions(exemptions).length,
+        expiringExemptions: expiringExemptions(exemptions).length,
     };
     return JSON.stringify({ violations, remediations, notApplicable, unchecked, exemptions, summary }, null, 2);
 }

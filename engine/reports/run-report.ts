@@ -1,5 +1,6 @@
 // What one `npm run analyze` run produced, and its summary; the reports in
 // this folder render it for people (text) and for tools (JSON, SARIF, JUnit).
+import { Language } from "../../lib/fix-snippets";
 import { EnforcementLevel } from "../inputs/config-file";
 import { PolicyMetadata } from "../protocol/analyzer-info";
 import { RemediationRecord } from "../protocol/policy-session";
@@ -33,6 +34,8 @@ export interface InputReport {
     absolutePath: string;
     /** URNs of the resources analyzed, in order (the test cases of a JUnit report). */
     resourceUrns: string[];
+    /** The language fixes are written in (from the stack's runtime); TypeScript when unset. */
+    language?: Language;
 }
 
 export interface RemediationChanges {

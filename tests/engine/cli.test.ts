@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "../../engine/arguments";
+import { formatNames, reportFormats } from "../../engine/reports/render-report";
 import { errorLine } from "../../engine/cli";
 import { resolveInputs, userDirectory } from "../../engine/inputs/resolve-inputs";
 import { InputError } from "../../engine/errors";
@@ -57,8 +58,11 @@ const policyEventKeys = ["resourceUrn", "message", "policyName", "policyPackName
 describe("engine CLI arguments and error lines", () => {
     it("parses flags, --flag=value, and paths after --", () => {
         assert.deepStrictEqual(parseArgs(["--json", "--update", "--config=c.json", "a.json", "--", "--odd-name"]), {
-            format: "json", noColor: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false, configValues: {}, strict: false,
+            format: "json", noColor: false, junitNotApplicable: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false, configValues: {}, strict: false,
         });
+        assert.strictEqual(parseArgs(["--format", "junit", "--junit-not-applicable"]).junitNotApplicable, true);
+        assert.throws(() => parseArgs(["--junit-not-applicable"]), /--junit-not-applicable applies to --format junit only/);
+        assert.strictEqual(parseArgs(["--format", "markdown"]).format, "markdown");
         assert.strictEqual(parseArgs(["--format", "sarif"]).format, "sarif");
         assert.strictEqual(parseArgs(["--format=junit", "--no-color"]).format, "junit");
         assert.strictEqual(parseArgs(["--no-color"]).noColor, true);
@@ -158,7 +162,7 @@ describe("engine CLI (npm run analyze)", () => {
         allAdvisory: () => ["--config", path.join(dir, "advisory.json"), "--json", stateFixture("noncompliant.json")],
         remediateState: () => ["--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")],
         packDies: () => ["--policy-pack", packFixture("dies"), stateFixture("compliant.json")],
-        readmePython: () => ["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")],
+        docsPython: () => ["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")],
         pythonState: () => ["--json", "--runtime", "python", stateFixture("noncompliant.json"), path.join("examples", "http-api-no-logging")],
     };
 
@@ -195,7 +199,11 @@ describe("engine CLI (npm run analyze)", () => {
         it("--help prints the usage and exits 0", async () => {
             const r = await run(["--help"]);
             assert.strictEqual(r.code, 0);
-            assert.match(r.stdout, /^usage: npm run -s analyze -- \[--format text\|json\|sarif\|junit\] \[--output FILE\] \[--no-color\] \[--preview\|--update\] \[--config FILE\]/);
+            assert.match(r.stdout, /^usage: npm run -s analyze -- \[--format text\|json\|sarif\|junit\|markdown\] \[--output FILE\] \[--no-color\] \[--preview\|--update\] \[--config FILE\]/);
+            // The format list and its help lines come from the one map of renderers.
+            for (const name of formatNames) {
+                assert.match(r.stdout, new RegExp(`^ {18}${name} +${reportFormats[name].help.replace(/[$()[\]{}.*+?^|\\]/g, "\\$&")}$`, "m"));
+            }
         });
 
         it("an unknown option", async () => {
@@ -338,12 +346,12 @@ describe("engine CLI (npm run analyze)", () => {
             assert.match(program[0].message, /\(accessLogSettings is not set\)\.\nFix: new aws\.apigatewayv2\.Stage\(/);
         });
 
-        it("the README's Python state-file example is what the command prints", () => {
-            const r = results.get("readmePython")!;
+        it("docs/analyze.md's Python state-file example is what the command prints", () => {
+            const r = results.get("docsPython")!;
             assert.strictEqual(r.code, 1, r.stderr);
-            const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
-            const example = /\$ npm run analyze -- --update --runtime python examples\/python-orders-stack\.json\n([\s\S]*?)\n```/.exec(readme);
-            assert.ok(example, "README has the example");
+            const doc = fs.readFileSync(path.join(repoRoot, "docs", "analyze.md"), "utf8");
+            const example = /\$ npm run analyze -- --update --runtime python examples\/python-orders-stack\.json\n([\s\S]*?)\n```/.exec(doc);
+            assert.ok(example, "docs/analyze.md has the example");
             assert.strictEqual(example[1], r.stdout.trimEnd());
         });
 
