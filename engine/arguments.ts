@@ -19,7 +19,7 @@ function formatHelp(): string[] {
 export const usage = [
     `usage: npm run -s analyze -- [--format ${formatNames.join("|")}] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR]`,
     "                             [--junit-not-applicable] [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [--runtime LANG]",
-    "                             [--state FILE] [--account-id ID] [PATH...]",
+    "                             [--state FILE] [--account-id ID] [--stack NAME] [--organization NAME] [--strict] [PATH...]",
     "",
     "  PATH            a `pulumi stack export` file, or a Pulumi TypeScript program directory (one with",
     "                  Pulumi.yaml); default: the program in the directory you ran the command in (in the",
@@ -38,6 +38,13 @@ export const usage = [
     "  --stack-reference-outputs FILE  outputs of the stacks programs reference, as JSON keyed by",
     "                  stack name: {\"org/proj/stack\": {\"key\": value}} (otherwise they are unknown)",
     "  --config-value KEY=VALUE  a program config value, e.g. for an encrypted (secure:) one; repeatable",
+    "  --stack NAME    analyze each program as stack NAME, with its Pulumi.NAME.yaml (as `pulumi -s NAME`);",
+    "                  default: every stack that has a Pulumi.<stack>.yaml, each reported under its name",
+    "                  (`dev` when there is none)",
+    "  --organization NAME  what pulumi.getOrganization() returns (default: $PULUMI_ORGANIZATION, else",
+    "                  `organization`, as for a stack on a DIY backend)",
+    "  --strict        exit 1 when a stage is unchecked: a value that decides its verdict is unknown here",
+    "                  (a StackReference output, a lookup) though the Pulumi engine would know it",
     `  --runtime LANG  the program language behind the state files (${runtimes.join(", ")}): the`,
     "                  pulumi:runtime stack tag, which picks the language of fixes (default: none,",
     "                  so TypeScript); programs are TypeScript and always run as nodejs",
@@ -47,7 +54,8 @@ export const usage = [
     "  --account-id ID the 12-digit AWS account in ARNs a program's lookups and resources get",
     "                  (default 123456789012, a placeholder)",
     "",
-    "exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 usage, input, config or pack error",
+    "exit codes: 0 no mandatory violation, 1 a mandatory violation (or, with --strict, an unchecked stage),",
+    "            2 usage, input, config or pack error",
 ].join("\n");
 
 export type { ReportFormat };
@@ -67,6 +75,12 @@ export interface CliOptions {
     configValues: Record<string, string>;
     /** The `pulumi:runtime` tag for state files. */
     runtime?: string;
+    /** The stack programs are analyzed as (`--stack`); otherwise each of their stacks. */
+    stack?: string;
+    /** What `pulumi.getOrganization()` returns (`--organization`). */
+    organization?: string;
+    /** An unchecked stage fails the run (`--strict`). */
+    strict: boolean;
     /** `--state FILE`: the deployed stack a program is compared with. */
     state?: string;
     /** `--account-id`: the account in ARNs programs get. */
@@ -75,7 +89,7 @@ export interface CliOptions {
     help: boolean;
 }
 
-const flags = ["--json", "--format", "--output", "--no-color", "--junit-not-applicable", "--preview", "--update", "--config", "--policy-pack", "--stack-reference-outputs", "--config-value", "--runtime", "--help", "--state", "--account-id"];
+const flags = ["--json", "--format", "--output", "--no-color", "--junit-not-applicable", "--preview", "--update", "--config", "--policy-pack", "--stack-reference-outputs", "--config-value", "--runtime", "--help", "--state", "--account-id", "--stack", "--organization", "--strict"];
 
 function formatValue(value: string): ReportFormat {
     if (!isReportFormat(value)) {
@@ -93,8 +107,16 @@ function runtimeValue(value: string): string {
     return value;
 }
 
+/** Stack and organization names as Pulumi allows them: letters, digits, `-`, `_` and `.`. */
+function nameValue(flag: string, value: string): string {
+    if (!/^[A-Za-z0-9_.-]+$/.test(value)) {
+        throw new InputError(`${flag} ${quote(value)} is not a name: use letters, digits, -, _ and . only`);
+    }
+    return value;
+}
+
 export function parseArgs(argv: readonly string[]): CliOptions {
-    const opts: CliOptions = { format: "text", noColor: false, junitNotApplicable: false, mode: "preview", paths: [], help: false, configValues: {} };
+    const opts: CliOptions = { format: "text", noColor: false, junitNotApplicable: false, mode: "preview", paths: [], help: false, configValues: {}, strict: false };
     let formatFlag: string | undefined;
     const setFormat = (flag: string, format: ReportFormat) => {
         if (formatFlag !== undefined && opts.format !== format) {
@@ -196,6 +218,22 @@ export function parseArgs(argv: readonly string[]): CliOptions {
                     throw new InputError("--runtime may be given only once");
                 }
                 opts.runtime = runtimeValue(value());
+                break;
+            case "--stack":
+                if (opts.stack !== undefined) {
+                    throw new InputError("--stack may be given only once");
+                }
+                opts.stack = nameValue("--stack", value());
+                break;
+            case "--organization":
+                if (opts.organization !== undefined) {
+                    throw new InputError("--organization may be given only once");
+                }
+                opts.organization = nameValue("--organization", value());
+                break;
+            case "--strict":
+                noValue();
+                opts.strict = true;
                 break;
             case "--config-value": {
                 const [key, val] = configPair(value());

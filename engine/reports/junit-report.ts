@@ -7,7 +7,8 @@
 // did not evaluate it: by default the pair is only counted (most pairs of an
 // ordinary program are such, and would bury the real results); with
 // --junit-not-applicable it is a skipped case with the policy's reason. Either
-// way it is never counted as a pass.
+// way it is never counted as a pass. An unchecked stage's case is always
+// skipped, with why it could not be checked.
 import { escapeControlChars, quote } from "../../lib/quote";
 import { Violation } from "../resource-model";
 import { activeExemptionOf, ExemptionUsage } from "./exemptions";
@@ -42,6 +43,8 @@ interface Case {
     violations: Violation[];
     /** The policy's reason when it did not apply to this resource. */
     notApplicable?: string;
+    /** Why the policy could not judge this stage, though the engine would have. */
+    unchecked?: string;
 }
 
 function cases(input: InputReport, policies: readonly string[]): Case[] {
@@ -65,6 +68,12 @@ function cases(input: InputReport, policies: readonly string[]): Case[] {
             }
         }
     }
+    for (const u of input.unchecked ?? []) {
+        const c = byKey.get(key(u.resourceUrn, u.policyName));
+        if (c !== undefined && c.violations.length === 0) {
+            c.unchecked ??= u.reason;
+        }
+    }
     return [...byKey.values()];
 }
 
@@ -80,6 +89,10 @@ function testCase(c: Case, input: InputReport, exemptions: readonly ExemptionUsa
     const exempted = new Map(c.violations.map((v) => [v, activeExemptionOf(exemptions, v)] as const).filter(([, e]) => e !== undefined)) as Map<Violation, ExemptionUsage>;
     const mandatory = c.violations.filter((v) => v.enforcementLevel === "mandatory" && !exempted.has(v));
     const advisory = c.violations.filter((v) => v.enforcementLevel !== "mandatory" || exempted.has(v));
+    if (c.violations.length === 0 && c.unchecked !== undefined) {
+        out.push(`${open}>`, `      <skipped message="${attr(`unchecked: ${c.unchecked}`)}"/>`, "    </testcase>");
+        return { failed: false, skipped: true };
+    }
     if (c.violations.length === 0 && c.notApplicable !== undefined) {
         out.push(`${open}>`, `      <skipped message="${attr(`not applicable: ${c.notApplicable}`)}"/>`, "    </testcase>");
         return { failed: false, skipped: true };
@@ -121,7 +134,11 @@ export function junitReport(report: RunReport, opts: JunitOptions = { notApplica
     let tests = 0;
     let failures = 0;
     let skips = 0;
+    const paths = report.inputs.map((i) => i.path);
     for (const input of report.inputs) {
+        // One program analyzed as several stacks gives a suite per stack.
+        const shared = paths.indexOf(input.path) !== paths.lastIndexOf(input.path);
+        const name = shared && input.stack !== undefined ? `${input.path} (stack ${input.stack})` : input.path;
         const body: string[] = [];
         const every = cases(input, evaluated);
         const all = opts.notApplicable ? every : every.filter((c) => c.notApplicable === undefined);
@@ -133,10 +150,11 @@ export function junitReport(report: RunReport, opts: JunitOptions = { notApplica
         failures += failed;
         skips += skipped;
         suites.push(
-            `  <testsuite name="${attr(input.path)}" tests="${all.length}" failures="${failed}" errors="0" skipped="${skipped}">`,
+            `  <testsuite name="${attr(name)}" tests="${all.length}" failures="${failed}" errors="0" skipped="${skipped}">`,
             "    <properties>",
             `      <property name="kind" value="${input.kind === "state" ? "state file" : "program"}"/>`,
             `      <property name="mode" value="${input.mode}"/>`,
+            ...(input.stack !== undefined ? [`      <property name="stack" value="${attr(input.stack)}"/>`] : []),
             `      <property name="policyPack" value="${attr(`${report.policyPackName}@v${report.policyPackVersion}`)}"/>`,
             ...(opts.notApplicable ? [] : [`      <property name="notApplicable" value="${leftOut}"/>`]),
             ...input.notes.map((n) => `      <property name="note" value="${attr(n)}"/>`),

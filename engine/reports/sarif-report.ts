@@ -42,7 +42,7 @@ function artifactUri(file: string, opts: SarifOptions): { uri: string; uriBaseId
     return { uri: rel.split(path.sep).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
 }
 
-function location(v: Violation, input: InputReport, opts: SarifOptions): Record<string, unknown> {
+function location(v: Pick<Violation, "resourceUrn" | "source">, input: InputReport, opts: SarifOptions): Record<string, unknown> {
     const logicalLocations = [{ fullyQualifiedName: v.resourceUrn === "" ? "(stack)" : v.resourceUrn, kind: "resource" }];
     let file: string | undefined;
     let region: { startLine: number; startColumn?: number } | undefined;
@@ -103,6 +103,10 @@ function expiryNote(v: Violation, e: ExemptionUsage, input: InputReport): string
         `after ${e.expires}; from then on its violation counts again (${input.path}). Fix the resource, or renew the exemption with a new date.`;
 }
 
+function stackProperty(input: InputReport): { stack?: string } {
+    return input.stack !== undefined ? { stack: input.stack } : {};
+}
+
 export function sarifReport(report: RunReport, opts: SarifOptions): string {
     const ruleIndex = new Map(report.policies.map((p, i) => [p.name, i]));
     const rules = report.policies.map((p) => {
@@ -136,7 +140,7 @@ export function sarifReport(report: RunReport, opts: SarifOptions): string {
             locations: [location(v, input, opts)],
             partialFingerprints: { "crossguardResourcePolicy/v1": fingerprint(v, input, descriptions.get(v.policyName)) },
             ...(exemption !== undefined ? suppressions(exemption) : {}),
-            properties: { enforcementLevel: v.enforcementLevel, input: input.path },
+            properties: { enforcementLevel: v.enforcementLevel, input: input.path, ...stackProperty(input) },
         };
         if (exemption === undefined || exemption.daysLeft > expiryWarningDays) {
             return [result];
@@ -152,6 +156,16 @@ export function sarifReport(report: RunReport, opts: SarifOptions): string {
         };
         return [result, note];
     }));
+    // An unchecked stage is a note: nothing failed, and nothing passed either.
+    const notes = report.inputs.flatMap((input) => (input.unchecked ?? []).map((u) => ({
+        ruleId: u.policyName,
+        ...(ruleIndex.has(u.policyName) ? { ruleIndex: ruleIndex.get(u.policyName) } : {}),
+        level: "note",
+        message: { text: `Unchecked: ${u.reason}.` },
+        locations: [location(u, input, opts)],
+        partialFingerprints: { "crossguardUnchecked/v1": hash([input.path, u.policyName, u.resourceUrn]) },
+        properties: { unchecked: true, input: input.path, ...stackProperty(input) },
+    })));
     const sarif = {
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
@@ -165,7 +179,7 @@ export function sarifReport(report: RunReport, opts: SarifOptions): string {
                 },
             },
             originalUriBaseIds: { "%SRCROOT%": { uri: `${pathToFileURL(opts.baseDir).href.replace(/\/?$/, "/")}` } },
-            results,
+            results: [...results, ...notes],
             columnKind: "utf16CodeUnits",
         }],
     };

@@ -60,12 +60,15 @@ export function humanReport(report: RunReport, colour = false): string {
     const pack = `${report.policyPackName}@v${report.policyPackVersion}`;
     for (const input of report.inputs) {
         const mandatory = countLevel(input.violations, "mandatory");
-        out.push(`${escapeControlChars(input.path)} (${input.kind === "state" ? "state file" : "program"}, ${input.mode}): ${plural(input.resources, "resource")}`);
+        const stack = input.stack !== undefined ? `, stack ${escapeControlChars(input.stack)}` : "";
+        out.push(`${escapeControlChars(input.path)} (${input.kind === "state" ? "state file" : "program"}${stack}, ${input.mode}): ${plural(input.resources, "resource")}`);
         for (const note of input.notes) {
             out.push(`    note: ${escapeControlChars(note)}`);
         }
         out.push("Policies:");
-        const mark = mandatory > 0 ? colours.mandatory("❌") : input.violations.length > 0 ? colours.advisory("⚠️ ") : "✅";
+        const unchecked = input.unchecked ?? [];
+        // Unchecked is never a pass: no ✅ while a stage went unjudged.
+        const mark = mandatory > 0 ? colours.mandatory("❌") : input.violations.length > 0 ? colours.advisory("⚠️ ") : unchecked.length > 0 ? colours.advisory("❔") : "✅";
         out.push(`    ${mark} ${escapeControlChars(pack)}`);
         const byUrn = new Map<string, Violation[]>();
         for (const v of input.violations) {
@@ -80,6 +83,21 @@ export function humanReport(report: RunReport, colour = false): string {
                 out.push(`            - ${levelColour(colours, v.enforcementLevel)(`[${v.enforcementLevel}]`)}  ${escapeControlChars(v.policyName)}`);
                 for (const line of messageLines(v.message)) {
                     out.push(`              ${line}`);
+                }
+            }
+        }
+        if (unchecked.length > 0) {
+            out.push("    Unchecked (a value that decides the verdict is unknown here, though the Pulumi engine would know it):");
+            const byStage = new Map<string, typeof unchecked>();
+            for (const u of unchecked) {
+                byStage.set(u.resourceUrn, [...(byStage.get(u.resourceUrn) ?? []), u]);
+            }
+            for (const [urn, us] of byStage) {
+                const source = us[0].source;
+                out.push(`        ${resourceLabel(urn)}${source ? ` (${escapeControlChars(sourceLabel(source, input))})` : ""}`);
+                out.push(`            ${escapeControlChars(us.map((u) => u.policyName).join(", "))}`);
+                for (const reason of [...new Set(us.map((u) => u.reason))]) {
+                    out.push(`              ${escapeControlChars(reason)}`);
                 }
             }
         }
@@ -105,9 +123,10 @@ export function humanReport(report: RunReport, colour = false): string {
         out.push("");
     }
     const remediations = s.remediations > 0 ? `; ${plural(s.remediations, "remediation")}` : "";
+    const unchecked = s.uncheckedStages > 0 ? `; ${plural(s.uncheckedStages, "unchecked stage")}` : "";
     out.push(
         `Summary: ${plural(s.violations, "violation")} (${s.mandatory} mandatory, ${s.advisory} advisory)` +
-        ` on ${plural(s.resourcesWithViolations, "resource")}${remediations};` +
+        ` on ${plural(s.resourcesWithViolations, "resource")}${remediations}${unchecked};` +
         ` ${plural(s.resourcesAnalyzed, "resource")} analyzed in ${plural(s.inputs, "input")}`,
     );
     return out.join("\n");

@@ -58,7 +58,7 @@ const policyEventKeys = ["resourceUrn", "message", "policyName", "policyPackName
 describe("engine CLI arguments and error lines", () => {
     it("parses flags, --flag=value, and paths after --", () => {
         assert.deepStrictEqual(parseArgs(["--json", "--update", "--config=c.json", "a.json", "--", "--odd-name"]), {
-            format: "json", noColor: false, junitNotApplicable: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false, configValues: {},
+            format: "json", noColor: false, junitNotApplicable: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false, configValues: {}, strict: false,
         });
         assert.strictEqual(parseArgs(["--format", "junit", "--junit-not-applicable"]).junitNotApplicable, true);
         assert.throws(() => parseArgs(["--junit-not-applicable"]), /--junit-not-applicable applies to --format junit only/);
@@ -267,7 +267,7 @@ describe("engine CLI (npm run analyze)", () => {
             assert.strictEqual(r.code, 1, r.stderr);
             assert.strictEqual(r.stderr, "");
             const report = JSON.parse(r.stdout);
-            assert.deepStrictEqual(Object.keys(report), ["violations", "remediations", "notApplicable", "exemptions", "summary"]);
+            assert.deepStrictEqual(Object.keys(report), ["violations", "remediations", "notApplicable", "unchecked", "exemptions", "summary"]);
             for (const v of report.violations) {
                 assert.deepStrictEqual(Object.keys(v), [...policyEventKeys, "source"]);
                 assert.strictEqual(v.source, null, "these state files record no source positions");
@@ -299,10 +299,10 @@ describe("engine CLI (npm run analyze)", () => {
             const r = results.get("humanReport")!;
             assert.strictEqual(r.code, 1, r.stderr);
             const out = r.stdout;
-            assert.match(out, /noncompliant\.json \(state file, preview\): 7 resources\nPolicies:\n {4}❌ aws-apigatewayv2-access-logging@v0\.1\.0\n/);
+            assert.match(out, /noncompliant\.json \(state file, stack prod, preview\): 7 resources\nPolicies:\n {4}❌ aws-apigatewayv2-access-logging@v0\.1\.0\n/);
             assert.match(out, / {8}urn:pulumi:prod::orders::aws:apigatewayv2\/stage:Stage::orders-stage\n {12}- \[mandatory\] {2}apigatewayv2-stage-access-logging\n {14}API Gateway V2 stages must have access logging/);
-            assert.match(out, /compliant\.json \(state file, preview\): 5 resources\nPolicies:\n {4}✅ aws-apigatewayv2-access-logging@v0\.1\.0\n/);
-            assert.match(out, /examples\/http-api-no-logging \(program, preview\): \d+ resources\nPolicies:\n {4}❌ [^\n]*\n {8}urn:pulumi:[^\n]*aws:apigatewayv2\/stage:Stage::[^\n]*\n {12}- \[mandatory\] {2}apigatewayv2-stage-access-logging\n/);
+            assert.match(out, /compliant\.json \(state file, stack [a-z]+, preview\): 5 resources\nPolicies:\n {4}✅ aws-apigatewayv2-access-logging@v0\.1\.0\n/);
+            assert.match(out, /examples\/http-api-no-logging \(program, stack dev, preview\): \d+ resources\nPolicies:\n {4}❌ [^\n]*\n {8}urn:pulumi:[^\n]*aws:apigatewayv2\/stage:Stage::[^\n]*\n {12}- \[mandatory\] {2}apigatewayv2-stage-access-logging\n/);
             // Where the program declares the stage, relative to the program's directory.
             assert.match(out, /\n {8}urn:pulumi:dev::http-api-no-logging::aws:apigatewayv2\/stage:Stage::inventory-api-stage \(index\.ts:8:15\)\n/);
             assert.match(out, /\nSummary: 3 violations \(3 mandatory, 0 advisory\) on 3 resources; \d+ resources analyzed in 3 inputs\n$/);

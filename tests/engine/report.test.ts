@@ -77,7 +77,7 @@ describe("engine report", () => {
 
     it("prints one JSON object whose violations carry the policyEvent fields and the source", () => {
         const parsed = JSON.parse(jsonReport(run()));
-        assert.deepStrictEqual(Object.keys(parsed), ["violations", "remediations", "notApplicable", "exemptions", "summary"]);
+        assert.deepStrictEqual(Object.keys(parsed), ["violations", "remediations", "notApplicable", "unchecked", "exemptions", "summary"]);
         assert.strictEqual(parsed.violations.length, 4);
         for (const x of parsed.violations) {
             assert.deepStrictEqual(Object.keys(x), ["resourceUrn", "message", "policyName", "policyPackName", "policyPackVersion", "enforcementLevel", "source"]);
