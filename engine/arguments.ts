@@ -18,7 +18,8 @@ function formatHelp(): string[] {
 
 export const usage = [
     `usage: npm run -s analyze -- [--format ${formatNames.join("|")}] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR]`,
-    "                             [--junit-not-applicable] [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [--runtime LANG] [PATH...]",
+    "                             [--junit-not-applicable] [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [--runtime LANG]",
+    "                             [--state FILE] [--account-id ID] [PATH...]",
     "",
     "  PATH            a `pulumi stack export` file, or a Pulumi TypeScript program directory (one with",
     "                  Pulumi.yaml); default: the program in the directory you ran the command in (in the",

@@ -339,11 +339,11 @@ describe("engine CLI (npm run analyze)", () => {
                 "apigatewayv2-stage-access-logging orders-stage",
             ]);
             for (const v of state) {
-                assert.match(v.message, /\nFix: aws\.(apigatewayv2\.Stage|cloudwatch\.LogGroup)\("[^"]+", \.\.\., [a-z_]+=/, v.message);
-                assert.match(v.message, /\((access_log_settings|retention_in_days) is not set\)/);
+                assert.match(v.message, /\nFix( on an HTTP API)?: ([a-z_]+ = aws\.cloudwatch\.LogGroup\("[^"]+", [a-z_]+=.*\); )?aws\.(apigatewayv2\.Stage|cloudwatch\.LogGroup)\("[^"]+", \.\.\., [a-z_]+=/, v.message);
+                assert.match(v.message, /\((access_log_settings is not set|retention_in_days is 0)\)/);
             }
             assert.strictEqual(program.length, 1);
-            assert.match(program[0].message, /\(accessLogSettings is not set\)\.\nFix: new aws\.apigatewayv2\.Stage\(/);
+            assert.match(program[0].message, /\(accessLogSettings is not set\)\. .*\nFix on an HTTP API: const \w+ = new aws\.cloudwatch\.LogGroup\(/);
         });
 
         it("docs/analyze.md's Python state-file example is what the command prints", () => {
@@ -380,6 +380,15 @@ describe("engine CLI: --preview and --update agree on programs", function () {
         assert.deepStrictEqual(verdicts(update), verdicts(preview));
         // The standard quick-create program is blocked under --update too (its target is the Lambda's invokeArn).
         assert.ok(verdicts(update).includes("apigatewayv2-quick-create-api mandatory urn:pulumi:dev::quick-create-lambda::aws:apigatewayv2/api:Api::hello-api"));
+    });
+
+    it("a stage made inside a vendored component: the location is the user's own call, and the message names the component", async () => {
+        // Issue 15, item 6: before, the location was the component's `new Stage(...)` in vendor/websocket-api/index.ts.
+        const r = await run(["--json", path.join(programsDir, "vendored-component")]);
+        assert.strictEqual(r.code, 1, r.stderr);
+        const [v] = JSON.parse(r.stdout).violations;
+        assert.strictEqual(v.source.location, "src/setup-websocket-api.ts:5:9");
+        assert.match(v.message, /It is made inside component "acme:apigateway:WebSocketApi" "chat": turn access logging on through that component's inputs/);
     });
 
     it("checks a StackReference's log group once its outputs are supplied, and notes them otherwise", async () => {

@@ -196,7 +196,7 @@ describe("governance through the protocol: exemptions (pack date pinned to 2030-
         assert.strictEqual(exempt[0], `Exempt until 2030-06-30: "${reason}"`);
         assert.match(exempt[1], /^API Gateway V2 stages must have access logging/, "the description follows, once");
         assert.match(exempt[2], /Stage "legacy-stage" has no access logging/);
-        assert.match(byStage("old-stage").message, /Stage "old-stage" has no access logging .*\(exemption expired 2030-06-29\)\nFix: /);
+        assert.match(byStage("old-stage").message, /Stage "old-stage" has no access logging .*\(exemption expired 2030-06-29\)\nFix on an HTTP API: /);
         assert.ok(!/Exempt until|exemption expired/.test(byStage("new-stage").message));
     });
 

@@ -209,14 +209,16 @@ export function violationProblem(v: Violation, urns: ReadonlySet<string>): { kin
     if (/^can't run (policy|remediation) /.test(v.message)) {
         return { kind: "can't run", detail: `${where}: ${v.message.slice(0, 300)}` };
     }
-    if (v.message.length > 2000) {
+    // 4,000: a fix that creates a log group, and on WebSocket the role and account, once per protocol.
+    if (v.message.length > 4000) {
         return { kind: "message", detail: `${where}: message of ${v.message.length} characters` };
     }
     const control = rawControl.exec(v.message);
     if (control !== null) {
         return { kind: "message", detail: `${where}: raw control character U+${control[0].charCodeAt(0).toString(16).padStart(4, "0")}` };
     }
-    if (v.message.split("\n").length > 3) {
+    // Description, problem, and a fix, or one per protocol.
+    if (v.message.split("\n").length > 4) {
         return { kind: "message", detail: `${where}: message of ${v.message.split("\n").length} lines` };
     }
     if (!urns.has(v.resourceUrn)) {

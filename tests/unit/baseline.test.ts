@@ -114,7 +114,7 @@ describe("the pack", () => {
 
     it("documents the spec's defaults in the config schemas", () => {
         const defaults = Object.fromEntries(packPolicies.map((p) => [p.name, schemaDefaults(p)]));
-        // Every policy also takes `exemptions`, empty by default, and `maxExemptionDays`, 365.
+        // Every policy also takes `exemptions`, empty by default, and `maxExemptionDays` (365).
         assert.deepStrictEqual(defaults[P.destination], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "", exemptions: [], maxExemptionDays: 365 });
         assert.deepStrictEqual(defaults[P.format], { additionalVariables: [], exemptions: [], maxExemptionDays: 365 });
         assert.deepStrictEqual(defaults[P.fields], {

@@ -171,7 +171,7 @@ describe("governance: exemptions with a reason and an expiry date", () => {
             assert.strictEqual(lines[0], `Exempt until 2030-06-30: "${reason}"`);
             assert.strictEqual(lines[1], stageAccessLogging.description);
             assert.match(lines[2], /Stage "legacy-stage" has no access logging/);
-            assert.match(lines[3], /^Fix: /);
+            assert.match(lines[3], /^Fix on an HTTP API: /);
         });
 
         it("matches by name pattern and by full URN pattern", async () => {
@@ -233,7 +233,7 @@ describe("governance: exemptions with a reason and an expiry date", () => {
         it("reports the violation at its configured level, saying the exemption expired", async () => {
             const [v] = (await validateResource(stageAccessLogging, legacy, exemptLegacy("2030-06-30"))).violations;
             assert.strictEqual(v.enforcementLevel, "mandatory");
-            assert.match(v.message, /^Stage "legacy-stage" has no access logging .* \(exemption expired 2030-06-30\)\nFix: /);
+            assert.match(v.message, /^Stage "legacy-stage" has no access logging .* \(exemption expired 2030-06-30\)\nFix on an HTTP API: /);
             assertMessageShape(v, "\"legacy-stage\"");
         });
 

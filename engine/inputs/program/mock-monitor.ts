@@ -12,7 +12,7 @@ import { isSecretEnvelope, knownString, plain, UNKNOWN } from "./property-values
 import { RunMode } from "./run-program";
 import { EngineTransforms, Transformed } from "./transforms";
 import { DeployedStack } from "./deployed-stack";
-import { fromRegistration } from "../source-position";
+import { fromRegistration, fromStackTrace, isProgramFile } from "../source-position";
 
 export const DEFAULT_REGION = "us-east-1";
 /** The account ARNs get without `--account-id`: AWS's documentation placeholder. */
@@ -205,8 +205,12 @@ export class Recorder {
             propertyDependencies: propertyDependencies(req),
             ...(custom && providerRef ? { provider: providerRef } : {}),
         };
-        // SDKs before 3.134 send no source position.
-        const source = typeof req.getSourceposition === "function" ? fromRegistration(req.getSourceposition()) : undefined;
+        // The user's own call, not a library's: the SDK's own position is the first frame outside
+        // @pulumi/pulumi, which for a stage made inside a component is the component's code.
+        // SDKs before 3.134 send no source position (nor stack trace).
+        const frames = typeof req.getStacktrace === "function" ? req.getStacktrace()?.getFramesList?.() ?? [] : [];
+        const fallback = typeof req.getSourceposition === "function" ? fromRegistration(req.getSourceposition()) : undefined;
+        const source = fromStackTrace(frames, this.layout.root) ?? (fallback !== undefined && isProgramFile(fallback.file, this.layout.root) ? fallback : undefined);
         if (source !== undefined) {
             resource.source = source;
         }

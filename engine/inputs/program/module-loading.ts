@@ -115,7 +115,8 @@ export function checkPulumiMajor(root: string, codeDir: string, resolvedPackageJ
         .map((dir) => readJson(path.join(dir, "package.json")))
         .map((doc) => doc?.dependencies?.["@pulumi/pulumi"] ?? doc?.devDependencies?.["@pulumi/pulumi"])
         .find((range): range is string => typeof range === "string");
-    const major = (v: string | undefined) => (typeof v === "string" ? /^\s*(?:[\^~=v]|>=?)*\s*(\d+)/.exec(v)?.[1] : undefined);
+    // One character class, so the match stays linear on any input.
+    const major = (v: string | undefined) => (typeof v === "string" ? /^\d+/.exec(v.replace(/^[\s^~=v<>]+/, ""))?.[0] : undefined);
     const own = !path.relative(root, resolvedPackageJson).startsWith("..");
     const old = [own ? installed : undefined, declared].find((v) => {
         const m = major(v);
