@@ -1,5 +1,6 @@
 import { PolicyPack } from "@pulumi/policy";
 import { accessLogDestination } from "./policies/access-log-destination";
+import { accessLogDestinationAllowed } from "./policies/access-log-destination-allowed";
 import { accessLogFormat } from "./policies/access-log-format";
 import { accessLogFormatFields } from "./policies/access-log-format-fields";
 import { accessLogGroupRetention } from "./policies/access-log-group-retention";
@@ -33,6 +34,7 @@ new PolicyPack("aws-apigatewayv2-access-logging", {
     policies: [
         stageAccessLogging,
         accessLogDestination,
+        accessLogDestinationAllowed,
         accessLogFormat,
         accessLogFormatFields,
         quickCreateApi,

@@ -13,6 +13,7 @@
 // paired with the sample of the small size taken next to it.
 import { ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { accessLogDestination } from "../policies/access-log-destination";
+import { accessLogDestinationAllowed } from "../policies/access-log-destination-allowed";
 import { accessLogFormat } from "../policies/access-log-format";
 import { accessLogFormatFields } from "../policies/access-log-format-fields";
 import { accessLogGroupRetention } from "../policies/access-log-group-retention";
@@ -26,7 +27,7 @@ const resourcePolicies: ResourceValidationPolicy[] = [stageAccessLogging, access
 /** Each policy's validation functions (the SDK accepts one or a list). */
 const resourceValidations: ResourceValidation[][] = resourcePolicies.map((p) =>
     p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource]);
-const stackPolicies: StackValidationPolicy[] = [accessLogGroupRetention, accessLogProtocol];
+const stackPolicies: StackValidationPolicy[] = [accessLogDestinationAllowed, accessLogGroupRetention, accessLogProtocol];
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;

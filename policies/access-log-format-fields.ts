@@ -98,4 +98,4 @@ export const accessLogFormatFields: ResourceValidationPolicy = governResourcePol
             reportViolation(withFix(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`, fix(), lang()));
         }
     },
-}, { types: stageTypes, notEvaluated: formatNotEvaluated });
+}, { types: stageTypes, notEvaluated: formatNotEvaluated, readConfig });

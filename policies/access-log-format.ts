@@ -81,4 +81,4 @@ export const accessLogFormat: ResourceValidationPolicy = governResourcePolicy({
                 fix(["documented $context names only (case-sensitive); newer AWS variables go in additionalVariables"]), lang));
         }
     },
-}, { types: stageTypes, notEvaluated: formatNotEvaluated });
+}, { types: stageTypes, notEvaluated: formatNotEvaluated, readConfig });

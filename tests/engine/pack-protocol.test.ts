@@ -22,10 +22,11 @@ describe("pack protocol: the real pack in a preview", () => {
 
     const analyze = (s: StackBuilder, config?: unknown): Promise<AnalyzeResourcesResult> => analyzeChecked(session, s.resources, config);
 
-    it("serves the pack's seven policies at their default levels", () => {
+    it("serves the pack's eight policies at their default levels, none both a resource and a stack policy", () => {
         assert.strictEqual(session.info.name, "aws-apigatewayv2-access-logging");
         assert.deepStrictEqual(session.info.policies.map((p) => `${p.name} ${p.type} ${p.enforcementLevel}`).sort(), [
             "apigatewayv2-access-log-destination resource mandatory",
+            "apigatewayv2-access-log-destination-allowed stack mandatory",
             "apigatewayv2-access-log-format resource mandatory",
             "apigatewayv2-access-log-format-fields resource advisory",
             "apigatewayv2-access-log-group-retention stack mandatory",

@@ -39,6 +39,7 @@ export interface FuzzStats {
 const packPolicies = [
     "apigatewayv2-stage-access-logging",
     "apigatewayv2-access-log-destination",
+    "apigatewayv2-access-log-destination-allowed",
     "apigatewayv2-access-log-format",
     "apigatewayv2-access-log-format-fields",
     "apigatewayv2-quick-create-api",

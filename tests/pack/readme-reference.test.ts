@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Policy } from "@pulumi/policy";
 import { accessLogDestination } from "../../policies/access-log-destination";
+import { accessLogDestinationAllowed } from "../../policies/access-log-destination-allowed";
 import { accessLogFormat } from "../../policies/access-log-format";
 import { accessLogFormatFields } from "../../policies/access-log-format-fields";
 import { accessLogGroupRetention } from "../../policies/access-log-group-retention";
@@ -12,7 +13,7 @@ import { stageAccessLogging } from "../../policies/stage-access-logging";
 import { resourceUrn, TestResource, validateStack } from "../unit/helpers/policy-harness";
 
 const policies: Policy[] = [
-    stageAccessLogging, accessLogDestination, accessLogFormat, accessLogFormatFields,
+    stageAccessLogging, accessLogDestination, accessLogDestinationAllowed, accessLogFormat, accessLogFormatFields,
     quickCreateApi, accessLogGroupRetention, accessLogProtocol,
 ];
 

@@ -18,6 +18,7 @@ const numRuns = 1000; // two cases a run: 2,000 generated stacks in about 15 s
 const packPolicies = [
     "apigatewayv2-stage-access-logging",
     "apigatewayv2-access-log-destination",
+    "apigatewayv2-access-log-destination-allowed",
     "apigatewayv2-access-log-format",
     "apigatewayv2-access-log-format-fields",
     "apigatewayv2-quick-create-api",

@@ -60,15 +60,15 @@ describe("unrelated resource types are never reported", () => {
 
 describe("the pack", () => {
     const levels: Record<string, string> = {
-        [P.stage]: "mandatory", [P.destination]: "mandatory", [P.format]: "mandatory", [P.fields]: "advisory",
+        [P.stage]: "mandatory", [P.destination]: "mandatory", [P.destinationAllowed]: "mandatory", [P.format]: "mandatory", [P.fields]: "advisory",
         [P.quickCreate]: "mandatory", [P.retention]: "mandatory", [P.protocol]: "advisory",
     };
     const kinds: Record<string, string> = {
-        [P.stage]: "resource", [P.destination]: "resource and stack", [P.format]: "resource", [P.fields]: "resource",
+        [P.stage]: "resource", [P.destination]: "resource", [P.destinationAllowed]: "stack", [P.format]: "resource", [P.fields]: "resource",
         [P.quickCreate]: "resource", [P.retention]: "stack", [P.protocol]: "stack",
     };
 
-    it("has exactly the seven policies of the spec, with their default levels", () => {
+    it("has exactly the eight policies of the spec, with their default levels", () => {
         assert.deepStrictEqual(Object.fromEntries(packPolicies.map((p) => [p.name, p.enforcementLevel])), levels);
     });
 
@@ -80,14 +80,14 @@ describe("the pack", () => {
         }
     });
 
-    it("index.ts assembles the same seven policies under the name aws-apigatewayv2-access-logging", () => {
+    it("index.ts assembles the same eight policies under the name aws-apigatewayv2-access-logging", () => {
         const source = fs.readFileSync(path.join(__dirname, "..", "..", "index.ts"), "utf8");
         assert.match(source, /new PolicyPack\("aws-apigatewayv2-access-logging"/);
         const list = /policies:\s*\[([^\]]*)\]/.exec(source);
         assert.ok(list, "index.ts has a policies list");
         const names = list[1].split(",").map((s) => s.trim()).filter((s) => s.length > 0);
         assert.deepStrictEqual(names, [
-            "stageAccessLogging", "accessLogDestination", "accessLogFormat", "accessLogFormatFields",
+            "stageAccessLogging", "accessLogDestination", "accessLogDestinationAllowed", "accessLogFormat", "accessLogFormatFields",
             "quickCreateApi", "accessLogGroupRetention", "accessLogProtocol",
         ]);
     });
@@ -119,7 +119,8 @@ describe("the pack", () => {
     it("documents the spec's defaults in the config schemas", () => {
         const defaults = Object.fromEntries(packPolicies.map((p) => [p.name, schemaDefaults(p)]));
         // Every policy also takes `exemptions`, empty by default.
-        assert.deepStrictEqual(defaults[P.destination], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "", exemptions: [] });
+        assert.deepStrictEqual(defaults[P.destination], { exemptions: [] });
+        assert.deepStrictEqual(defaults[P.destinationAllowed], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "", exemptions: [] });
         assert.deepStrictEqual(defaults[P.format], { additionalVariables: [], exemptions: [] });
         assert.deepStrictEqual(defaults[P.fields], {
             requireJson: true, requiredVariables: ["requestId", "identity.sourceIp", "requestTime", "routeKey", "status"], exemptions: [],

@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { secret, unknownSentinels } from "../../../engine/resource-model";
 import { accessLogDestination, accessLogDestinationName } from "../../../policies/access-log-destination";
+import { accessLogDestinationAllowed, accessLogDestinationAllowedName } from "../../../policies/access-log-destination-allowed";
 import { accessLogFormat, accessLogFormatName } from "../../../policies/access-log-format";
 import { accessLogFormatFields, accessLogFormatFieldsName } from "../../../policies/access-log-format-fields";
 import { accessLogGroupRetention, accessLogGroupRetentionName } from "../../../policies/access-log-group-retention";
@@ -18,6 +19,7 @@ export { secret, unknownSentinels };
 export const P = {
     stage: stageAccessLoggingName,
     destination: accessLogDestinationName,
+    destinationAllowed: accessLogDestinationAllowedName,
     format: accessLogFormatName,
     fields: accessLogFormatFieldsName,
     quickCreate: quickCreateApiName,
@@ -29,6 +31,7 @@ export const P = {
 export const packPolicies: AnyPolicy[] = [
     stageAccessLogging,
     accessLogDestination,
+    accessLogDestinationAllowed,
     accessLogFormat,
     accessLogFormatFields,
     quickCreateApi,
@@ -39,7 +42,7 @@ export const packPolicies: AnyPolicy[] = [
 export const resourcePolicies: ResourceValidationPolicy[] = [
     stageAccessLogging, accessLogDestination, accessLogFormat, accessLogFormatFields, quickCreateApi,
 ];
-export const stackPolicies: StackValidationPolicy[] = [accessLogGroupRetention, accessLogProtocol];
+export const stackPolicies: StackValidationPolicy[] = [accessLogDestinationAllowed, accessLogGroupRetention, accessLogProtocol];
 
 export const T = {
     awsStage: "aws:apigatewayv2/stage:Stage",
