@@ -16,6 +16,7 @@ import { parseArgs, usage } from "./arguments";
 import { isInputError } from "./errors";
 import { EnforcementLevel, readConfigFile } from "./inputs/config-file";
 import { runProgramWithNotes } from "./inputs/program/run-program";
+import { locateProgram, withConfigValues } from "./inputs/program/program-layout";
 import { readStackReferenceOutputs } from "./inputs/program/stack-references";
 import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-inputs";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
@@ -88,17 +89,25 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     if (opts.runtime !== undefined && states.size === 0) {
         throw new InputError("--runtime applies to state files, and no state file was given (programs are TypeScript: they always run as nodejs)");
     }
-    const stackOf = (input: InputSpec): StackIdentity => {
+    const stackOf = (input: InputSpec): StackIdentity | undefined => {
         const state = states.get(input.path);
-        // Programs here are TypeScript; a state file's language is known only from --runtime.
-        const runtime = state === undefined ? "nodejs" : opts.runtime;
-        return { project: state?.project, stack: state?.stack, tags: runtime === undefined ? {} : { [runtimeTag]: runtime } };
+        if (state === undefined) {
+            // As `pulumi preview` sends it: the program's project, stack and config (programs here are TypeScript).
+            const layout = withConfigValues(locateProgram(input.path), opts.configValues);
+            return { project: layout.project, stack: layout.stack, config: layout.config, configSecretKeys: layout.secretKeys, tags: { [runtimeTag]: "nodejs" } };
+        }
+        // `pulumi policy analyze` sends no ConfigureStack, so a pack sees no
+        // stack tags. --runtime is the user's explicit choice of the
+        // pulumi:runtime tag, which only ConfigureStack can carry.
+        return opts.runtime === undefined ? undefined : { project: state.project, stack: state.stack, tags: { [runtimeTag]: opts.runtime } };
     };
 
+    const first = inputs.length > 0 ? stackOf(inputs[0]) : undefined;
     const session = await PolicySession.start({
         packDir,
         preview: opts.mode === "preview",
-        ...(inputs.length > 0 ? stackOf(inputs[0]) : {}),
+        configureStack: first !== undefined,
+        ...(first ?? {}),
     });
     activeSession = session;
     const reports: InputReport[] = [];
