@@ -21,9 +21,6 @@ export interface AccessLogDestinationAllowedConfig {
     logGroupNamePattern: string;
 }
 
-/** The keys this policy took over from apigatewayv2-access-log-destination. */
-export const destinationRuleKeys: readonly (keyof AccessLogDestinationAllowedConfig)[] = ["allowedAccountIds", "allowedRegions", "logGroupNamePattern"];
-
 // Compiled once per distinct pattern, not once per stage.
 let lastPatternSource: string | undefined;
 let lastPattern: NamePattern | undefined;

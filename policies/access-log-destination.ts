@@ -9,11 +9,13 @@ import { isStageType, stageTypes } from "../lib/resource-types";
 import { destinationNotEvaluated } from "../lib/applicability";
 import { nist80053 } from "../lib/frameworks";
 import { governResourcePolicy } from "../lib/governance";
-import { accessLogDestinationAllowedName, destinationRuleKeys } from "./access-log-destination-allowed";
 
 export const accessLogDestinationName = "apigatewayv2-access-log-destination";
 
 export type AccessLogDestinationConfig = Record<string, never>;
+
+/** Where the allowed-account, region and name rules went (a test keeps these equal to that policy's name and keys). */
+export const rulesMovedTo = { to: "apigatewayv2-access-log-destination-allowed", keys: ["allowedAccountIds", "allowedRegions", "logGroupNamePattern"] } as const;
 
 /** Bind the stage to a log group of the stack (the same provider as the stage). */
 function destinationFix(stageType: string, stageName: string): Fix {
@@ -56,5 +58,5 @@ export const accessLogDestination: ResourceValidationPolicy = governResourcePoli
     notEvaluated: destinationNotEvaluated,
     // The allowed-account, region and name rules moved to a stack policy: a
     // config that still sets them here fails, naming where they went.
-    movedKeys: { keys: destinationRuleKeys, to: accessLogDestinationAllowedName },
+    movedKeys: rulesMovedTo,
 });

@@ -4,7 +4,7 @@ import * as path from "path";
 import { quote } from "../../lib/quote";
 import { InputError } from "../errors";
 import { isPlainObject } from "../../lib/read-property";
-import { InputKind } from "../reports/run-report";
+import type { InputKind } from "../reports/run-report";
 import { readProjectFile } from "./program/program-layout";
 
 /** The pack directory: the nearest ancestor of this file holding PulumiPolicy.yaml (bin/engine/inputs -> repo root). */

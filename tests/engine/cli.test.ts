@@ -158,7 +158,7 @@ describe("engine CLI (npm run analyze)", () => {
         allAdvisory: () => ["--config", path.join(dir, "advisory.json"), "--json", stateFixture("noncompliant.json")],
         remediateState: () => ["--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")],
         packDies: () => ["--policy-pack", packFixture("dies"), stateFixture("compliant.json")],
-        readmePython: () => ["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")],
+        docsPython: () => ["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")],
         pythonState: () => ["--json", "--runtime", "python", stateFixture("noncompliant.json"), path.join("examples", "http-api-no-logging")],
     };
 
@@ -338,12 +338,12 @@ describe("engine CLI (npm run analyze)", () => {
             assert.match(program[0].message, /\(accessLogSettings is not set\)\.\nFix: new aws\.apigatewayv2\.Stage\(/);
         });
 
-        it("the README's Python state-file example is what the command prints", () => {
-            const r = results.get("readmePython")!;
+        it("docs/analyze.md's Python state-file example is what the command prints", () => {
+            const r = results.get("docsPython")!;
             assert.strictEqual(r.code, 1, r.stderr);
-            const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
-            const example = /\$ npm run analyze -- --update --runtime python examples\/python-orders-stack\.json\n([\s\S]*?)\n```/.exec(readme);
-            assert.ok(example, "README has the example");
+            const doc = fs.readFileSync(path.join(repoRoot, "docs", "analyze.md"), "utf8");
+            const example = /\$ npm run analyze -- --update --runtime python examples\/python-orders-stack\.json\n([\s\S]*?)\n```/.exec(doc);
+            assert.ok(example, "docs/analyze.md has the example");
             assert.strictEqual(example[1], r.stdout.trimEnd());
         });
 

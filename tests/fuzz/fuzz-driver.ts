@@ -1,5 +1,6 @@
 import * as fc from "fast-check";
 import { Secret } from "@pulumi/policy";
+import { policies } from "../../policies";
 import { PolicySession } from "../../engine/protocol/policy-session";
 import { EngineResource, secret, Violation } from "../../engine/resource-model";
 import { anyValue, hostileString, objectWith, sentinel, sharedArn, sometimes } from "../property/helpers/hostile-values";
@@ -36,16 +37,7 @@ export interface FuzzStats {
     failures: number;
 }
 
-const packPolicies = [
-    "apigatewayv2-stage-access-logging",
-    "apigatewayv2-access-log-destination",
-    "apigatewayv2-access-log-destination-allowed",
-    "apigatewayv2-access-log-format",
-    "apigatewayv2-access-log-format-fields",
-    "apigatewayv2-quick-create-api",
-    "apigatewayv2-access-log-group-retention",
-    "apigatewayv2-access-log-protocol",
-];
+const packPolicies = policies.map((p) => p.name);
 
 /**
  * The string as it can cross the wire: protobuf strings are UTF-8, and the

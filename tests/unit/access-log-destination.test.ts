@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { accessLogDestination } from "../../policies/access-log-destination";
+import { accessLogDestination, rulesMovedTo } from "../../policies/access-log-destination";
+import { accessLogDestinationAllowed } from "../../policies/access-log-destination-allowed";
 import { analyzeChanged, awsStage, logGroup, nativeStage, P, T, unknownSentinels, withProp } from "./helpers/fixtures";
 import { assertViolations, TestResource, validateResource } from "./helpers/policy-harness";
 import { assertConfigError } from "./helpers/assertions";
@@ -91,6 +92,12 @@ describe("apigatewayv2-access-log-destination", () => {
         const bucket: TestResource = { type: T.bucket, name: "bucket", props: {} };
         await assertConfigError(validateResource(accessLogDestination, bucket, { allowedRegions: ["us-east-1"] }),
             P.destination, "allowedRegions", /moved to policy/);
+    });
+
+    it("names the policy its rules moved to, and exactly that policy's own keys", () => {
+        assert.strictEqual(rulesMovedTo.to, accessLogDestinationAllowed.name);
+        assert.deepStrictEqual([...rulesMovedTo.keys].sort(),
+            Object.keys(accessLogDestinationAllowed.configSchema?.properties ?? {}).filter((k) => k !== "exemptions").sort());
     });
 
     it("has no validateStack: one policy, one kind", () => {

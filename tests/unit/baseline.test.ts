@@ -59,37 +59,39 @@ describe("unrelated resource types are never reported", () => {
 });
 
 describe("the pack", () => {
-    const levels: Record<string, string> = {
-        [P.stage]: "mandatory", [P.destination]: "mandatory", [P.destinationAllowed]: "mandatory", [P.format]: "mandatory", [P.fields]: "advisory",
-        [P.quickCreate]: "mandatory", [P.retention]: "mandatory", [P.protocol]: "advisory",
-    };
-    const kinds: Record<string, string> = {
-        [P.stage]: "resource", [P.destination]: "resource", [P.destinationAllowed]: "stack", [P.format]: "resource", [P.fields]: "resource",
-        [P.quickCreate]: "resource", [P.retention]: "stack", [P.protocol]: "stack",
-    };
+    // Names, levels, kinds and severities are checked against the reference
+    // table in docs/policies.md (tests/pack/docs-reference.test.ts), and what
+    // the pack serves against the registry (tests/engine/pack-protocol.test.ts).
 
-    it("has exactly the eight policies of the spec, with their default levels", () => {
-        assert.deepStrictEqual(Object.fromEntries(packPolicies.map((p) => [p.name, p.enforcementLevel])), levels);
-    });
-
-    it("has resource and stack policies as the spec says", () => {
-        for (const p of packPolicies) {
-            const parts = [..."validateResource" in p ? ["resource"] : [], ..."validateStack" in p ? ["stack"] : []];
-            const kind = parts.length > 0 ? parts.join(" and ") : "none";
-            assert.strictEqual(kind, kinds[p.name], p.name);
+    it("registers every policy that policies/ defines, once, under a unique apigatewayv2- name", () => {
+        const dir = path.join(__dirname, "..", "..", "policies");
+        const defined = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "index.ts").flatMap((file) =>
+            Object.values(require(path.join(dir, file)) as Record<string, unknown>).filter((v): v is object =>
+                v !== null && typeof v === "object" && typeof (v as { name?: unknown }).name === "string" &&
+                ("validateResource" in v || "validateStack" in v)));
+        assert.ok(defined.length > 0);
+        for (const policy of defined) {
+            assert.ok(packPolicies.includes(policy as typeof packPolicies[number]), `${(policy as { name: string }).name} is not in policies/index.ts`);
+        }
+        const names = packPolicies.map((p) => p.name);
+        assert.strictEqual(new Set(names).size, names.length);
+        for (const name of names) {
+            assert.match(name, /^apigatewayv2-[a-z0-9-]+$/);
         }
     });
 
-    it("index.ts assembles the same eight policies under the name aws-apigatewayv2-access-logging", () => {
+    it("no policy is both a resource and a stack policy (the SDK reports such a policy as a resource policy only)", () => {
+        for (const p of packPolicies) {
+            assert.ok(!("validateResource" in p && "validateStack" in p), p.name);
+        }
+    });
+
+    it("index.ts builds the pack aws-apigatewayv2-access-logging from the registry, and lists no policy itself", () => {
         const source = fs.readFileSync(path.join(__dirname, "..", "..", "index.ts"), "utf8");
         assert.match(source, /new PolicyPack\("aws-apigatewayv2-access-logging"/);
-        const list = /policies:\s*\[([^\]]*)\]/.exec(source);
-        assert.ok(list, "index.ts has a policies list");
-        const names = list[1].split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-        assert.deepStrictEqual(names, [
-            "stageAccessLogging", "accessLogDestination", "accessLogDestinationAllowed", "accessLogFormat", "accessLogFormatFields",
-            "quickCreateApi", "accessLogGroupRetention", "accessLogProtocol",
-        ]);
+        assert.match(source, /^import \{ policies \} from "\.\/policies";$/m);
+        assert.match(source, /^ {4}policies,$/m);
+        assert.doesNotMatch(source, /from "\.\/policies\/[^"]+"/);
     });
 
     it("only the stage policy remediates", () => {

@@ -57,7 +57,7 @@ describe("preview and update agree wherever preview knows the facts", () => {
         ["a name that matches", { name: "/aws/apigateway/orders" }, { [P.destinationAllowed]: { logGroupNamePattern: "^/aws/apigateway/" } }, []],
         ["a log group whose region is not allowed", { name: "/aws/apigateway/orders", region: "ap-south-1" }, { [P.destinationAllowed]: { allowedRegions: ["us-east-1"] } }, [`${P.destinationAllowed} @ orders-stage`]],
         ["an allowed region", { name: "/aws/apigateway/orders", region: "eu-west-1" }, { [P.destinationAllowed]: readmeDestination }, []],
-        ["the README's sample config, a name and a region both outside it (two violations in both modes)", { region: "ap-south-1" }, { [P.destinationAllowed]: readmeDestination }, [`${P.destinationAllowed} @ orders-stage`, `${P.destinationAllowed} @ orders-stage`]],
+        ["the docs' sample config, a name and a region both outside it (two violations in both modes)", { region: "ap-south-1" }, { [P.destinationAllowed]: readmeDestination }, [`${P.destinationAllowed} @ orders-stage`, `${P.destinationAllowed} @ orders-stage`]],
         ["an existing log group (ARN known in preview) in an account not allowed", { name: "/aws/apigateway/x", exists: true, account: "210987654321" }, { [P.destinationAllowed]: { allowedAccountIds: ["123456789012"] } }, [`${P.destinationAllowed} @ orders-stage`]],
         ["an aws-native log group whose name misses the pattern", { native: true }, { [P.destinationAllowed]: { logGroupNamePattern: "^/aws/apigateway/" } }, [`${P.destinationAllowed} @ orders-stage`]],
         ["no destination rules configured", { region: "ap-south-1" }, {}, []],

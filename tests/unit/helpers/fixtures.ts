@@ -1,13 +1,14 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { policies } from "../../../policies";
 import { secret, unknownSentinels } from "../../../engine/resource-model";
-import { accessLogDestination, accessLogDestinationName } from "../../../policies/access-log-destination";
-import { accessLogDestinationAllowed, accessLogDestinationAllowedName } from "../../../policies/access-log-destination-allowed";
-import { accessLogFormat, accessLogFormatName } from "../../../policies/access-log-format";
-import { accessLogFormatFields, accessLogFormatFieldsName } from "../../../policies/access-log-format-fields";
-import { accessLogGroupRetention, accessLogGroupRetentionName } from "../../../policies/access-log-group-retention";
-import { accessLogProtocol, accessLogProtocolName } from "../../../policies/access-log-protocol";
-import { quickCreateApi, quickCreateApiName } from "../../../policies/quick-create-api";
-import { stageAccessLogging, stageAccessLoggingName } from "../../../policies/stage-access-logging";
+import { accessLogDestinationName } from "../../../policies/access-log-destination";
+import { accessLogDestinationAllowedName } from "../../../policies/access-log-destination-allowed";
+import { accessLogFormatName } from "../../../policies/access-log-format";
+import { accessLogFormatFieldsName } from "../../../policies/access-log-format-fields";
+import { accessLogGroupRetentionName } from "../../../policies/access-log-group-retention";
+import { accessLogProtocolName } from "../../../policies/access-log-protocol";
+import { quickCreateApiName } from "../../../policies/quick-create-api";
+import { stageAccessLoggingName } from "../../../policies/stage-access-logging";
 import { analyzePack, AnyPolicy, PolicyConfigs, resourceUrn, StackTags, TestResource, Violation } from "./policy-harness";
 
 // Compliant baseline resources. Every test starts from these and changes one
@@ -27,22 +28,13 @@ export const P = {
     protocol: accessLogProtocolName,
 } as const;
 
-/** The pack's policies, in index.ts order (index.ts itself starts a gRPC server, so it is not imported). */
-export const packPolicies: AnyPolicy[] = [
-    stageAccessLogging,
-    accessLogDestination,
-    accessLogDestinationAllowed,
-    accessLogFormat,
-    accessLogFormatFields,
-    quickCreateApi,
-    accessLogGroupRetention,
-    accessLogProtocol,
-];
+/** The pack's policies, from the registry (index.ts itself starts a gRPC server, so it is not imported). */
+export const packPolicies: AnyPolicy[] = policies;
 
-export const resourcePolicies: ResourceValidationPolicy[] = [
-    stageAccessLogging, accessLogDestination, accessLogFormat, accessLogFormatFields, quickCreateApi,
-];
-export const stackPolicies: StackValidationPolicy[] = [accessLogDestinationAllowed, accessLogGroupRetention, accessLogProtocol];
+/** Resource policies (no policy is both). */
+export const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
+/** Stack policies. */
+export const stackPolicies = policies.filter((p): p is StackValidationPolicy => !("validateResource" in p));
 
 export const T = {
     awsStage: "aws:apigatewayv2/stage:Stage",
