@@ -116,11 +116,19 @@ function withoutExemptions(config: Record<string, unknown>): Record<string, unkn
 }
 
 /**
+ * The @pulumi/policy version whose undocumented per-violation level was last
+ * proved through the protocol (tests/engine/governance-protocol.test.ts). A
+ * test fails while the installed SDK differs, until it is proved again.
+ */
+export const perViolationLevelProvenWith = "1.21.0";
+
+/**
  * @pulumi/policy 1.21's server (makeReportViolationFun) also accepts an object
  * `{ message, urn, enforcementLevel }` and reports that one violation at the
- * given level. The typings only show the string form, so the object goes
- * through here alone; the SDK is pinned, and a protocol test proves the level
- * and message arrive as sent.
+ * given level. Neither its typings (`(message: string, urn?: string)`) nor its
+ * docs show that form, and no documented way gives one violation its own
+ * level, so the object goes through here alone; the SDK is pinned, and a
+ * protocol test proves the level and message arrive as sent.
  */
 function reportAsAdvisory(report: ReportViolation, message: string, urn: string | undefined): void {
     const violation = { message, urn, enforcementLevel: "advisory" };
