@@ -22,13 +22,13 @@ import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-i
 import { readStateFile, StateFileResult } from "./inputs/state-file";
 import { oneLine, PackError } from "./protocol/pack-process";
 import { checkOutput, writeOutput } from "./output-file";
-import { PolicySession, StackIdentity } from "./protocol/policy-session";
+import { AnalyzeResourcesResult, PolicySession, StackIdentity } from "./protocol/policy-session";
 import { colourEnabled } from "./reports/colour";
 import { inputReport } from "./reports/input-report";
 import { renderReport } from "./reports/render-report";
-import { hasMandatory, InputReport, RunReport } from "./reports/run-report";
+import { hasMandatory, InputReport, RunReport, UpOutcome } from "./reports/run-report";
 import { packHomepage, repositoryRoot, stateFileLines } from "./reports/sarif-context";
-import { EngineResource } from "./resource-model";
+import { EngineResource, Violation } from "./resource-model";
 import { runtimeTag } from "../lib/fix-snippets";
 import { InputError } from "./errors";
 import { InputSpec } from "./inputs/resolve-inputs";
@@ -134,9 +134,17 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
             }
             const isProgram = input.kind === "program";
             const result = await session.analyzeResources(resources, { applyRemediations: isProgram });
+            let violations = result.violations;
+            let up: UpOutcome | undefined;
+            if (opts.mode === "update") {
+                ({ violations, up } = await whatUpWouldDo(session, result, isProgram
+                    ? async () => (await runProgramWithNotes(input.path, { mode: "preview", stackReferenceOutputs, configValues: opts.configValues })).resources
+                    : undefined));
+            }
             reports.push({
-                ...inputReport(input, opts.mode, resources, result.violations, result.diagnostics.remediations, notes),
+                ...inputReport(input, opts.mode, resources, violations, result.diagnostics.remediations, notes),
                 notApplicable: result.notApplicable,
+                ...(up !== undefined ? { up } : {}),
             });
         }
     } finally {
@@ -162,6 +170,25 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
         return { code, stdout: "" };
     }
     return { code, stdout: text };
+}
+
+/**
+ * `pulumi up` runs a preview first and stops there on a mandatory violation;
+ * in the update, a mandatory Analyze violation stops it before AnalyzeStack.
+ * `previewResources` runs the program as the preview sees it; a state file
+ * reads the same in both, so its update analysis is its preview's too.
+ */
+export async function whatUpWouldDo(
+    session: PolicySession,
+    update: AnalyzeResourcesResult,
+    previewResources: (() => Promise<EngineResource[]>) | undefined,
+): Promise<{ violations: Violation[]; up: UpOutcome }> {
+    const stack = new Set(update.stackViolations);
+    const stopsBeforeStackPolicies = update.violations.some((v) => !stack.has(v) && v.enforcementLevel === "mandatory");
+    const preview = previewResources === undefined ? update : await session.analyzeResources(await previewResources(), { applyRemediations: true });
+    const previewMandatory = preview.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const violations = stopsBeforeStackPolicies ? update.violations.map((v) => (stack.has(v) ? { ...v, notReachedByUp: true } : v)) : update.violations;
+    return { violations, up: { previewMandatory, stopsBeforeStackPolicies } };
 }
 
 /** The one line printed for an error; stack traces never reach the user. */

@@ -75,6 +75,8 @@ export interface AnalysisResult {
 
 export interface AnalyzeResourcesResult {
     violations: Violation[];
+    /** The violations AnalyzeStack returned (the last ones of `violations`). */
+    stackViolations: Violation[];
     /** Every not_applicable entry of the run's Analyze and AnalyzeStack responses. */
     notApplicable: NotApplicableResult[];
     /** URN -> the inputs after remediation, for resources a remediation changed. */
@@ -357,9 +359,11 @@ export class PolicySession {
         const req = new analyzer.AnalyzeStackRequest();
         req.setResourcesList(resources.map((r) => makeAnalyzerResource(r, findProvider(r, byUrn))));
         const res = await unary<any, analyzerTypes.AnalyzeResponse>(this.pack, "AnalyzeStack", this.pack.client.analyzeStack, req, this.callTimeoutMs);
-        // A stack policy names the offending resource; without one the URN is empty.
+        // A stack policy names the offending resource; a violation without one
+        // belongs to the stack, and the engine puts it on the root stack resource.
+        const root = rootStackUrn(resources);
         return {
-            violations: res.getDiagnosticsList().map((d) => this.toViolation(d, d.getUrn())),
+            violations: res.getDiagnosticsList().map((d) => this.toViolation(d, d.getUrn() || root)),
             notApplicable: notApplicableOf(res, ""),
         };
     }
@@ -414,6 +418,7 @@ export class PolicySession {
 
         return {
             violations,
+            stackViolations: stack.violations,
             notApplicable,
             remediated,
             diagnostics: { cantRun: violations.filter(isCantRun), remediations, requests },
@@ -444,6 +449,22 @@ export class PolicySession {
             enforcementLevel: level,
         };
     }
+}
+
+const rootStackType = "pulumi:pulumi:Stack";
+
+/**
+ * The root stack's URN: its resource's, else the engine's default
+ * (`urn:pulumi:STACK::PROJECT::pulumi:pulumi:Stack::PROJECT-STACK`) from the
+ * other URNs; "" only when there is no resource at all.
+ */
+export function rootStackUrn(resources: readonly { urn: string; type: string }[]): string {
+    const root = resources.find((r) => r.type === rootStackType);
+    if (root !== undefined) {
+        return root.urn;
+    }
+    const m = resources.length > 0 ? /^urn:pulumi:([^:]+)::([^:]*)::/.exec(resources[0].urn) : null;
+    return m === null ? "" : `urn:pulumi:${m[1]}::${m[2]}::${rootStackType}::${m[2]}-${m[1]}`;
 }
 
 /** The ConfigureStack request for a stack, and a key that tells whether it changed. */

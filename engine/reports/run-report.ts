@@ -28,6 +28,16 @@ export interface InputReport {
     absolutePath: string;
     /** URNs of the resources analyzed, in order (the test cases of a JUnit report). */
     resourceUrns: string[];
+    /** --update only: what `pulumi up` would do. */
+    up?: UpOutcome;
+}
+
+/** What `pulumi up` would do with an input, beyond its violations. */
+export interface UpOutcome {
+    /** Mandatory violations of the preview `up` runs first; any stops `up` there, before anything changes. */
+    previewMandatory: number;
+    /** A mandatory Analyze violation stops the update before AnalyzeStack: the stack results are marked notReachedByUp. */
+    stopsBeforeStackPolicies: boolean;
 }
 
 export interface RemediationChanges {
@@ -65,6 +75,7 @@ export interface Summary {
         advisory: number;
         remediations: number;
         notes: string[];
+        up?: UpOutcome;
     }[];
 }
 
@@ -91,6 +102,7 @@ export function summarize(report: RunReport): Summary {
             advisory: countLevel(i.violations, "advisory"),
             remediations: i.remediations.filter((r) => r.properties !== undefined).length,
             notes: i.notes,
+            ...(i.up !== undefined ? { up: i.up } : {}),
         })),
     };
 }
