@@ -1,5 +1,4 @@
-// `npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR]
-//                        [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [PATH...]`
+// `npm run -s analyze -- [options] [PATH...]` (the options: engine/arguments.ts, or --help).
 //
 // Analyzes `pulumi stack export` files and Pulumi TypeScript program
 // directories with this policy pack, through the same launch and Analyzer
@@ -18,6 +17,7 @@ import { EnforcementLevel, readConfigFile } from "./inputs/config-file";
 import { runProgramWithNotes } from "./inputs/program/run-program";
 import { locateProgram, withConfigValues } from "./inputs/program/program-layout";
 import { readStackReferenceOutputs } from "./inputs/program/stack-references";
+import { programRunOptions } from "./inputs/program/deployed-stack";
 import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-inputs";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
 import { oneLine, PackError } from "./protocol/pack-process";
@@ -29,11 +29,11 @@ import { renderReport } from "./reports/render-report";
 import { hasMandatory, InputReport, RunReport, UpOutcome } from "./reports/run-report";
 import { packHomepage, repositoryRoot, stateFileLines } from "./reports/sarif-context";
 import { EngineResource, Violation } from "./resource-model";
-import { runtimeTag } from "../lib/fix-snippets";
+import { languageOfRuntimeName, runtimeTag } from "../lib/fix-snippets";
 import { InputError } from "./errors";
 import { InputSpec } from "./inputs/resolve-inputs";
 import { today } from "../lib/governance";
-import { exemptionUsage } from "./reports/exemptions";
+import { checkExemptions, exemptionUsage } from "./reports/exemptions";
 
 let activeSession: PolicySession | undefined;
 
@@ -80,6 +80,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
         ? readStackReferenceOutputs(path.resolve(cwd, opts.stackReferenceOutputs))
         : undefined;
     const inputs = resolveInputs(opts.paths, root, cwd);
+    const programRun = programRunOptions(opts, cwd, inputs);
     const states = new Map<string, StateFileResult>();
     for (const input of inputs) {
         if (input.kind === "state") {
@@ -114,7 +115,9 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     let levels: Record<string, { enforcementLevel: EnforcementLevel }>;
     try {
         // Validated against the pack's own schemas before any input runs.
-        levels = await session.configure(configRaw, opts.config !== undefined ? `config file ${quote(opts.config)}` : "config");
+        const configLabel = opts.config !== undefined ? `config file ${quote(opts.config)}` : "config";
+        levels = await session.configure(configRaw, configLabel);
+        checkExemptions(session.configuration ?? {}, today(), configLabel);
         const showProgress = inputs.length > 1 && io.stderrIsTTY;
         for (const [index, input] of inputs.entries()) {
             if (showProgress) {
@@ -128,7 +131,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
                 resources = state.resources;
                 notes = state.notes;
             } else {
-                const run = await runProgramWithNotes(input.path, { mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues });
+                const run = await runProgramWithNotes(input.path, { mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues, ...programRun });
                 resources = run.resources;
                 notes = run.notes;
             }
@@ -138,13 +141,14 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
             let up: UpOutcome | undefined;
             if (opts.mode === "update") {
                 ({ violations, up } = await whatUpWouldDo(session, result, isProgram
-                    ? async () => (await runProgramWithNotes(input.path, { mode: "preview", stackReferenceOutputs, configValues: opts.configValues })).resources
+                    ? async () => (await runProgramWithNotes(input.path, { mode: "preview", stackReferenceOutputs, configValues: opts.configValues, ...programRun })).resources
                     : undefined));
             }
             reports.push({
                 ...inputReport(input, opts.mode, resources, violations, result.diagnostics.remediations, notes),
                 notApplicable: result.notApplicable,
                 ...(up !== undefined ? { up } : {}),
+                language: languageOfRuntimeName(stackOf(input)?.tags?.[runtimeTag]),
             });
         }
     } finally {
@@ -162,6 +166,7 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     const colour = opts.format === "text" && colourEnabled({ noColorFlag: opts.noColor, toFile: output !== undefined, isTTY: io.stdoutIsTTY, env: io.env });
     const text = renderReport(opts.format, run, {
         colour,
+        junitNotApplicable: opts.junitNotApplicable,
         sarif: { baseDir: repositoryRoot(cwd) ?? cwd, resourceLines: stateFileLines(opts.format, inputs) },
     });
     const code = hasMandatory(run) ? 1 : 0;

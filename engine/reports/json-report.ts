@@ -1,8 +1,8 @@
 // A single JSON object whose violations use the field names of a
 // `policyEvent` in `pulumi preview --json`, plus where the resource is
 // declared, what each remediation changed, the policies that did not apply,
-// and the exemptions with what they matched.
-import { unmatchedExemptions } from "./exemptions";
+// and the exemptions with what they matched and their days left.
+import { expiringExemptions, unmatchedExemptions } from "./exemptions";
 import { RunReport, summarize } from "./run-report";
 import { sourceFile, sourceLabel } from "./source-label";
 
@@ -37,6 +37,7 @@ export function jsonReport(report: RunReport): string {
         notApplicable: notApplicable.length,
         exemptions: exemptions.length,
         unmatchedExemptions: unmatchedExemptions(exemptions).length,
+        expiringExemptions: expiringExemptions(exemptions).length,
     };
     return JSON.stringify({ violations, remediations, notApplicable, exemptions, summary }, null, 2);
 }

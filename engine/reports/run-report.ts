@@ -1,5 +1,6 @@
 // What one `npm run analyze` run produced, and its summary; the reports in
 // this folder render it for people (text) and for tools (JSON, SARIF, JUnit).
+import { Language } from "../../lib/fix-snippets";
 import { EnforcementLevel } from "../inputs/config-file";
 import { PolicyMetadata } from "../protocol/analyzer-info";
 import { RemediationRecord } from "../protocol/policy-session";
@@ -30,6 +31,8 @@ export interface InputReport {
     resourceUrns: string[];
     /** --update only: what `pulumi up` would do. */
     up?: UpOutcome;
+    /** The language fixes are written in (from the stack's runtime); TypeScript when unset. */
+    language?: Language;
 }
 
 /** What `pulumi up` would do with an input, beyond its violations. */

@@ -2,7 +2,8 @@
 import { escapeControlChars, quote } from "../../lib/quote";
 import { Violation } from "../resource-model";
 import { Palette, palette } from "./colour";
-import { unmatchedExemptions } from "./exemptions";
+import { expiresIn, expiresSoon } from "../../lib/exemptions";
+import { ExemptionUsage, unmatchedExemptions } from "./exemptions";
 import { countLevel, RunReport, summarize, UpOutcome } from "./run-report";
 import { sourceLabel } from "./source-label";
 
@@ -24,6 +25,31 @@ function resourceLabel(urn: string): string {
 
 function levelColour(colours: Palette, level: Violation["enforcementLevel"]): (t: string) => string {
     return level === "mandatory" ? colours.mandatory : colours.advisory;
+}
+
+/** "until DATE", with "expires in N days" when that is 14 days or fewer; "expired DATE" after. */
+function expiryLabel(e: ExemptionUsage): string {
+    if (e.status === "expired") {
+        return `expired ${e.expires}`;
+    }
+    return expiresSoon(e.daysLeft) ? `until ${e.expires}, ${expiresIn(e.daysLeft)}` : `until ${e.expires}`;
+}
+
+/** The exemptions that matched violations, each with the resources it matched (a pattern may match several). */
+function exemptionsInUse(usage: readonly ExemptionUsage[]): string[] {
+    const used = usage.filter((e) => e.matched.length > 0);
+    if (used.length === 0) {
+        return [];
+    }
+    const out = ["Exemptions in use:"];
+    for (const e of used) {
+        out.push(`    ${escapeControlChars(e.policyName)} exemptions[${e.index}] (${expiryLabel(e)}): ${quote(e.reason)}`);
+        for (const urn of e.matched) {
+            out.push(`        ${resourceLabel(urn)}`);
+        }
+    }
+    out.push("");
+    return out;
 }
 
 /** The human report; `colour` only for a terminal. */
@@ -84,12 +110,13 @@ export function humanReport(report: RunReport, colour = false): string {
         }
         out.push("");
     }
+    out.push(...exemptionsInUse(report.exemptions ?? []));
     const stale = unmatchedExemptions(report.exemptions ?? []);
     if (stale.length > 0) {
         out.push("Exemptions that matched nothing (remove them, or fix their resources):");
         for (const e of stale) {
             const resources = e.resources.map((r) => quote(r)).join(", ");
-            out.push(`    ${escapeControlChars(e.policyName)} exemptions[${e.index}]: ${resources} (${e.status === "active" ? "until" : "expired"} ${e.expires})`);
+            out.push(`    ${escapeControlChars(e.policyName)} exemptions[${e.index}]: ${resources} (${expiryLabel(e)})`);
         }
         out.push("");
     }

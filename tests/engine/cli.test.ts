@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "../../engine/arguments";
+import { formatNames, reportFormats } from "../../engine/reports/render-report";
 import { errorLine } from "../../engine/cli";
 import { resolveInputs, userDirectory } from "../../engine/inputs/resolve-inputs";
 import { InputError } from "../../engine/errors";
@@ -57,8 +58,11 @@ const policyEventKeys = ["resourceUrn", "message", "policyName", "policyPackName
 describe("engine CLI arguments and error lines", () => {
     it("parses flags, --flag=value, and paths after --", () => {
         assert.deepStrictEqual(parseArgs(["--json", "--update", "--config=c.json", "a.json", "--", "--odd-name"]), {
-            format: "json", noColor: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false, configValues: {},
+            format: "json", noColor: false, junitNotApplicable: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false, configValues: {},
         });
+        assert.strictEqual(parseArgs(["--format", "junit", "--junit-not-applicable"]).junitNotApplicable, true);
+        assert.throws(() => parseArgs(["--junit-not-applicable"]), /--junit-not-applicable applies to --format junit only/);
+        assert.strictEqual(parseArgs(["--format", "markdown"]).format, "markdown");
         assert.strictEqual(parseArgs(["--format", "sarif"]).format, "sarif");
         assert.strictEqual(parseArgs(["--format=junit", "--no-color"]).format, "junit");
         assert.strictEqual(parseArgs(["--no-color"]).noColor, true);
@@ -195,7 +199,11 @@ describe("engine CLI (npm run analyze)", () => {
         it("--help prints the usage and exits 0", async () => {
             const r = await run(["--help"]);
             assert.strictEqual(r.code, 0);
-            assert.match(r.stdout, /^usage: npm run -s analyze -- \[--format text\|json\|sarif\|junit\] \[--output FILE\] \[--no-color\] \[--preview\|--update\] \[--config FILE\]/);
+            assert.match(r.stdout, /^usage: npm run -s analyze -- \[--format text\|json\|sarif\|junit\|markdown\] \[--output FILE\] \[--no-color\] \[--preview\|--update\] \[--config FILE\]/);
+            // The format list and its help lines come from the one map of renderers.
+            for (const name of formatNames) {
+                assert.match(r.stdout, new RegExp(`^ {18}${name} +${reportFormats[name].help.replace(/[$()[\]{}.*+?^|\\]/g, "\\$&")}$`, "m"));
+            }
         });
 
         it("an unknown option", async () => {

@@ -117,19 +117,29 @@ describe("docs/policies.md reference", () => {
 
 });
 
-describe("docs/governance.md metadata", () => {
-    it("names each policy's framework control with its title, and the tags it carries", () => {
-        const metadata = section(governanceDoc, "Metadata Pulumi Cloud shows");
-        for (const policy of policies) {
-            const row = metadata.split("\n").find((line) => line.startsWith(`| \`${policy.name}\` |`));
-            assert.ok(row, `no metadata row for ${policy.name}`);
-            assert.ok(row.includes(`**${policy.framework!.reference}**`), `${policy.name}: ${policy.framework!.reference}`);
-            assert.ok(row.includes(policy.framework!.specification), `${policy.name}: ${policy.framework!.specification}`);
+describe("each policy's control in docs/policies.md", () => {
+    /** The `### name` section of docs/policies.md. */
+    const policySection = (name: string): string => {
+        const start = policiesDoc.indexOf(`\n### \`${name}\`\n`);
+        assert.ok(start >= 0, `docs/policies.md has no section for ${name}`);
+        const ends = [policiesDoc.indexOf("\n### ", start + 1), policiesDoc.indexOf("\n## ", start + 1)].filter((i) => i >= 0);
+        return policiesDoc.slice(start, Math.min(...ends));
+    };
+
+    for (const policy of policies) {
+        it(`${policy.name}: its framework control with its title, and every tag that names a control`, () => {
+            const control = policySection(policy.name).split("\n").find((line) => line.startsWith("Control: "));
+            assert.ok(control, `no "Control:" line for ${policy.name}`);
+            assert.ok(control.includes(`**${policy.framework!.reference}**`), `${policy.name}: ${policy.framework!.reference}`);
+            assert.ok(control.includes(policy.framework!.specification), `${policy.name}: ${policy.framework!.specification}`);
             for (const tag of (policy.tags ?? []).filter((t) => t.includes(":"))) {
-                const id = tag.split(":")[1];
-                assert.ok(row.includes(id), `${policy.name}: tag ${tag} is not listed`);
+                assert.ok(control.includes(tag.split(":")[1]), `${policy.name}: tag ${tag} is not listed`);
             }
-        }
+        });
+    }
+
+    it("docs/governance.md names the primary sources of the controls", () => {
+        const metadata = section(governanceDoc, "Metadata Pulumi Cloud shows");
         assert.match(metadata, /docs\.aws\.amazon\.com\/securityhub\/latest\/userguide\/apigateway-controls\.html#apigateway-9/);
         assert.match(metadata, /usnistgov\/oscal-content/);
     });

@@ -15,10 +15,11 @@
 import { InputError } from "../../errors";
 import { EngineResource } from "../../resource-model";
 import { Recorder } from "./mock-monitor";
-import { evictProgramModules, installResolverFallback, installTypeScriptHook, loadPulumi, PulumiSdk, Restore } from "./module-loading";
+import { evictProgramModules, installResolverFallback, installTypeScriptHook, loadPulumi, PulumiSdk, preserveEnvironment, Restore, setMocks } from "./module-loading";
 import { describeError, failureHints, quote, secureNotes, versionMismatches } from "./program-errors";
 import { locateProgram, ProgramLayout, withConfigValues } from "./program-layout";
 import { StackOutputs, StackReferences } from "./stack-references";
+import { DeployedStack } from "./deployed-stack";
 
 export type RunMode = "preview" | "update";
 
@@ -30,6 +31,10 @@ export interface RunOptions {
     configValues?: Record<string, string>;
     /** How long a program may wait on nothing before it is reported as hung (default 120 s). */
     timeoutMs?: number;
+    /** The AWS account ARNs are built with (`--account-id`); default MOCK_ACCOUNT. */
+    accountId?: string;
+    /** The deployed stack to compare with (`--state FILE`). */
+    deployed?: DeployedStack;
 }
 
 export interface ProgramRun {
@@ -113,7 +118,8 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
     let recorder: Recorder | undefined;
     evictProgramModules(layout.root, compiled);
     try {
-        const sdk = loadPulumi(layout.codeDir);
+        const sdk = loadPulumi(layout.codeDir, layout.root);
+        restores.push(preserveEnvironment());
         restores.push(installResolverFallback());
         restores.push(installTypeScriptHook(layout, compiled, elided));
         restores.push(redirectConsoleToStderr());
@@ -126,7 +132,8 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
         restores.push(enableSourceMaps());
         process.chdir(layout.codeDir);
         const references = new StackReferences(opts.stackReferenceOutputs);
-        const rec = new Recorder(sdk, layout, mode, references);
+        opts.deployed?.begin();
+        const rec = new Recorder(sdk, layout, mode, references, opts.accountId, opts.deployed);
         recorder = rec;
         restores.push(trackRegistrations(sdk, rec));
         await withTimeout(
@@ -137,6 +144,7 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
         const notes = [
             ...[...new Set(elided)].map((m) => `a type-only re-export from ${quote(m)} was left out, as TypeScript's type-aware compile does (the package has types but no JavaScript)`),
             ...[references.note()].filter((n): n is string => n !== undefined),
+            ...(opts.deployed ? [opts.deployed.note()] : []),
             ...secureNotes(layout),
             ...versions.map((v) => `${v} (its verdicts may differ from what that version would give)`),
         ];
@@ -182,14 +190,9 @@ function pendingList(recorder: Recorder): string {
 }
 
 export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMode, recorder: Recorder, errors: unknown[]) {
-    await sdk.runtime.setMocks(
-        { newResource: () => ({ id: undefined, state: {} }), call: () => ({}) },
-        layout.project,
-        layout.stack,
-        mode === "preview",
-    );
+    const monitor = await setMocks(sdk, { newResource: () => ({ id: undefined, state: {} }), call: () => ({}) }, layout.project, layout.stack, mode === "preview");
     sdk.runtime.setAllConfig(layout.config, layout.secretKeys);
-    recorder.attach(sdk.settings.getMonitor());
+    recorder.attach(monitor);
     let failure: unknown;
     try {
         await sdk.runtime.runInPulumiStack(async () => {
@@ -203,6 +206,7 @@ export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMo
     // Registrations still in flight must land before we read the recorder,
     // and must not leak into the next run.
     await sdk.settings.waitForRPCs();
+    closeCallbacks(sdk, recorder);
     // A rejection nobody handles (an apply that throws, say) is only reported
     // once the microtask queue drains: give it a few turns while we listen.
     for (let turn = 0; turn < 3; turn++) {
@@ -216,6 +220,16 @@ export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMo
     }
     if (sdk.log.hasErrors()) {
         throw new Error("the program logged errors (see stderr)");
+    }
+}
+
+/** The SDK's callbacks service (transforms) would otherwise keep listening after the run. */
+function closeCallbacks(sdk: PulumiSdk, recorder: Recorder): void {
+    recorder.transforms.close();
+    const store = typeof sdk.state?.getStore === "function" ? sdk.state.getStore() : undefined;
+    if (store?.callbacks && typeof store.callbacks.shutdown === "function") {
+        store.callbacks.shutdown();
+        store.callbacks = undefined;
     }
 }
 
