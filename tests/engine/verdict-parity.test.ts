@@ -148,7 +148,7 @@ describe("pack protocol: preview and update give the same verdicts", () => {
     it("the pack describes the destination rules as one stack policy, with the new config keys in the schemas", () => {
         const info = sessions.preview.info.policies;
         assert.deepStrictEqual(info.filter((p) => p.name === destination).map((p) => p.type), ["stack"]);
-        assert.deepStrictEqual(props(destination).sort(), ["allowedAccountIds", "allowedRegions", "exemptions", "logGroupNamePattern"]);
+        assert.deepStrictEqual(props(destination).sort(), ["allowedAccountIds", "allowedRegions", "exemptions", "logGroupNamePattern", "maxExemptionDays"]);
         assert.ok(props(protocol).includes("requiredWebSocketVariables"));
         assert.ok(props(retention).includes("requireDeletionProtection"));
     });

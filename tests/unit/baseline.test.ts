@@ -120,20 +120,20 @@ describe("the pack", () => {
 
     it("documents the spec's defaults in the config schemas", () => {
         const defaults = Object.fromEntries(packPolicies.map((p) => [p.name, schemaDefaults(p)]));
-        // Every policy also takes `exemptions`, empty by default.
-        assert.deepStrictEqual(defaults[P.destination], { exemptions: [] });
-        assert.deepStrictEqual(defaults[P.destinationAllowed], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "", exemptions: [] });
-        assert.deepStrictEqual(defaults[P.format], { additionalVariables: [], exemptions: [] });
+        // Every policy also takes `exemptions`, empty by default, and `maxExemptionDays` (365).
+        assert.deepStrictEqual(defaults[P.destination], { exemptions: [], maxExemptionDays: 365 });
+        assert.deepStrictEqual(defaults[P.destinationAllowed], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "", exemptions: [], maxExemptionDays: 365 });
+        assert.deepStrictEqual(defaults[P.format], { additionalVariables: [], exemptions: [], maxExemptionDays: 365 });
         assert.deepStrictEqual(defaults[P.fields], {
-            requireJson: true, requiredVariables: ["requestId", "identity.sourceIp", "requestTime", "routeKey", "status"], exemptions: [],
+            requireJson: true, requiredVariables: ["requestId", "identity.sourceIp", "requestTime", "routeKey", "status"], exemptions: [], maxExemptionDays: 365,
         });
         assert.deepStrictEqual(defaults[P.retention], {
-            minimumRetentionDays: 30, allowNeverExpire: false, requireKmsKey: false, requireDeletionProtection: false, allowedExternalLogGroups: [], exemptions: [],
+            minimumRetentionDays: 30, allowNeverExpire: false, requireKmsKey: false, requireDeletionProtection: false, allowedExternalLogGroups: [], exemptions: [], maxExemptionDays: 365,
         });
         assert.ok("maximumRetentionDays" in (packPolicies.find((p) => p.name === P.retention)!.configSchema!.properties ?? {}),
             "maximumRetentionDays is declared, without a default");
-        assert.deepStrictEqual(defaults[P.protocol], { requireCloudWatchRoleInStack: true, requiredWebSocketVariables: ["connectionId", "eventType"], exemptions: [] });
-        assert.deepStrictEqual(defaults[P.stage], { exemptions: [] });
-        assert.deepStrictEqual(defaults[P.quickCreate], { exemptions: [] });
+        assert.deepStrictEqual(defaults[P.protocol], { requireCloudWatchRoleInStack: true, requiredWebSocketVariables: ["connectionId", "eventType"], exemptions: [], maxExemptionDays: 365 });
+        assert.deepStrictEqual(defaults[P.stage], { exemptions: [], maxExemptionDays: 365 });
+        assert.deepStrictEqual(defaults[P.quickCreate], { exemptions: [], maxExemptionDays: 365 });
     });
 });
