@@ -16,6 +16,7 @@ import { parseArgs, usage } from "./arguments";
 import { isInputError } from "./errors";
 import { EnforcementLevel, readConfigFile } from "./inputs/config-file";
 import { divertProgramOutput, runProgramWithNotes } from "./inputs/program/run-program";
+import { locateProgram, withConfigValues } from "./inputs/program/program-layout";
 import { readStackReferenceOutputs } from "./inputs/program/stack-references";
 import { programRunOptions } from "./inputs/program/deployed-stack";
 import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-inputs";
@@ -23,14 +24,14 @@ import { defaultOrganization } from "./inputs/program/program-layout";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
 import { oneLine, PackError } from "./protocol/pack-process";
 import { checkOutput, writeOutput } from "./output-file";
-import { PolicySession, StackIdentity } from "./protocol/policy-session";
+import { AnalyzeResourcesResult, PolicySession, StackIdentity } from "./protocol/policy-session";
 import { colourEnabled } from "./reports/colour";
 import { inputReport } from "./reports/input-report";
 import { renderReport } from "./reports/render-report";
-import { hasMandatory, hasUnchecked, InputReport, RunReport } from "./reports/run-report";
+import { hasMandatory, hasUnchecked, InputReport, RunReport, UpOutcome } from "./reports/run-report";
 import { uncheckedStages } from "./reports/unchecked";
 import { packHomepage, repositoryRoot, stateFileLines } from "./reports/sarif-context";
-import { EngineResource } from "./resource-model";
+import { EngineResource, Violation } from "./resource-model";
 import { languageOfRuntimeName, runtimeTag } from "../lib/fix-snippets";
 import { InputError } from "./errors";
 import { InputSpec } from "./inputs/resolve-inputs";
@@ -96,22 +97,28 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
         throw new InputError("--stack picks a program's Pulumi.<stack>.yaml, and no program was given (a state file names its own stack)");
     }
     const organization = organizationOf(opts.organization, io.env);
-    const stackOf = (input: InputSpec): StackIdentity => {
+    const stackOf = (input: InputSpec): StackIdentity | undefined => {
         const state = states.get(input.path);
-        // Programs here are TypeScript; a state file's language is known only from --runtime.
-        const runtime = state === undefined ? "nodejs" : opts.runtime;
-        return {
-            project: state?.project ?? input.project,
-            stack: state?.stack ?? input.stack,
-            organization,
-            tags: runtime === undefined ? {} : { [runtimeTag]: runtime },
-        };
+        if (state === undefined) {
+            // As `pulumi preview` sends it: the program's project, stack, organization and config (programs here are TypeScript).
+            const layout = withConfigValues(locateProgram(input.path, { stack: input.stack, organization }), opts.configValues);
+            return {
+                project: layout.project, stack: layout.stack, organization,
+                config: layout.config, configSecretKeys: layout.secretKeys, tags: { [runtimeTag]: "nodejs" },
+            };
+        }
+        // `pulumi policy analyze` sends no ConfigureStack, so a pack sees no
+        // stack tags. --runtime is the user's explicit choice of the
+        // pulumi:runtime tag, which only ConfigureStack can carry.
+        return opts.runtime === undefined ? undefined : { project: state.project, stack: state.stack, organization, tags: { [runtimeTag]: opts.runtime } };
     };
 
+    const first = inputs.length > 0 ? stackOf(inputs[0]) : undefined;
     const session = await PolicySession.start({
         packDir,
         preview: opts.mode === "preview",
-        ...(inputs.length > 0 ? stackOf(inputs[0]) : {}),
+        configureStack: first !== undefined,
+        ...(first ?? {}),
     });
     activeSession = session;
     const reports: InputReport[] = [];
@@ -150,12 +157,20 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
                 stackPolicies: session.info.metadata.filter((p) => p.type === "stack").map((p) => p.name),
             });
             const stack = state?.stack ?? input.stack;
+            let violations = result.violations;
+            let up: UpOutcome | undefined;
+            if (opts.mode === "update") {
+                ({ violations, up } = await whatUpWouldDo(session, result, isProgram
+                    ? async () => (await runProgramWithNotes(input.path, { mode: "preview", stackReferenceOutputs, configValues: opts.configValues, ...programRun, stack: input.stack, organization })).resources
+                    : undefined));
+            }
             reports.push({
-                ...inputReport(input, opts.mode, resources, result.violations, result.diagnostics.remediations, notes),
+                ...inputReport(input, opts.mode, resources, violations, result.diagnostics.remediations, notes),
                 notApplicable: result.notApplicable,
                 ...(stack !== undefined ? { stack } : {}),
                 unchecked,
-                language: languageOfRuntimeName(stackOf(input).tags?.[runtimeTag]),
+                ...(up !== undefined ? { up } : {}),
+                language: languageOfRuntimeName(stackOf(input)?.tags?.[runtimeTag]),
             });
         }
     } finally {
@@ -188,6 +203,25 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
 export function organizationOf(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
     const fromEnv = env.PULUMI_ORGANIZATION?.trim();
     return flag ?? (fromEnv ? fromEnv : defaultOrganization);
+}
+
+/**
+ * `pulumi up` runs a preview first and stops there on a mandatory violation;
+ * in the update, a mandatory Analyze violation stops it before AnalyzeStack.
+ * `previewResources` runs the program as the preview sees it; a state file
+ * reads the same in both, so its update analysis is its preview's too.
+ */
+export async function whatUpWouldDo(
+    session: PolicySession,
+    update: AnalyzeResourcesResult,
+    previewResources: (() => Promise<EngineResource[]>) | undefined,
+): Promise<{ violations: Violation[]; up: UpOutcome }> {
+    const stack = new Set(update.stackViolations);
+    const stopsBeforeStackPolicies = update.violations.some((v) => !stack.has(v) && v.enforcementLevel === "mandatory");
+    const preview = previewResources === undefined ? update : await session.analyzeResources(await previewResources(), { applyRemediations: true });
+    const previewMandatory = preview.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const violations = stopsBeforeStackPolicies ? update.violations.map((v) => (stack.has(v) ? { ...v, notReachedByUp: true } : v)) : update.violations;
+    return { violations, up: { previewMandatory, stopsBeforeStackPolicies } };
 }
 
 /** The one line printed for an error; stack traces never reach the user. */

@@ -48,6 +48,11 @@ export interface Violation {
     enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
     /** Where the violating resource is declared, when known (added by the CLI, not sent by the pack). */
     source?: SourceLocation;
+    /**
+     * --update only: a stack policy's result that `pulumi up` would never
+     * reach, because a mandatory Analyze violation stops the update first.
+     */
+    notReachedByUp?: boolean;
 }
 
 /**

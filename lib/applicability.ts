@@ -100,19 +100,3 @@ export function retentionNotEvaluated(resources: readonly StackResource[]): stri
     }
     return `No stage of the stack writes to a valid log-group ARN; ${stageOwner} and apigatewayv2-access-log-destination report those stages`;
 }
-
-/**
- * The destination policy's stack check judges only stages whose ARN is still
- * unknown (a preview of a new log group); the resource check judges the rest.
- */
-export function destinationStackNotEvaluated(resources: readonly StackResource[]): string | undefined {
-    for (const stage of resources) {
-        if (isStageType(stage.type)) {
-            const logging = readStageLogging(stage.props);
-            if (logging.kind === "object" && logging.destinationArn.kind === "unknown") {
-                return undefined;
-            }
-        }
-    }
-    return "No stage's accessLogSettings.destinationArn is unknown; the resource check judges known ARNs, and this stack check only the unknown ones";
-}

@@ -7,7 +7,7 @@ import {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { Clock, defaultMaxExemptionDays, Exemption, exemptionProblem, maxExemptionDaysLimit, isCalendarDate, utcDate, exemptionsSchemaDescription, exemptLine, findExemption, minReasonChars, withExpiredNote } from "./exemptions";
-import { ConfigPropertySchema, makeConfigReader } from "./policy-config";
+import { ConfigPropertySchema, makeConfigReader, PolicyConfigError } from "./policy-config";
 import { quote } from "./quote";
 
 // What every policy of the pack needs for governance in Pulumi Cloud, in one
@@ -131,11 +131,19 @@ function withoutExemptions(config: Record<string, unknown>): Record<string, unkn
 }
 
 /**
+ * The @pulumi/policy version whose undocumented per-violation level was last
+ * proved through the protocol (tests/engine/governance-protocol.test.ts). A
+ * test fails while the installed SDK differs, until it is proved again.
+ */
+export const perViolationLevelProvenWith = "1.21.0";
+
+/**
  * @pulumi/policy 1.21's server (makeReportViolationFun) also accepts an object
  * `{ message, urn, enforcementLevel }` and reports that one violation at the
- * given level. The typings only show the string form, so the object goes
- * through here alone; the SDK is pinned, and a protocol test proves the level
- * and message arrive as sent.
+ * given level. Neither its typings (`(message: string, urn?: string)`) nor its
+ * docs show that form, and no documented way gives one violation its own
+ * level, so the object goes through here alone; the SDK is pinned, and a
+ * protocol test proves the level and message arrive as sent.
  */
 function reportAsAdvisory(report: ReportViolation, message: string, urn: string | undefined): void {
     const violation = { message, urn, enforcementLevel: "advisory" };
@@ -201,10 +209,13 @@ export interface ResourceScope {
      */
     notEvaluated?: (props: unknown) => string | undefined;
     /**
-     * For a resource policy that also has a stack check (validateStack): why
-     * that check evaluated no resource of the stack, when it reported nothing.
+     * The policy's own config reader (its keys, without `exemptions`). Given,
+     * it runs on every resource, of any type, so a bad config fails the first
+     * Analyze of a stack instead of waiting for a resource the policy checks.
      */
-    stackNotEvaluated?: (resources: StackValidationArgs["resources"]) => string | undefined;
+    readConfig?: (raw: unknown) => unknown;
+    /** Config keys that moved to another policy: setting one here fails, naming that policy. */
+    movedKeys?: { keys: readonly string[]; to: string };
 }
 
 /** The SDK's own wording for its type shortcut, with every type the policy checks. */
@@ -221,7 +232,7 @@ export function typeReason(types: readonly string[]): string {
  * before the props are deserialized) takes one type only; every policy here
  * checks an aws and an aws-native type, so the type test happens here, first.
  */
-export function governResourcePolicy<P extends ResourceValidationPolicy & Partial<Pick<StackValidationPolicy, "validateStack">>>(policy: P, scope: ResourceScope): P {
+export function governResourcePolicy<P extends ResourceValidationPolicy>(policy: P, scope: ResourceScope): P {
     const configSchema = withExemptionsSchema(policy.configSchema);
     const readExemptions = makeExemptionsReader(policy.name, configSchema);
     const notThisType = typeReason(scope.types);
@@ -236,21 +247,27 @@ export function governResourcePolicy<P extends ResourceValidationPolicy & Partia
         return { ...args, getConfig: () => withoutExemptions(getConfig() as Record<string, unknown>) } as A;
     };
 
-    const validateStack = policy.validateStack;
+    /** Every config problem, whatever the resource's type: one config error fails the stack's first Analyze. */
+    const readAll = (args: ResourceValidationArgs): Exemption[] => {
+        const raw = args.getConfig() as Record<string, unknown>;
+        for (const key of scope.movedKeys?.keys ?? []) {
+            if (Object.prototype.hasOwnProperty.call(raw, key)) {
+                throw new PolicyConfigError(policy.name, key, `moved to policy "${scope.movedKeys!.to}"; set it there`);
+            }
+        }
+        const exemptions = readExemptions(raw);
+        scope.readConfig?.(withoutExemptions(raw));
+        return exemptions;
+    };
+
     return {
         ...policy,
         configSchema,
-        // A resource policy may also check the stack (the destination policy
-        // does, for stages whose ARN is unknown in preview): that check gets the
-        // same exemptions and the same config without `exemptions`.
-        ...(validateStack === undefined ? {} : {
-            validateStack: governedStackCheck(validateStack, readExemptions, policy.description, scope.stackNotEvaluated ?? (() => undefined)),
-        }),
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+            const exemptions = readAll(args);
             if (!scope.types.includes(args.type)) {
                 notApplicable(args, notThisType);
             }
-            const exemptions = readExemptions(args.getConfig());
             let reported = 0;
             const report = exemptingReporter(reportViolation, policy.description, exemptions, args.urn);
             const counting: ReportViolation = (message, urn) => {

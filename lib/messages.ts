@@ -168,6 +168,20 @@ export function newLogGroupFor(stageType: string, stageName: string, settings: L
     };
 }
 
+/**
+ * A log group of the stack, named after the stage (the same provider), with
+ * the retention policy's documented defaults, and the stage bound to it; with
+ * `physicalName`, the log group's own name too.
+ */
+export function newLogGroupDestinationFix(stageType: string, stageName: string, physicalName?: string): Fix {
+    const group = newLogGroupFor(stageType, stageName, defaultLogGroupSettings);
+    const named = physicalName === undefined ? group
+        : { ...group, properties: [prop(group.type === nativeLogGroup ? "logGroupName" : "name", str(physicalName)), ...group.properties] };
+    return {
+        resources: [named, stageFix(stageType, stageName, [accessLogSettings([prop("destinationArn", output(group.variable as string, "arn"))], true)])],
+    };
+}
+
 // ---------------------------------------------------------------------------
 // Formats.
 

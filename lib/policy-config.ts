@@ -33,6 +33,9 @@ export class PolicyConfigError extends Error {
     constructor(policyName: string, key: string, problem: string) {
         super(`invalid config for policy "${policyName}": "${key}" ${problem}`);
         this.name = "PolicyConfigError";
+        // The SDK sends a policy's error to the CLI as "<its context>:\n" + error.stack,
+        // and the CLI prints it as it is: the user should read one line, not a stack trace.
+        this.stack = this.message;
     }
 }
 

@@ -86,4 +86,4 @@ export const accessLogFormatFields: ResourceValidationPolicy = governResourcePol
             report(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`);
         }
     },
-}, { types: stageTypes, notEvaluated: formatNotEvaluated });
+}, { types: stageTypes, notEvaluated: formatNotEvaluated, readConfig });

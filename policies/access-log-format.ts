@@ -84,4 +84,4 @@ export const accessLogFormat: ResourceValidationPolicy = governResourcePolicy({
             report(`${label} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names} (names are case-sensitive; newer AWS variables go in additionalVariables).`);
         }
     },
-}, { types: stageTypes, notEvaluated: formatNotEvaluated });
+}, { types: stageTypes, notEvaluated: formatNotEvaluated, readConfig });

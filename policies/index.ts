@@ -4,6 +4,7 @@
 // lists the policies.
 import { Policies } from "@pulumi/policy";
 import { accessLogDestination } from "./access-log-destination";
+import { accessLogDestinationAllowed } from "./access-log-destination-allowed";
 import { accessLogFormat } from "./access-log-format";
 import { accessLogFormatFields } from "./access-log-format-fields";
 import { accessLogGroupRetention } from "./access-log-group-retention";
@@ -14,6 +15,7 @@ import { stageAccessLogging } from "./stage-access-logging";
 export const policies: Policies = [
     stageAccessLogging,
     accessLogDestination,
+    accessLogDestinationAllowed,
     accessLogFormat,
     accessLogFormatFields,
     quickCreateApi,

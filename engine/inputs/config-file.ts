@@ -2,12 +2,17 @@
 // takes as --policy-pack-config): loading, validation against the schemas the
 // pack publishes in GetAnalyzerInfo, and the engine's reconciliation.
 //
-// The engine checks config only against each policy's JSON schema, which it
-// builds without `additionalProperties: false`, so a misspelled key is
-// accepted and silently leaves a check at its default. Here every policy name
-// and key must exist (the nearest valid one is suggested), and values must
-// have the schema's types, before any input is analyzed. Everything works
-// from the schemas; nothing here knows this pack's policies.
+// Two layers. The first is the CLI's own: it reads the file as Go's JSON
+// decoder does (an empty file is no config, a byte-order mark is an error,
+// `environments` is reserved) and checks each policy's properties with a JSON
+// Schema validator (gojsonschema there, ajv here, draft-07: the keywords packs
+// use mean the same in both) against `{type: object, properties, required}`,
+// without `additionalProperties: false`. So a misspelled key or policy name
+// passes the CLI and reaches the pack. The second layer is ours, on top: every
+// policy name and key must exist, and the nearest valid one is suggested,
+// before any input is analyzed. Everything works from the schemas; nothing
+// here knows this pack's policies.
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import { nearest } from "../../lib/policy-config";
 import { escapeControlChars, quote } from "../../lib/quote";
 import { InputError, readInputFile } from "../errors";
@@ -76,14 +81,17 @@ export function parseConfigText(buf: Buffer | string, label = "config"): Record<
             throw new InputError(`${label} is not JSON: it contains binary data`);
         }
         try {
-            text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+            text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf);
         } catch {
             throw new InputError(`${label} is not JSON: it is not valid UTF-8 text`);
         }
     }
-    text = text.replace(/^\ufeff/, "");
+    if (text.startsWith("\ufeff")) {
+        throw new InputError(`${label} starts with a byte-order mark, which the Pulumi CLI rejects; save it as UTF-8 without a BOM`);
+    }
+    // The CLI takes an empty file as no config.
     if (text.trim() === "") {
-        throw new InputError(`${label} is empty; write a JSON object such as {"all": "mandatory"}`);
+        return {};
     }
     let value: unknown;
     try {
@@ -140,177 +148,118 @@ function levelProblem(value: unknown): string {
     return `enforcement level ${shown} is not one of ${enforcementLevels.join(", ")}${near ? `; did you mean ${quote(near)}?` : ""}`;
 }
 
-function typeMatches(type: string, value: unknown): boolean {
-    switch (type) {
-        case "string":
-            return typeof value === "string";
-        case "boolean":
-            return typeof value === "boolean";
-        case "integer":
-            return typeof value === "number" && Number.isInteger(value);
-        case "number":
-            return typeof value === "number" && Number.isFinite(value);
-        case "array":
-            return Array.isArray(value);
-        case "object":
-            return isPlainObject(value);
-        case "null":
-            return value === null;
-        default:
-            return true; // an unknown type keyword constrains nothing
-    }
-}
-
 function article(type: string): string {
     return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-    if (a === b) {
-        return true;
-    }
-    if (Array.isArray(a) && Array.isArray(b)) {
-        return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-    }
-    if (isPlainObject(a) && isPlainObject(b)) {
-        const ka = Object.keys(a);
-        return ka.length === Object.keys(b).length && ka.every((k) => has(b, k) && deepEqual(a[k], b[k]));
-    }
-    return false;
 }
 
 function shown(value: unknown): string {
     return typeof value === "string" ? quote(value) : escapeControlChars(JSON.stringify(value) ?? String(value)).slice(0, 80);
 }
 
+// Unknown keywords and formats constrain nothing, as in gojsonschema.
+const ajv = new Ajv({ strict: false, allErrors: false, verbose: true, validateFormats: false, logger: false });
+const compiled = new WeakMap<object, ValidateFunction | null>();
+
+function validatorOf(schema: object): ValidateFunction | null {
+    let v = compiled.get(schema);
+    if (v === undefined) {
+        try {
+            v = ajv.compile(schema);
+        } catch {
+            v = null; // a schema's own fault is the pack's problem, not the user's
+        }
+        compiled.set(schema, v);
+    }
+    return v;
+}
+
+/** "/a/0/b" -> `.a[0].b`, the way the messages name a nested value. */
+function pathSuffix(instancePath: string): string {
+    return instancePath.split("/").slice(1).map((part) => {
+        const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+        return /^\d+$/.test(key) ? `[${key}]` : `.${escapeControlChars(key.slice(0, 80))}`;
+    }).join("");
+}
+
+/** One ajv error as "<where> <problem>". */
+function describeError(e: ErrorObject, where: string): string {
+    const at = `${where}${pathSuffix(e.instancePath)}`;
+    const value = e.data;
+    const p = e.params as Record<string, any>;
+    switch (e.keyword) {
+        case "type": {
+            const types = String(p.type).split(",");
+            return `${at} must be ${types.map(article).join(" or ")}, not ${typeName(value)}`;
+        }
+        case "enum":
+            return `${at} must be one of ${(p.allowedValues as unknown[]).map(shown).join(", ")}, not ${shown(value)}`;
+        case "const":
+            return `${at} must be ${shown(p.allowedValue)}`;
+        case "minimum":
+            return `${at} must be at least ${p.limit}, not ${value}`;
+        case "maximum":
+            return `${at} must be at most ${p.limit}, not ${value}`;
+        case "exclusiveMinimum":
+            return `${at} must be greater than ${p.limit}, not ${value}`;
+        case "exclusiveMaximum":
+            return `${at} must be less than ${p.limit}, not ${value}`;
+        case "multipleOf":
+            return `${at} must be a multiple of ${p.multipleOf}`;
+        case "minLength":
+            return `${at} must be at least ${p.limit} characters long`;
+        case "maxLength":
+            return `${at} must be at most ${p.limit} characters long`;
+        case "pattern":
+            return `${at} ${shown(value)} does not match the pattern ${quote(String(p.pattern))}`;
+        case "minItems":
+            return `${at} must have at least ${p.limit} entries`;
+        case "maxItems":
+            return `${at} must have at most ${p.limit} entries`;
+        case "uniqueItems":
+            return `${at} has a duplicate entry ${shown((value as unknown[])[p.j])}`;
+        case "required":
+            return `${at} is missing the required key ${quote(String(p.missingProperty))}`;
+        case "additionalProperties": {
+            const props = isPlainObject(e.parentSchema) && isPlainObject(e.parentSchema.properties) ? Object.keys(e.parentSchema.properties) : [];
+            return `${at} has an unknown key ${quote(String(p.additionalProperty))}${suggestion(String(p.additionalProperty), props, "key")}`;
+        }
+        case "oneOf":
+            return p.passingSchemas ? `${at} matches more than one of the allowed forms` : `${at} matches none of the allowed forms`;
+        default:
+            return `${at} ${escapeControlChars(e.message ?? "is not valid")}`;
+    }
+}
+
 /**
- * The first way `value` breaks `schema`, as "<where> <problem>", or undefined.
- * Covers the JSON Schema keywords policy packs use: type, enum, const,
- * numeric and string bounds, pattern, items, properties, required,
- * additionalProperties, allOf, anyOf, oneOf.
+ * The first way `value` breaks the JSON schema `schema`, as "<where>
+ * <problem>", or undefined. The validation is ajv's; only the wording is ours.
  */
 export function schemaProblem(value: unknown, schema: unknown, where: string): string | undefined {
     if (!isPlainObject(schema)) {
         return undefined;
     }
-    const s = schema;
-    if (s.type !== undefined) {
-        const types = (Array.isArray(s.type) ? s.type : [s.type]).filter((t): t is string => typeof t === "string");
-        if (types.length > 0 && !types.some((t) => typeMatches(t, value))) {
-            return `${where} must be ${types.map(article).join(" or ")}, not ${typeName(value)}`;
-        }
+    const validate = validatorOf(schema);
+    if (validate === null || validate(value)) {
+        return undefined;
     }
-    if (Array.isArray(s.enum) && !s.enum.some((e) => deepEqual(e, value))) {
-        return `${where} must be one of ${s.enum.map(shown).join(", ")}, not ${shown(value)}`;
-    }
-    if (has(s, "const") && !deepEqual(s.const, value)) {
-        return `${where} must be ${shown(s.const)}`;
-    }
-    if (typeof value === "number") {
-        if (typeof s.minimum === "number" && value < s.minimum) {
-            return `${where} must be at least ${s.minimum}, not ${value}`;
-        }
-        if (typeof s.maximum === "number" && value > s.maximum) {
-            return `${where} must be at most ${s.maximum}, not ${value}`;
-        }
-        if (typeof s.exclusiveMinimum === "number" && value <= s.exclusiveMinimum) {
-            return `${where} must be greater than ${s.exclusiveMinimum}, not ${value}`;
-        }
-        if (typeof s.exclusiveMaximum === "number" && value >= s.exclusiveMaximum) {
-            return `${where} must be less than ${s.exclusiveMaximum}, not ${value}`;
-        }
-        if (typeof s.multipleOf === "number" && s.multipleOf > 0 && !Number.isInteger(value / s.multipleOf)) {
-            return `${where} must be a multiple of ${s.multipleOf}`;
-        }
-    }
-    if (typeof value === "string") {
-        const length = [...value].length;
-        if (typeof s.minLength === "number" && length < s.minLength) {
-            return `${where} must be at least ${s.minLength} characters long`;
-        }
-        if (typeof s.maxLength === "number" && length > s.maxLength) {
-            return `${where} must be at most ${s.maxLength} characters long`;
-        }
-        if (typeof s.pattern === "string") {
-            let re: RegExp | undefined;
-            try {
-                re = new RegExp(s.pattern, "u");
-            } catch {
-                re = undefined; // a schema's own bad pattern is the pack's problem, not the user's
-            }
-            if (re !== undefined && !re.test(value)) {
-                return `${where} ${quote(value)} does not match the pattern ${quote(s.pattern)}`;
-            }
-        }
-    }
-    if (Array.isArray(value)) {
-        if (typeof s.minItems === "number" && value.length < s.minItems) {
-            return `${where} must have at least ${s.minItems} entries`;
-        }
-        if (typeof s.maxItems === "number" && value.length > s.maxItems) {
-            return `${where} must have at most ${s.maxItems} entries`;
-        }
-        if (s.uniqueItems === true) {
-            const dup = value.findIndex((v, i) => value.findIndex((w) => deepEqual(v, w)) !== i);
-            if (dup >= 0) {
-                return `${where} has a duplicate entry ${shown(value[dup])}`;
-            }
-        }
-        if (isPlainObject(s.items)) {
-            for (let i = 0; i < value.length; i++) {
-                const p = schemaProblem(value[i], s.items, `${where}[${i}]`);
-                if (p !== undefined) {
-                    return p;
-                }
-            }
-        }
-    }
-    if (isPlainObject(value)) {
-        const props = isPlainObject(s.properties) ? s.properties : {};
-        if (Array.isArray(s.required)) {
-            for (const key of s.required) {
-                if (typeof key === "string" && !has(value, key)) {
-                    return `${where} is missing the required key ${quote(key)}`;
-                }
-            }
-        }
-        for (const key of Object.keys(value)) {
-            const sub = `${where}.${escapeControlChars(key.slice(0, 80))}`;
-            if (has(props, key)) {
-                const p = schemaProblem(value[key], props[key], sub);
-                if (p !== undefined) {
-                    return p;
-                }
-            } else if (s.additionalProperties === false) {
-                return `${where} has an unknown key ${quote(key)}${suggestion(key, Object.keys(props), "key")}`;
-            } else if (isPlainObject(s.additionalProperties)) {
-                const p = schemaProblem(value[key], s.additionalProperties, sub);
-                if (p !== undefined) {
-                    return p;
-                }
-            }
-        }
-    }
-    if (Array.isArray(s.allOf)) {
-        for (const sub of s.allOf) {
-            const p = schemaProblem(value, sub, where);
-            if (p !== undefined) {
-                return p;
-            }
-        }
-    }
-    if (Array.isArray(s.anyOf) && s.anyOf.length > 0 && !s.anyOf.some((sub) => schemaProblem(value, sub, where) === undefined)) {
-        return schemaProblem(value, s.anyOf[0], where) ?? `${where} matches none of the allowed forms`;
-    }
-    if (Array.isArray(s.oneOf) && s.oneOf.length > 0) {
-        const matching = s.oneOf.filter((sub) => schemaProblem(value, sub, where) === undefined).length;
-        if (matching !== 1) {
-            return matching === 0
-                ? schemaProblem(value, s.oneOf[0], where) ?? `${where} matches none of the allowed forms`
-                : `${where} matches more than one of the allowed forms`;
-        }
-    }
-    return undefined;
+    const first = validate.errors?.[0];
+    return first === undefined ? `${where} is not valid` : describeError(first, where);
+}
+
+/** The key `environments` is the CLI's own, never a policy's. */
+export const reservedKey = "environments";
+
+export interface ValidateOptions {
+    /**
+     * false: only what the Pulumi CLI checks, so unknown policy names and keys
+     * reach the pack (tests use it to see what a user of the real CLI sees).
+     */
+    strict?: boolean;
+}
+
+/** The policies (other than `except`) whose schema has `key`, for a hint that a key sits under the wrong policy. */
+function ownersOf(key: string, policies: readonly PolicyDescriptor[], except: string): string[] {
+    return policies.filter((p) => p.name !== except && has(p.configSchema?.properties ?? {}, key)).map((p) => p.name);
 }
 
 /**
@@ -318,7 +267,8 @@ export function schemaProblem(value: unknown, schema: unknown, where: string): s
  * and returns it normalized. Throws one InputError naming the policy, the key
  * and the problem.
  */
-export function validateConfig(raw: unknown, policies: readonly PolicyDescriptor[], label = "config"): PolicyConfigMap {
+export function validateConfig(raw: unknown, policies: readonly PolicyDescriptor[], label = "config", opts: ValidateOptions = {}): PolicyConfigMap {
+    const strict = opts.strict !== false;
     if (!isPlainObject(raw)) {
         throw new InputError(`${label} must be a JSON object mapping policy names to levels or settings, not ${typeName(raw)}`);
     }
@@ -331,11 +281,14 @@ export function validateConfig(raw: unknown, policies: readonly PolicyDescriptor
             result[allKey] = validateAll(value, label);
             continue;
         }
+        if (key === reservedKey) {
+            throw new InputError(`${label}: ${quote(reservedKey)} is a key the Pulumi CLI reserves, not a policy name; this analyzer does not read it`);
+        }
         const policy = byName.get(key);
-        if (policy === undefined) {
+        if (policy === undefined && strict) {
             throw new InputError(`${label}: unknown policy ${quote(key)}${suggestion(key, [...names, allKey], "policy name")}`);
         }
-        const where = `${label}: policy ${quote(policy.name)}`;
+        const where = `${label}: policy ${quote(key)}`;
         if (typeof value === "string") {
             if (!isEnforcementLevel(value)) {
                 throw new InputError(`${where}: ${levelProblem(value)}`);
@@ -348,7 +301,7 @@ export function validateConfig(raw: unknown, policies: readonly PolicyDescriptor
         }
         const entry: PolicyConfigEntry = {};
         const properties: Record<string, unknown> = {};
-        const schemaProps = policy.configSchema?.properties ?? {};
+        const schemaProps = policy?.configSchema?.properties ?? {};
         const validKeys = Object.keys(schemaProps);
         for (const prop of Object.keys(value)) {
             const propValue = value[prop];
@@ -360,14 +313,20 @@ export function validateConfig(raw: unknown, policies: readonly PolicyDescriptor
                 continue;
             }
             if (!has(schemaProps, prop)) {
-                const hint = validKeys.length === 0
-                    ? "; this policy takes only enforcementLevel"
-                    : suggestion(prop, [...validKeys, "enforcementLevel"], "key");
-                throw new InputError(`${where}: unknown key ${quote(prop)}${hint}`);
-            }
-            const problem = schemaProblem(propValue, schemaProps[prop], quote(prop));
-            if (problem !== undefined) {
-                throw new InputError(`${where}: ${problem}`);
+                if (strict) {
+                    const owners = ownersOf(prop, policies, key);
+                    const hint = owners.length > 0
+                        ? `; it is a key of policy ${owners.map((o) => quote(o)).join(", ")}`
+                        : validKeys.length === 0
+                            ? "; this policy takes only enforcementLevel"
+                            : suggestion(prop, [...validKeys, "enforcementLevel"], "key");
+                    throw new InputError(`${where}: unknown key ${quote(prop)}${hint}`);
+                }
+            } else {
+                const problem = schemaProblem(propValue, schemaProps[prop], quote(prop));
+                if (problem !== undefined) {
+                    throw new InputError(`${where}: ${problem}`);
+                }
             }
             Object.defineProperty(properties, prop, { value: propValue, enumerable: true, writable: true, configurable: true });
         }

@@ -1,36 +1,42 @@
-// `pulumi stack export` files (version 3) -> EngineResource[], read the way
+// `pulumi stack export` files (version 3, or 4 from newer CLIs, same shape) -> EngineResource[], read the way
 // `pulumi policy analyze --file` reads a snapshot: Analyze sees each live
 // resource's inputs, AnalyzeStack sees every live resource's outputs, and
 // resources marked `"delete": true` (pending deletion after a
 // create-before-replace) are skipped.
 //
 // Secrets: an encrypted secret ({sig, ciphertext}) cannot be read without the
-// stack's secrets provider, so it becomes an unknown value (policies treat it
-// as they would during a preview) and the result counts them. A plaintext
+// stack's secrets provider. `pulumi policy analyze --file` hands a secret it
+// cannot decrypt to the pack as the string "[secret]"; so does this reader
+// (a secret holding "[secret]"), and the result counts them. A plaintext
 // secret from `--show-secrets` ({sig, plaintext: "<JSON>"}) becomes a secret
 // envelope around its parsed value.
 //
 // Links: a `propertyDependencies` entry naming a URN that is not a live
-// resource in the file is an error, because the pack resolves a stage's log
-// group through it and a dangling entry would silently change the verdict.
-// `parent`, `dependencies` and `provider` pointing outside the file are kept
-// and counted instead: no policy reads them, the SDK drops unresolved ones,
-// and trimmed exports (without the stack or provider resources) are common.
+// resource in the file is dropped, with a note, as the SDK drops an
+// unresolved one. `parent`, `dependencies` and `provider` pointing outside
+// the file are kept and counted: the SDK drops unresolved ones too, and
+// trimmed exports (without the stack or provider resources) are common.
 //
 // The input file is only ever read.
 import { escapeControlChars, quote } from "../../lib/quote";
 import { InputError, readInputFile } from "../errors";
 import type { EngineResourceOptions, ResourceWithOptions } from "../protocol/marshal";
-import { secret, secretSig, specialSigKey, unknownSentinels } from "../resource-model";
+import { secret, secretSig, specialSigKey } from "../resource-model";
 import { isPlainObject } from "../../lib/read-property";
 import { fromStateFile } from "./source-position";
 
-export const supportedStateVersion = 3;
+/** What `pulumi stack export` writes: 3, and 4 from newer CLIs (the same shape). */
+export const supportedStateVersions: readonly number[] = [3, 4];
+
+/** What `pulumi policy analyze` hands the pack for a secret it cannot decrypt. */
+export const undecryptedSecret = "[secret]";
 
 export interface StateFileResult {
     resources: ResourceWithOptions[];
-    /** Encrypted secret values that were read as unknowns. */
+    /** Encrypted secret values, handed over as "[secret]". */
     encryptedSecrets: number;
+    /** propertyDependencies entries naming resources not in the file, dropped. */
+    droppedPropertyDependencies: number;
     /** Resources skipped because they are pending deletion. */
     pendingDeletes: number;
     /** parent/dependencies/provider references to resources not in the file. */
@@ -130,11 +136,11 @@ export function parseStateFile(input: Buffer | string, label = "state file"): St
         throw new InputError(`${label} must hold a JSON object from \`pulumi stack export\`, not ${kind(doc)}`);
     }
     if (!Object.prototype.hasOwnProperty.call(doc, "version")) {
-        throw new InputError(`${label} has no "version"; expected a \`pulumi stack export\` file (version ${supportedStateVersion})`);
+        throw new InputError(`${label} has no "version"; expected a \`pulumi stack export\` file (version ${supportedStateVersions.join(" or ")})`);
     }
-    if (doc.version !== supportedStateVersion) {
+    if (typeof doc.version !== "number" || !supportedStateVersions.includes(doc.version)) {
         const shown = typeof doc.version === "number" || typeof doc.version === "string" ? escapeControlChars(String(doc.version)).slice(0, 40) : kind(doc.version);
-        throw new InputError(`${label} has version ${shown}; only version ${supportedStateVersion} (what \`pulumi stack export\` writes) is supported`);
+        throw new InputError(`${label} has version ${shown}; only versions ${supportedStateVersions.join(" and ")} (what \`pulumi stack export\` writes) are supported`);
     }
     const deployment = doc.deployment;
     if (!isPlainObject(deployment)) {
@@ -178,13 +184,12 @@ export function parseStateFile(input: Buffer | string, label = "state file"): St
     });
 
     let dangling = 0;
+    let droppedDeps = 0;
     for (const r of live) {
         for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-            for (const dep of urns) {
-                if (!liveIndex.has(dep)) {
-                    throw new InputError(`${label}: resource ${quote(r.urn)} has propertyDependencies[${quote(key)}] naming ${quote(dep)}, which is not a live resource in the file`);
-                }
-            }
+            const kept = urns.filter((dep) => liveIndex.has(dep));
+            droppedDeps += urns.length - kept.length;
+            r.propertyDependencies[key] = kept;
         }
         if (r.parent && !liveIndex.has(r.parent)) {
             dangling++;
@@ -199,7 +204,10 @@ export function parseStateFile(input: Buffer | string, label = "state file"): St
     const first = live.length > 0 ? parseUrn(live[0].urn) : undefined;
     const notes: string[] = [];
     if (counter.encrypted > 0) {
-        notes.push(`${counter.encrypted} encrypted secret ${counter.encrypted === 1 ? "value was" : "values were"} treated as unknown (export with --show-secrets to check them)`);
+        notes.push(`${counter.encrypted} encrypted secret ${counter.encrypted === 1 ? "value was" : "values were"} handed to the pack as "[secret]", as \`pulumi policy analyze\` does (export with --show-secrets to check them)`);
+    }
+    if (droppedDeps > 0) {
+        notes.push(`${droppedDeps} propertyDependencies ${droppedDeps === 1 ? "entry names a resource" : "entries name resources"} not in the file; dropped, as the policy SDK drops them`);
     }
     if (pendingDeletes > 0) {
         notes.push(`${pendingDeletes} ${pendingDeletes === 1 ? "resource" : "resources"} pending deletion ${pendingDeletes === 1 ? "was" : "were"} skipped`);
@@ -210,6 +218,7 @@ export function parseStateFile(input: Buffer | string, label = "state file"): St
     return {
         resources: live,
         encryptedSecrets: counter.encrypted,
+        droppedPropertyDependencies: droppedDeps,
         pendingDeletes,
         danglingReferences: dangling,
         project: first?.project,
@@ -331,7 +340,7 @@ function decodeValue(value: unknown, where: string, counter: { encrypted: number
     if (value[specialSigKey] === secretSig) {
         if (Object.prototype.hasOwnProperty.call(value, "ciphertext")) {
             counter.encrypted++;
-            return unknownSentinels.string;
+            return secret(undecryptedSecret);
         }
         if (Object.prototype.hasOwnProperty.call(value, "plaintext")) {
             if (typeof value.plaintext !== "string") {

@@ -31,9 +31,12 @@ const stderrShownChars = 600;
  */
 export class PackError extends Error {
     readonly exitCode = 2;
-    constructor(message: string) {
+    /** The gRPC status details as the pack sent them: what the real CLI prints. */
+    readonly details?: string;
+    constructor(message: string, details?: string) {
         super(oneLine(message));
         this.name = "PackError";
+        this.details = details;
     }
 }
 
@@ -337,6 +340,18 @@ export function grpcErrorSummary(details: string): string {
     return text.length > 600 ? `${text.slice(0, 600)}…` : text;
 }
 
+/**
+ * A policy's config error as the pack reports it ("invalid config for policy
+ * …" after the SDK's "Error validating resource with policy …:" line), or
+ * undefined for any other failure. It is the user's config that is wrong, so
+ * that line alone is the error, whichever resource the pack was analyzing.
+ */
+export function configErrorOf(details: string): string | undefined {
+    const lines = details.split(/\r?\n/).map((l) => l.trim());
+    const line = lines.find((l) => /^(PolicyConfigError: )?invalid config for policy "/.test(l));
+    return line === undefined || !/^Error validating resource with policy '/.test(lines[0]) ? undefined : line.replace(/^PolicyConfigError: /, "");
+}
+
 function grpcError(pack: PackProcess, what: string, err: grpcTypes.ServiceError): PackError {
     const { grpc } = loadProto();
     if (err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.CANCELLED || pack.exited) {
@@ -346,5 +361,7 @@ function grpcError(pack: PackProcess, what: string, err: grpcTypes.ServiceError)
     if (err.code === grpc.status.DEADLINE_EXCEEDED) {
         return new PackError(`${what} failed: the policy pack did not answer in time`);
     }
-    return new PackError(`${what} failed: ${grpcErrorSummary(err.details || err.message)}`);
+    const details = err.details || err.message;
+    const config = configErrorOf(details);
+    return new PackError(config ?? `${what} failed: ${grpcErrorSummary(details)}`, details);
 }

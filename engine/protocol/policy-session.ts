@@ -1,7 +1,10 @@
 // One policy pack process, driven through the Analyzer protocol in the order
-// the engine uses: GetAnalyzerInfo, ConfigureStack, Configure, then per
-// resource Remediate and Analyze, and one AnalyzeStack at the end. One session
-// serves a whole run, however many inputs it analyzes.
+// the engine uses: ConfigureStack (first, as the engine sends it from CLI
+// 3.170; left out for a state file, as `pulumi policy analyze` leaves it out),
+// GetAnalyzerInfo, Configure, then per resource Remediate and Analyze, and one
+// AnalyzeStack at the end. One session serves a whole run, however many inputs
+// it analyzes; the real engine serves one stack, so a run over several sends
+// each one's ConfigureStack before analyzing it.
 import type * as analyzerTypes from "@pulumi/pulumi/proto/analyzer_pb";
 import * as fs from "fs";
 import * as path from "path";
@@ -12,6 +15,7 @@ import {
     ReconciledPolicyConfig,
     reconcileConfig,
     validateConfig,
+    ValidateOptions,
 } from "../inputs/config-file";
 import { findProvider, makeAnalyzeRequest, makeAnalyzerResource, ResourceWithOptions, unmarshalProperties } from "./marshal";
 import { PackProcess, unary } from "./pack-process";
@@ -71,6 +75,8 @@ export interface AnalysisResult {
 
 export interface AnalyzeResourcesResult {
     violations: Violation[];
+    /** The violations AnalyzeStack returned (the last ones of `violations`). */
+    stackViolations: Violation[];
     /** Every not_applicable entry of the run's Analyze and AnalyzeStack responses. */
     notApplicable: NotApplicableResult[];
     /** URN -> the inputs after remediation, for resources a remediation changed. */
@@ -97,10 +103,19 @@ export interface StackIdentity {
      * `pulumi:runtime` (nodejs, python, go, dotnet, java, yaml) on every update.
      */
     tags?: Record<string, string>;
+    /** The stack's config, decrypted, by full key ("project:key"), as the engine sends it. */
+    config?: Record<string, string>;
+    /** Full keys of config values that are secrets. */
+    configSecretKeys?: string[];
 }
 
 export interface PolicySessionOptions extends StackIdentity {
     packDir: string;
+    /**
+     * false: send no ConfigureStack at start, as `pulumi policy analyze` sends
+     * none (the first input is a state file without --runtime).
+     */
+    configureStack?: boolean;
     preview: boolean;
     startTimeoutMs?: number;
     /** Deadline for each request; 0 for none. */
@@ -210,11 +225,16 @@ export class PolicySession {
         });
         try {
             const callTimeoutMs = opts.callTimeoutMs ?? defaultCallTimeoutMs;
+            const stackRequest = opts.configureStack === false ? undefined : stackConfigureRequest(opts, opts.preview);
+            if (stackRequest !== undefined) {
+                // The engine sends ConfigureStack before anything else, GetAnalyzerInfo included.
+                await unary(pack, "ConfigureStack", pack.client.configureStack, stackRequest.req, callTimeoutMs);
+            }
             const { empty } = loadProto();
             const raw = await unary<any, analyzerTypes.AnalyzerInfo>(pack, "GetAnalyzerInfo", pack.client.getAnalyzerInfo, new empty.Empty(), callTimeoutMs);
             const info = toAnalyzerInfo(raw, policyYamlVersion(path.resolve(opts.packDir)));
             const session = new PolicySession(pack, info, callTimeoutMs, opts.preview);
-            await session.configureStack(opts);
+            session.stackKey = stackRequest?.key;
             return session;
         } catch (e) {
             await pack.close();
@@ -223,27 +243,23 @@ export class PolicySession {
     }
 
     /**
-     * Sends ConfigureStack, as the engine does before analyzing a stack. The
-     * SDK keeps the last tags it was sent, so a run over several stacks sends
-     * each one's identity before analyzing it; an unchanged one is skipped.
+     * Sends ConfigureStack for the next input: the engine sends it once per
+     * stack, and the SDK keeps the last tags it was sent, so a run over several
+     * stacks sends each one's identity before analyzing it (an unchanged one is
+     * skipped). `undefined` is a state file analyzed as `pulumi policy analyze`
+     * does, without ConfigureStack; after another input's, an empty one is sent
+     * so that input's tags do not linger.
      */
-    async configureStack(identity: StackIdentity): Promise<void> {
-        const tags = Object.entries(identity.tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        const key = JSON.stringify([identity.project ?? "", identity.stack ?? "", identity.organization ?? "", tags]);
+    async configureStack(identity: StackIdentity | undefined): Promise<void> {
+        if (identity === undefined && this.stackKey === undefined) {
+            return;
+        }
+        const request = stackConfigureRequest(identity ?? {}, this.preview);
+        const key = identity === undefined ? undefined : request.key;
         if (key === this.stackKey) {
             return;
         }
-        const { analyzer } = loadProto();
-        const req = new analyzer.AnalyzerStackConfigureRequest();
-        req.setProject(identity.project ?? "");
-        req.setStack(identity.stack ?? "");
-        req.setOrganization(identity.organization ?? "");
-        req.setDryRun(this.preview);
-        const map = req.getTagsMap();
-        for (const [name, value] of tags) {
-            map.set(name, value);
-        }
-        await unary(this.pack, "ConfigureStack", this.pack.client.configureStack, req, this.callTimeoutMs);
+        await unary(this.pack, "ConfigureStack", this.pack.client.configureStack, request.req, this.callTimeoutMs);
         this.stackKey = key;
     }
 
@@ -253,8 +269,8 @@ export class PolicySession {
     }
 
     /** Validates a user config (throws InputError) and returns it normalized. */
-    validate(userConfig: unknown, label = "config"): PolicyConfigMap {
-        return validateConfig(userConfig, this.info.policies, label);
+    validate(userConfig: unknown, label = "config", opts: ValidateOptions = {}): PolicyConfigMap {
+        return validateConfig(userConfig, this.info.policies, label, opts);
     }
 
     /**
@@ -262,8 +278,8 @@ export class PolicySession {
      * pack's initial config, then the user's), and sends it with Configure.
      * May be called again to reconfigure.
      */
-    async configure(userConfig?: unknown, label = "config"): Promise<Record<string, ReconciledPolicyConfig>> {
-        const user = userConfig === undefined ? undefined : this.validate(userConfig, label);
+    async configure(userConfig?: unknown, label = "config", opts: ValidateOptions = {}): Promise<Record<string, ReconciledPolicyConfig>> {
+        const user = userConfig === undefined ? undefined : this.validate(userConfig, label, opts);
         const reconciled = reconcileConfig(this.info.policies, this.info.initialConfig, user);
         checkReconciled(this.info.policies, reconciled, label);
         const { analyzer, struct } = loadProto();
@@ -343,9 +359,11 @@ export class PolicySession {
         const req = new analyzer.AnalyzeStackRequest();
         req.setResourcesList(resources.map((r) => makeAnalyzerResource(r, findProvider(r, byUrn))));
         const res = await unary<any, analyzerTypes.AnalyzeResponse>(this.pack, "AnalyzeStack", this.pack.client.analyzeStack, req, this.callTimeoutMs);
-        // A stack policy names the offending resource; without one the URN is empty.
+        // A stack policy names the offending resource; a violation without one
+        // belongs to the stack, and the engine puts it on the root stack resource.
+        const root = rootStackUrn(resources);
         return {
-            violations: res.getDiagnosticsList().map((d) => this.toViolation(d, d.getUrn())),
+            violations: res.getDiagnosticsList().map((d) => this.toViolation(d, d.getUrn() || root)),
             notApplicable: notApplicableOf(res, ""),
         };
     }
@@ -400,6 +418,7 @@ export class PolicySession {
 
         return {
             violations,
+            stackViolations: stack.violations,
             notApplicable,
             remediated,
             diagnostics: { cantRun: violations.filter(isCantRun), remediations, requests },
@@ -430,6 +449,46 @@ export class PolicySession {
             enforcementLevel: level,
         };
     }
+}
+
+const rootStackType = "pulumi:pulumi:Stack";
+
+/**
+ * The root stack's URN: its resource's, else the engine's default
+ * (`urn:pulumi:STACK::PROJECT::pulumi:pulumi:Stack::PROJECT-STACK`) from the
+ * other URNs; "" only when there is no resource at all.
+ */
+export function rootStackUrn(resources: readonly { urn: string; type: string }[]): string {
+    const root = resources.find((r) => r.type === rootStackType);
+    if (root !== undefined) {
+        return root.urn;
+    }
+    const m = resources.length > 0 ? /^urn:pulumi:([^:]+)::([^:]*)::/.exec(resources[0].urn) : null;
+    return m === null ? "" : `urn:pulumi:${m[1]}::${m[2]}::${rootStackType}::${m[2]}-${m[1]}`;
+}
+
+/** The ConfigureStack request for a stack, and a key that tells whether it changed. */
+function stackConfigureRequest(identity: StackIdentity, dryRun: boolean): { req: analyzerTypes.AnalyzerStackConfigureRequest; key: string } {
+    const sorted = (record: Record<string, string> | undefined) =>
+        Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const tags = sorted(identity.tags);
+    const config = sorted(identity.config);
+    const secretKeys = [...(identity.configSecretKeys ?? [])].sort();
+    const { analyzer } = loadProto();
+    const req = new analyzer.AnalyzerStackConfigureRequest();
+    req.setProject(identity.project ?? "");
+    req.setStack(identity.stack ?? "");
+    req.setOrganization(identity.organization ?? "");
+    req.setDryRun(dryRun);
+    for (const [name, value] of tags) {
+        req.getTagsMap().set(name, value);
+    }
+    for (const [name, value] of config) {
+        req.getConfigMap().set(name, value);
+    }
+    req.setConfigSecretKeysList(secretKeys);
+    const key = JSON.stringify([identity.project ?? "", identity.stack ?? "", identity.organization ?? "", tags, config, secretKeys]);
+    return { req, key };
 }
 
 /** The response's not_applicable entries, against `urn` (the resource's, or "" for the stack). */

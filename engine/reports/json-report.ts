@@ -18,6 +18,7 @@ export function jsonReport(report: RunReport): string {
         enforcementLevel: v.enforcementLevel,
         // `file` is relative to the program's directory (or as the state file records it); `location` is "file:line:column".
         source: v.source ? { file: sourceFile(v.source, input), line: v.source.line, column: v.source.column, location: sourceLabel(v.source, input) } : null,
+        ...(v.notReachedByUp === true ? { notReachedByUp: true } : {}),
     })));
     const remediations = report.inputs.flatMap((input) => input.changes.map((r) => ({
         resourceUrn: r.resourceUrn,

@@ -34,8 +34,18 @@ export interface InputReport {
     absolutePath: string;
     /** URNs of the resources analyzed, in order (the test cases of a JUnit report). */
     resourceUrns: string[];
+    /** --update only: what `pulumi up` would do. */
+    up?: UpOutcome;
     /** The language fixes are written in (from the stack's runtime); TypeScript when unset. */
     language?: Language;
+}
+
+/** What `pulumi up` would do with an input, beyond its violations. */
+export interface UpOutcome {
+    /** Mandatory violations of the preview `up` runs first; any stops `up` there, before anything changes. */
+    previewMandatory: number;
+    /** A mandatory Analyze violation stops the update before AnalyzeStack: the stack results are marked notReachedByUp. */
+    stopsBeforeStackPolicies: boolean;
 }
 
 export interface RemediationChanges {
@@ -77,6 +87,7 @@ export interface Summary {
         remediations: number;
         uncheckedStages: number;
         notes: string[];
+        up?: UpOutcome;
     }[];
 }
 
@@ -106,6 +117,7 @@ export function summarize(report: RunReport): Summary {
             remediations: i.remediations.filter((r) => r.properties !== undefined).length,
             uncheckedStages: uncheckedStageCount(i),
             notes: i.notes,
+            ...(i.up !== undefined ? { up: i.up } : {}),
         })),
     };
 }

@@ -4,7 +4,7 @@ import { Violation } from "../resource-model";
 import { Palette, palette } from "./colour";
 import { expiresIn, expiresSoon } from "../../lib/exemptions";
 import { ExemptionUsage, unmatchedExemptions } from "./exemptions";
-import { countLevel, RunReport, summarize } from "./run-report";
+import { countLevel, RunReport, summarize, UpOutcome } from "./run-report";
 import { sourceLabel } from "./source-label";
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -53,6 +53,21 @@ function exemptionsInUse(usage: readonly ExemptionUsage[]): string[] {
 }
 
 /** The human report; `colour` only for a terminal. */
+/** What `pulumi up` would do, for an --update run: it stops at its preview, or before the stack policies. */
+function upLines(up: UpOutcome | undefined): string[] {
+    if (up === undefined) {
+        return [];
+    }
+    const lines: string[] = [];
+    if (up.previewMandatory > 0) {
+        lines.push(`    up: stops after its preview, on ${plural(up.previewMandatory, "mandatory violation")}, before anything is deployed`);
+    }
+    if (up.stopsBeforeStackPolicies) {
+        lines.push("    up: a mandatory violation of a resource stops the update before the stack policies run; their results below are marked (not reached by up)");
+    }
+    return lines;
+}
+
 export function humanReport(report: RunReport, colour = false): string {
     const colours = palette(colour);
     const out: string[] = [];
@@ -65,6 +80,7 @@ export function humanReport(report: RunReport, colour = false): string {
         for (const note of input.notes) {
             out.push(`    note: ${escapeControlChars(note)}`);
         }
+        out.push(...upLines(input.up));
         out.push("Policies:");
         const unchecked = input.unchecked ?? [];
         // Unchecked is never a pass: no ✅ while a stage went unjudged.
@@ -80,7 +96,7 @@ export function humanReport(report: RunReport, colour = false): string {
             const source = vs[0].source;
             out.push(`        ${resourceLabel(urn)}${source ? ` (${escapeControlChars(sourceLabel(source, input))})` : ""}`);
             for (const v of vs) {
-                out.push(`            - ${levelColour(colours, v.enforcementLevel)(`[${v.enforcementLevel}]`)}  ${escapeControlChars(v.policyName)}`);
+                out.push(`            - ${levelColour(colours, v.enforcementLevel)(`[${v.enforcementLevel}]`)}  ${escapeControlChars(v.policyName)}${v.notReachedByUp === true ? "  (not reached by up)" : ""}`);
                 for (const line of messageLines(v.message)) {
                     out.push(`              ${line}`);
                 }

@@ -241,9 +241,8 @@ describe("engine CLI (npm run analyze)", () => {
             const text = fs.readFileSync(stateFixture("compliant.json"), "utf8");
             fs.writeFileSync(truncated, text.slice(0, 300));
             assertUsageError(await run([stateFixture("compliant.json"), truncated]), /state file ".*truncated\.json" is truncated/);
-            assertUsageError(await run([stateFixture("wrong-version.json")]), /has version 4; only version 3/);
+            assertUsageError(await run([stateFixture("wrong-version.json")]), /has version 5; only versions 3 and 4/);
             assertUsageError(await run([stateFixture("duplicate-urn.json")]), /appears more than once among live resources/);
-            assertUsageError(await run([stateFixture("dangling-property-dependency.json")]), /propertyDependencies\["accessLogSettings"\] naming/);
         });
 
         it("--runtime with a value that is not a runtime", async () => {
@@ -252,6 +251,19 @@ describe("engine CLI (npm run analyze)", () => {
 
         it("--runtime with only programs, which are always TypeScript", async () => {
             assertUsageError(await run(["--runtime", "python", path.join("examples", "http-api-no-logging")]), /--runtime applies to state files, and no state file was given/);
+        });
+
+        it("a state file with a dangling propertyDependencies entry runs, with a note, as the SDK drops the entry", async () => {
+            const r = await run(["--json", stateFixture("dangling-property-dependency.json")]);
+            assert.strictEqual(r.code, 0, r.stderr);
+            assert.deepStrictEqual(JSON.parse(r.stdout).summary.perInput[0].notes,
+                ["1 propertyDependencies entry names a resource not in the file; dropped, as the policy SDK drops them"]);
+        });
+
+        it("a version 4 export, which newer CLIs write", async () => {
+            const r = await run(["--json", stateFixture("version-4.json")]);
+            assert.strictEqual(r.code, 0, r.stderr);
+            assert.strictEqual(JSON.parse(r.stdout).summary.resourcesAnalyzed, 5);
         });
 
         it("a config file that is not JSON", async () => {
@@ -273,24 +285,28 @@ describe("engine CLI (npm run analyze)", () => {
                 assert.strictEqual(v.source, null, "these state files record no source positions");
                 assert.strictEqual(v.policyPackName, "aws-apigatewayv2-access-logging");
             }
+            // The encrypted format reaches the pack as "[secret]", as under `pulumi policy analyze`, and is judged as such.
             assert.deepStrictEqual(report.violations.map((v: any) => `${v.policyName} ${v.enforcementLevel} ${v.resourceUrn}`).sort(), [
                 "apigatewayv2-access-log-format mandatory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage",
+                "apigatewayv2-access-log-format mandatory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage",
+                "apigatewayv2-access-log-format-fields advisory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage",
+                "apigatewayv2-access-log-format-fields advisory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage",
                 "apigatewayv2-access-log-format-fields advisory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage",
                 "apigatewayv2-access-log-group-retention mandatory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::audit-stage",
                 "apigatewayv2-stage-access-logging mandatory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage",
             ]);
-            assert.strictEqual(report.summary.mandatory, 3);
+            assert.strictEqual(report.summary.mandatory, 4);
             assert.strictEqual(report.summary.inputs, 4);
             assert.strictEqual(report.summary.resourcesAnalyzed, 22);
             assert.deepStrictEqual(report.summary.perInput.map((i: any) => [path.basename(i.path), i.kind, i.resources, i.mandatory, i.advisory]), [
                 ["compliant.json", "state", 5, 0, 0],
-                ["encrypted-secrets.json", "state", 5, 0, 0],
+                ["encrypted-secrets.json", "state", 5, 1, 2],
                 ["noncompliant.json", "state", 7, 2, 0],
                 ["plaintext-secrets.json", "state", 5, 1, 1],
             ]);
             // Encrypted secrets are noted once for the file that has them.
             assert.deepStrictEqual(report.summary.perInput.map((i: any) => i.notes), [
-                [], ["3 encrypted secret values were treated as unknown (export with --show-secrets to check them)"], [], [],
+                [], ["3 encrypted secret values were handed to the pack as \"[secret]\", as `pulumi policy analyze` does (export with --show-secrets to check them)"], [], [],
             ]);
             assert.ok(!report.violations.some((v: any) => /can't run/.test(v.message)));
         });

@@ -120,6 +120,23 @@ describe("engine config file", () => {
             assert.strictEqual(({} as any).enforcementLevel, undefined);
         });
 
+        it("reserves \"environments\", as the CLI does", () => {
+            rejects({ environments: ["team/prod"] }, /"environments" is a key the Pulumi CLI reserves, not a policy name/);
+        });
+
+        it("names the policy that owns a key set under the wrong one", () => {
+            rejects({ "no-public-ips": { monthlyLimit: 5 } }, /policy "no-public-ips": unknown key "monthlyLimit"; it is a key of policy "stack-budget"/);
+        });
+
+        it("checks only what the CLI checks when not strict: unknown names and keys pass, schema types still fail", () => {
+            const v = validateConfig({ "bucket-encyption": "mandatory", "bucket-encryption": { minKeyBits: 512 } }, policies, "c", { strict: false });
+            assert.deepStrictEqual(JSON.parse(JSON.stringify(v)), {
+                "bucket-encyption": { enforcementLevel: "mandatory" },
+                "bucket-encryption": { properties: { minKeyBits: 512 } },
+            });
+            assert.throws(() => validateConfig({ "bucket-encryption": { minimumKeyBits: "x" } }, policies, "c", { strict: false }), /must be an integer/);
+        });
+
         it("escapes control characters in quoted names", () => {
             rejects({ "bad\nname\u0007": "advisory" }, /unknown policy "bad\\nname\\x07"/);
         });
@@ -201,9 +218,14 @@ describe("engine config file", () => {
         const fails = (file: string, pattern: RegExp) =>
             assert.throws(() => readConfigFile(file), (e: unknown) => e instanceof InputError && !/\n/.test(e.message) && pattern.test(e.message));
 
-        it("reads a JSON object (with or without a BOM)", () => {
+        it("reads a JSON object; an empty file is no config, as the Pulumi CLI takes it", () => {
             assert.deepStrictEqual(readConfigFile(write("ok.json", '{"all": "advisory"}')), { all: "advisory" });
-            assert.deepStrictEqual(readConfigFile(write("bom.json", '\ufeff{"all": "advisory"}')), { all: "advisory" });
+            assert.deepStrictEqual(readConfigFile(write("empty.json", "")), {});
+            assert.deepStrictEqual(readConfigFile(write("blank.json", "  \n")), {});
+        });
+
+        it("rejects a byte-order mark, as the CLI's JSON decoder does, with one line saying so", () => {
+            fails(write("bom.json", '\ufeff{"all": "advisory"}'), /starts with a byte-order mark, which the Pulumi CLI rejects; save it as UTF-8 without a BOM/);
         });
 
         it("gives one line for a missing file, a directory, non-JSON, binary, empty and non-object content", () => {
@@ -213,7 +235,6 @@ describe("engine config file", () => {
             fails(write("truncated.json", '{"all": "adv'), /is not valid JSON/);
             fails(write("bin.json", Buffer.from([0x7b, 0x00, 0xff, 0x10])), /binary data/);
             fails(write("latin1.json", Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d])), /not valid UTF-8/);
-            fails(write("empty.json", "  \n"), /is empty/);
             fails(write("array.json", "[]"), /must hold a JSON object .* not an array/);
             fails(write("string.json", '"mandatory"'), /not a string/);
         });

@@ -110,11 +110,11 @@ describe("governance through the protocol: not_applicable in Analyze and Analyze
         }
     });
 
-    it("AnalyzeStack of a stack without stages: both stack policies, and the destination policy's stack check, say they do not apply", async () => {
+    it("AnalyzeStack of a stack without stages: the three stack policies say they do not apply", async () => {
         const result = await session.analyzeStackDetailed([resource("aws:s3/bucket:Bucket", "assets", { bucket: "assets" })]);
         assert.deepStrictEqual(result.violations, []);
         assert.deepStrictEqual(result.notApplicable.map((n) => `${n.policyName} ${n.resourceUrn === "" ? "(stack)" : n.resourceUrn}`).sort(), [
-            "apigatewayv2-access-log-destination (stack)",
+            "apigatewayv2-access-log-destination-allowed (stack)",
             "apigatewayv2-access-log-group-retention (stack)",
             "apigatewayv2-access-log-protocol (stack)",
         ]);
@@ -127,13 +127,13 @@ describe("governance through the protocol: not_applicable in Analyze and Analyze
         assert.deepStrictEqual(result.violations, []);
         const stage = s.resources.find((r) => r.name === "orders-stage")!;
         const api = s.resources.find((r) => r.name === "orders")!;
-        // The stage: only the API policy does not apply. At the stack level only the destination
-        // policy's stack check says so: in an update every ARN is known, so its resource check judged them.
+        // The stage: only the API policy does not apply. At the stack level only the allowed-destination
+        // policy says so: no allowedAccountIds, allowedRegions or logGroupNamePattern is configured.
         assert.deepStrictEqual(result.notApplicable.filter((n) => n.resourceUrn === stage.urn).map((n) => n.policyName), [
             "apigatewayv2-quick-create-api",
         ]);
         assert.deepStrictEqual(result.notApplicable.filter((n) => n.resourceUrn === "").map((n) => n.policyName), [
-            "apigatewayv2-access-log-destination",
+            "apigatewayv2-access-log-destination-allowed",
         ]);
         assert.deepStrictEqual(result.notApplicable.filter((n) => n.resourceUrn === api.urn).map((n) => n.policyName).sort(), stagePolicies);
     });
@@ -150,7 +150,7 @@ describe("governance through the protocol: not_applicable in Analyze and Analyze
             "apigatewayv2-quick-create-api",
         ]);
         assert.deepStrictEqual(result.notApplicable.filter((n) => n.resourceUrn === "").map((n) => n.policyName).sort(), [
-            "apigatewayv2-access-log-destination",
+            "apigatewayv2-access-log-destination-allowed",
             "apigatewayv2-access-log-group-retention",
             "apigatewayv2-access-log-protocol",
         ]);

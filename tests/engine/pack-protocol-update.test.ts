@@ -11,7 +11,7 @@ import { compliantHttp, goodFormat, logGroupArn, StackBuilder } from "./scenario
 
 const stagePolicy = "apigatewayv2-stage-access-logging";
 const retention = "apigatewayv2-access-log-group-retention";
-const destination = "apigatewayv2-access-log-destination";
+const destination = "apigatewayv2-access-log-destination-allowed";
 
 describe("pack protocol: the real pack in an update", () => {
     let session: PolicySession;

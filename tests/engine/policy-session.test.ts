@@ -142,8 +142,8 @@ describe("engine policy session (fixture pack)", () => {
         assert.deepStrictEqual(verdicts((await session.analyzeResources(everything)).violations), [
             "bucket-acl@b:advisory",
             "echo@e:advisory",
-            "stack-links@(stack):advisory",
             "stack-links@b:advisory",
+            "stack-links@proj-dev:advisory",
         ]);
     });
 
@@ -163,10 +163,14 @@ describe("engine policy session (fixture pack)", () => {
         assert.strictEqual(vs[0].message.split("\n")[1], 'outputs={acl:"private",arn:"arn:test:bucket/linked",secretOut:"s"} parent=comp deps=key,comp propDeps=kmsKey=key');
     });
 
-    it("gives a stack-level finding an empty resource URN", async () => {
+    it("puts a stack-level finding (empty URN) on the root stack, as the engine does", async () => {
         await session.configure();
         const vs = await session.analyzeStack([resource("test:index:StackWide", "w", {})]);
-        assert.deepStrictEqual(vs.map((v) => [v.resourceUrn, v.policyName, v.enforcementLevel]), [["", "stack-links", "mandatory"]]);
+        assert.deepStrictEqual(vs.map((v) => [v.resourceUrn, v.policyName, v.enforcementLevel]),
+            [["urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev", "stack-links", "mandatory"]]);
+        const root = resource("pulumi:pulumi:Stack", "proj-prod", {});
+        const withRoot = await session.analyzeStack([root, resource("test:index:StackWide", "w", {})]);
+        assert.deepStrictEqual(withRoot.map((v) => v.resourceUrn), [root.urn]);
     });
 
     it("keeps \"can't run policy\" diagnostics visible as advisory violations", async () => {

@@ -249,7 +249,7 @@ describe("programs through the real pack process: the verdict pulumi preview giv
             `const logs = new aws.cloudwatch.LogGroup("logs", { retentionInDays: ${retentionDays} });`,
             `new aws.apigatewayv2.Stage("stage", { apiId: api.id, name: "$default", autoDeploy: true, accessLogSettings: { destinationArn: logs.arn, format: ${format} } });`,
         ];
-        const account = { "apigatewayv2-access-log-destination": { allowedAccountIds: ["999999999999"] } };
+        const account = { "apigatewayv2-access-log-destination-allowed": { allowedAccountIds: ["999999999999"] } };
 
         /** A `pulumi stack export` of the program after `pulumi up` in account 111111111111. */
         async function exportOf(dir: string): Promise<string> {
@@ -279,7 +279,7 @@ describe("programs through the real pack process: the verdict pulumi preview giv
             const withState = await judge(dir, "preview", account, { deployed });
             const stage = byName(withState.resources, "stage");
             assert.match(String((stage.inputs.accessLogSettings as Record<string, unknown>).destinationArn), /^arn:aws:logs:us-east-1:111111111111:log-group:logs-[0-9a-f]{7}$/);
-            assert.deepStrictEqual(verdicts(withState.violations), ["apigatewayv2-access-log-destination@stage:mandatory"]);
+            assert.deepStrictEqual(verdicts(withState.violations), ["apigatewayv2-access-log-destination-allowed@stage:mandatory"]);
             assert.ok(withState.notes.some((n) => /3 unchanged resources kept their outputs, 0 changed/.test(n)), withState.notes.join(" | "));
         });
 
@@ -339,7 +339,7 @@ describe("analyze --state and --account-id on the command line", function () {
                 "",
             ].join("\n"),
             "policy.json": JSON.stringify({
-                "apigatewayv2-access-log-destination": { allowedAccountIds: ["111122223333"] },
+                "apigatewayv2-access-log-destination-allowed": { allowedAccountIds: ["111122223333"] },
                 [retention]: { allowedExternalLogGroups: ["arn:aws:logs:*:*:log-group:/aws/apigateway/central"] },
             }),
         });

@@ -8,7 +8,7 @@ import { goodFormat, goodWebSocketFormat, Mode, StackBuilder, UNKNOWN } from "./
 // the same verdicts (policy, resource, level) wherever the preview knows the
 // facts; WebSocket stages must log the connection; log groups must keep it.
 
-const destination = "apigatewayv2-access-log-destination";
+const destination = "apigatewayv2-access-log-destination-allowed";
 const retention = "apigatewayv2-access-log-group-retention";
 const protocol = "apigatewayv2-access-log-protocol";
 
@@ -143,10 +143,12 @@ describe("pack protocol: preview and update give the same verdicts", () => {
         }, { [retention]: { requireDeletionProtection: true } }, []);
     });
 
-    it("the pack describes the destination policy as one policy, with the new config keys in the schemas", () => {
+    const props = (name: string) => Object.keys(sessions.preview.info.policies.find((p) => p.name === name)?.configSchema?.properties ?? {});
+
+    it("the pack describes the destination rules as one stack policy, with the new config keys in the schemas", () => {
         const info = sessions.preview.info.policies;
-        assert.strictEqual(info.filter((p) => p.name === destination).length, 1);
-        const props = (name: string) => Object.keys(info.find((p) => p.name === name)?.configSchema?.properties ?? {});
+        assert.deepStrictEqual(info.filter((p) => p.name === destination).map((p) => p.type), ["stack"]);
+        assert.deepStrictEqual(props(destination).sort(), ["allowedAccountIds", "allowedRegions", "exemptions", "logGroupNamePattern", "maxExemptionDays"]);
         assert.ok(props(protocol).includes("requiredWebSocketVariables"));
         assert.ok(props(retention).includes("requireDeletionProtection"));
     });

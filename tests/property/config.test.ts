@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { UnknownValueError } from "@pulumi/policy";
-import { badConfigs, compliantProps, compliantUrns, destination, retention, validConfigs } from "./helpers/bad-configs";
+import { badConfigs, compliantProps, compliantUrns, destination, destinationAllowed, retention, validConfigs } from "./helpers/bad-configs";
 import { AnyPolicy, isResourcePolicy, isStackPolicy, loadPolicies, Reported, validateResource, validateStack } from "./helpers/policy-harness";
 import { GeneratedResource, PackConfig, types } from "./helpers/stack-cases";
 
@@ -101,8 +101,8 @@ describe("misconfiguration fails closed (in-process)", () => {
         expectConfigError(retention, { minimumRetentionDays: -1 }, "minimumRetentionDays", /at least 0/);
         expectConfigError(retention, { minimumRetentionDays: -1 }, "minimumRetentionDays", /at least 0/);
         assert.deepStrictEqual(run(policy(retention), { minimumRetentionDays: 30 }), []);
-        expectConfigError(destination, { logGroupNamePattern: "(" }, "logGroupNamePattern", /regular expression/);
-        assert.deepStrictEqual(run(policy(destination), { logGroupNamePattern: "^/aws/" }), []);
-        expectConfigError(destination, { logGroupNamePattern: "(" }, "logGroupNamePattern", /regular expression/);
+        expectConfigError(destinationAllowed, { logGroupNamePattern: "(" }, "logGroupNamePattern", /regular expression/);
+        assert.deepStrictEqual(run(policy(destinationAllowed), { logGroupNamePattern: "^/aws/" }), []);
+        expectConfigError(destinationAllowed, { logGroupNamePattern: "(" }, "logGroupNamePattern", /regular expression/);
     });
 });

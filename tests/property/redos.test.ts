@@ -6,7 +6,7 @@ import { arnPatternProblem, matchesArnPattern, parseLogGroupArn } from "../../li
 import { escapeControlChars, quote } from "../../lib/quote";
 import { AttackResult, attackRegexes } from "./helpers/regex-attack";
 import { packSourceFiles, scanRegexes } from "./helpers/regex-scan";
-import { loadPolicies, Reported, validateResource } from "./helpers/policy-harness";
+import { loadPolicies, Reported, validateStack } from "./helpers/policy-harness";
 import { types } from "./helpers/stack-cases";
 import { requireCurrentBuild } from "../current-build";
 
@@ -96,11 +96,11 @@ const patternBody: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => (
 })).node;
 const generatedPatterns = fc.sample(fc.tuple(fc.boolean(), patternBody, fc.constantFrom("$", "#$", "")).map(([anchor, body, end]) => `${anchor ? "^" : ""}${body}${end}`), { seed: 5150, numRuns: 60 });
 
-const destination = loadPolicies().find((p) => p.name === "apigatewayv2-access-log-destination");
+const destinationAllowed = loadPolicies().find((p) => p.name === "apigatewayv2-access-log-destination-allowed");
 
 /** Whether the policy's config accepts the pattern (rather than stopping the deployment with a config error). */
 function configAccepts(pattern: string): boolean {
-    assert.ok(destination !== undefined && "validateResource" in destination);
+    assert.ok(destinationAllowed !== undefined && "validateStack" in destinationAllowed);
     const stage = {
         type: types.awsStage, name: "stage", urn: "urn:pulumi:dev::proj::aws:apigatewayv2/stage:Stage::stage",
         props: { accessLogSettings: { destinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:logs", format: "$context.requestId" } },
@@ -108,7 +108,7 @@ function configAccepts(pattern: string): boolean {
     };
     const out: Reported[] = [];
     try {
-        validateResource(destination, stage, stage.props, { [destination.name]: { logGroupNamePattern: pattern } }, out);
+        validateStack(destinationAllowed, [stage], { [destinationAllowed.name]: { logGroupNamePattern: pattern } }, out);
         return true;
     } catch (e) {
         assert.match(String(e), /logGroupNamePattern/);

@@ -1,11 +1,9 @@
 import * as assert from "assert";
-import { accessLogDestination } from "../../policies/access-log-destination";
-import {
-    accountId, analyze, analyzeChanged, awsStage, compliantStack, logGroup, nativeStage, P, T, unknownSentinels,
-    withProp,
-} from "./helpers/fixtures";
+import { accessLogDestination, rulesMovedTo } from "../../policies/access-log-destination";
+import { accessLogDestinationAllowed } from "../../policies/access-log-destination-allowed";
+import { analyzeChanged, awsStage, logGroup, nativeStage, P, T, unknownSentinels, withProp } from "./helpers/fixtures";
 import { assertViolations, TestResource, validateResource } from "./helpers/policy-harness";
-import { assertConfigError, assertQuotesAtMost } from "./helpers/assertions";
+import { assertConfigError } from "./helpers/assertions";
 
 // apigatewayv2-access-log-destination: a present destinationArn must be a
 // CloudWatch Logs log-group ARN. A malformed ARN is owned by this policy
@@ -83,114 +81,26 @@ describe("apigatewayv2-access-log-destination", () => {
         assertViolations((await validateResource(accessLogDestination, bucket)).violations, []);
     });
 
-    describe("config allowedAccountIds", () => {
-        it("defaults to any account", async () => {
-            assertViolations(await destinationViolations("arn:aws:logs:us-east-1:999999999999:log-group:x"), []);
-        });
-
-        it("accepts a listed account", async () => {
-            assertViolations(await destinationViolations(logGroup().props.arn, { allowedAccountIds: [accountId] }), []);
-        });
-
-        it("reports an account that is not listed, naming the account", async () => {
-            const v = await destinationViolations(logGroup().props.arn, { allowedAccountIds: ["210987654321"] });
-            assertViolations(v, [[P.destination, "http-stage"]]);
-            assert.match(v[0].message, /123456789012/);
-            assert.match(v[0].message, /allowedAccountIds/);
-        });
-
-        it("is enforced in a full pack run", async () => {
-            const v = await analyze(compliantStack(), { [P.destination]: { allowedAccountIds: ["210987654321"] } });
-            assertViolations(v, [[P.destination, "http-stage"], [P.destination, "ws-stage"], [P.destination, "native-stage"]]);
-        });
-
-        it("rejects a malformed account ID in config", async () => {
-            await assertConfigError(validateResource(accessLogDestination, awsStage(), { allowedAccountIds: ["12345"] }),
-                P.destination, "allowedAccountIds", /12-digit/);
-        });
-
-        it("rejects a non-list value", async () => {
-            await assertConfigError(validateResource(accessLogDestination, awsStage(), { allowedAccountIds: "123456789012" }),
-                P.destination, "allowedAccountIds", /list of strings/);
-        });
+    it("rejects the keys that moved to apigatewayv2-access-log-destination-allowed, naming the new policy", async () => {
+        for (const key of ["allowedAccountIds", "allowedRegions", "logGroupNamePattern"]) {
+            await assertConfigError(validateResource(accessLogDestination, awsStage(), { [key]: [] }),
+                P.destination, key, /moved to policy "apigatewayv2-access-log-destination-allowed"/);
+        }
     });
 
-    describe("config allowedRegions", () => {
-        it("defaults to any region", async () => {
-            assertViolations(await destinationViolations("arn:aws:logs:ap-southeast-2:123456789012:log-group:x"), []);
-        });
-
-        it("accepts a listed region", async () => {
-            assertViolations(await destinationViolations(logGroup().props.arn, { allowedRegions: ["eu-west-1", "us-east-1"] }), []);
-        });
-
-        it("reports a region that is not listed", async () => {
-            const v = await destinationViolations(logGroup().props.arn, { allowedRegions: ["eu-west-1"] });
-            assertViolations(v, [[P.destination, "http-stage"]]);
-            assert.match(v[0].message, /us-east-1/);
-        });
-
-        it("rejects a malformed region in config", async () => {
-            await assertConfigError(validateResource(accessLogDestination, awsStage(), { allowedRegions: ["Europe"] }),
-                P.destination, "allowedRegions", /region/);
-        });
+    it("rejects its moved keys on any resource type, not only stages", async () => {
+        const bucket: TestResource = { type: T.bucket, name: "bucket", props: {} };
+        await assertConfigError(validateResource(accessLogDestination, bucket, { allowedRegions: ["us-east-1"] }),
+            P.destination, "allowedRegions", /moved to policy/);
     });
 
-    describe("config logGroupNamePattern", () => {
-        it("defaults to any name", async () => {
-            assertViolations(await destinationViolations("arn:aws:logs:us-east-1:123456789012:log-group:whatever"), []);
-        });
-
-        it("accepts a name that matches", async () => {
-            assertViolations(await destinationViolations(logGroup().props.arn, { logGroupNamePattern: "^/aws/apigateway/" }), []);
-        });
-
-        it("reports a name that does not match, quoting the name", async () => {
-            const v = await destinationViolations("arn:aws:logs:us-east-1:123456789012:log-group:random", { logGroupNamePattern: "^/aws/apigateway/" });
-            assertViolations(v, [[P.destination, "http-stage"]]);
-            assert.match(v[0].message, /"random"/);
-        });
-
-        it("matches the name alone, not the whole ARN and not the :* suffix", async () => {
-            const config = { logGroupNamePattern: "^access-logs$" };
-            assertViolations(await destinationViolations("arn:aws:logs:us-east-1:123456789012:log-group:access-logs:*", config), []);
-            assertViolations(await destinationViolations("arn:aws:logs:us-east-1:123456789012:log-group:access-logs-old", config),
-                [[P.destination, "http-stage"]]);
-        });
-
-        it("rejects an invalid regular expression, naming the key", async () => {
-            await assertConfigError(validateResource(accessLogDestination, awsStage(), { logGroupNamePattern: "([a-z" }),
-                P.destination, "logGroupNamePattern", /regular expression/);
-        });
-
-        it("keeps the invalid-regex error on one line, with the pattern's control characters escaped", async () => {
-            await assertConfigError(validateResource(accessLogDestination, awsStage(), { logGroupNamePattern: "(\n\u0007" }),
-                P.destination, "logGroupNamePattern", /regular expression/);
-        });
-
-        it("quotes at most 80 characters of a long invalid pattern in the config error", async () => {
-            const pattern = "(" + "abcdefghij".repeat(30);
-            await assert.rejects(validateResource(accessLogDestination, awsStage(), { logGroupNamePattern: pattern }), (e: Error) => {
-                assertQuotesAtMost(e.message, pattern);
-                return true;
-            });
-        });
-
-        it("rejects a non-string pattern", async () => {
-            await assertConfigError(validateResource(accessLogDestination, awsStage(), { logGroupNamePattern: 5 }),
-                P.destination, "logGroupNamePattern", /string/);
-        });
+    it("names the policy its rules moved to, and exactly that policy's own keys", () => {
+        assert.strictEqual(rulesMovedTo.to, accessLogDestinationAllowed.name);
+        assert.deepStrictEqual([...rulesMovedTo.keys].sort(),
+            Object.keys(accessLogDestinationAllowed.configSchema?.properties ?? {}).filter((k) => k !== "exemptions" && k !== "maxExemptionDays").sort());
     });
 
-    it("rejects an unknown config key with a suggestion", async () => {
-        await assertConfigError(validateResource(accessLogDestination, awsStage(), { allowedRegion: ["us-east-1"] }),
-            P.destination, "allowedRegion", /did you mean "allowedRegions"/);
-    });
-
-    it("reports account, region and name problems together when all three fail", async () => {
-        const v = await destinationViolations("arn:aws:logs:eu-west-1:999999999999:log-group:other", {
-            allowedAccountIds: [accountId], allowedRegions: ["us-east-1"], logGroupNamePattern: "^/aws/",
-        });
-        assert.strictEqual(v.length, 3);
+    it("has no validateStack: one policy, one kind", () => {
+        assert.ok(!("validateStack" in accessLogDestination));
     });
 });

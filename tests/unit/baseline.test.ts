@@ -80,6 +80,12 @@ describe("the pack", () => {
         }
     });
 
+    it("no policy is both a resource and a stack policy (the SDK reports such a policy as a resource policy only)", () => {
+        for (const p of packPolicies) {
+            assert.ok(!("validateResource" in p && "validateStack" in p), p.name);
+        }
+    });
+
     it("index.ts builds the pack aws-apigatewayv2-access-logging from the registry, and lists no policy itself", () => {
         const source = fs.readFileSync(path.join(__dirname, "..", "..", "index.ts"), "utf8");
         assert.match(source, /new PolicyPack\("aws-apigatewayv2-access-logging"/);
@@ -115,7 +121,8 @@ describe("the pack", () => {
     it("documents the spec's defaults in the config schemas", () => {
         const defaults = Object.fromEntries(packPolicies.map((p) => [p.name, schemaDefaults(p)]));
         // Every policy also takes `exemptions`, empty by default, and `maxExemptionDays` (365).
-        assert.deepStrictEqual(defaults[P.destination], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "", exemptions: [], maxExemptionDays: 365 });
+        assert.deepStrictEqual(defaults[P.destination], { exemptions: [], maxExemptionDays: 365 });
+        assert.deepStrictEqual(defaults[P.destinationAllowed], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "", exemptions: [], maxExemptionDays: 365 });
         assert.deepStrictEqual(defaults[P.format], { additionalVariables: [], exemptions: [], maxExemptionDays: 365 });
         assert.deepStrictEqual(defaults[P.fields], {
             requireJson: true, requiredVariables: ["requestId", "identity.sourceIp", "requestTime", "routeKey", "status"], exemptions: [], maxExemptionDays: 365,

@@ -97,10 +97,10 @@ const cases: FixCase[] = [
     { title: "requireDeletionProtection and log groups without it", stack: compliantStack(), configs: { [P.retention]: { requireDeletionProtection: true } }, passesUnderConfig: true },
     { title: "minimumRetentionDays 90", stack: compliantStack(), configs: { [P.retention]: { minimumRetentionDays: 90 } }, passesUnderConfig: true },
     {
-        title: "logGroupNamePattern that the names miss", stack: compliantStack(), configs: { [P.destination]: { logGroupNamePattern: "^/team-a/" } },
+        title: "logGroupNamePattern that the names miss", stack: compliantStack(), configs: { [P.destinationAllowed]: { logGroupNamePattern: "^/team-a/" } },
         placeholders: { "<a name matching logGroupNamePattern>": "/team-a/access" }, passesUnderConfig: true,
     },
-    { title: "allowedRegions without the log group's region", stack: compliantStack(), configs: { [P.destination]: { allowedRegions: ["eu-west-1"] } } },
+    { title: "allowedRegions without the log group's region", stack: compliantStack(), configs: { [P.destinationAllowed]: { allowedRegions: ["eu-west-1"] } } },
 ];
 
 

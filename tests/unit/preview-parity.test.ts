@@ -1,19 +1,18 @@
 import * as assert from "assert";
 import { setClock } from "../../lib/governance";
-import { accessLogDestination } from "../../policies/access-log-destination";
+import { accessLogDestinationAllowed } from "../../policies/access-log-destination-allowed";
 import {
     accountId, analyze, httpApi, httpApiId, P, unknownSentinels,
 } from "./helpers/fixtures";
-import { PolicyConfigs, resourceUrn, TestResource, validateResource, validateStack, violationKeys } from "./helpers/policy-harness";
+import { PolicyConfigs, resourceUrn, TestResource, validateStack, violationKeys } from "./helpers/policy-harness";
 import { assertMessageShape } from "./helpers/assertions";
 import { compliantLogGroup, compliantNativeLogGroup, compliantNativeStage, compliantStage } from "../fixtures/compliant";
 
 // Issue 9, item 1: any violation `up` reports is already reported in preview
 // when the values it depends on are known. The destination rules
-// (allowedAccountIds, allowedRegions, logGroupNamePattern) are checked by
-// apigatewayv2-access-log-destination: on the stage's inputs when its ARN is
-// known (Analyze, before the stage is created), and from the log group the
-// stage depends on when its ARN is unknown (AnalyzeStack, in a preview).
+// (allowedAccountIds, allowedRegions, logGroupNamePattern) are checked by one
+// stack policy, apigatewayv2-access-log-destination-allowed: from the known
+// ARN, or from the log group the stage depends on while the ARN is unknown.
 
 type Mode = "preview" | "update";
 
@@ -54,13 +53,13 @@ const readmeDestination = { allowedAccountIds: ["123456789012"], allowedRegions:
 
 describe("preview and update agree wherever preview knows the facts", () => {
     const cases: [string, GroupSpec, PolicyConfigs, string[]][] = [
-        ["a log-group name that misses logGroupNamePattern", {}, { [P.destination]: { logGroupNamePattern: "^/aws/apigateway/" } }, [`${P.destination} @ orders-stage`]],
-        ["a name that matches", { name: "/aws/apigateway/orders" }, { [P.destination]: { logGroupNamePattern: "^/aws/apigateway/" } }, []],
-        ["a log group whose region is not allowed", { name: "/aws/apigateway/orders", region: "ap-south-1" }, { [P.destination]: { allowedRegions: ["us-east-1"] } }, [`${P.destination} @ orders-stage`]],
-        ["an allowed region", { name: "/aws/apigateway/orders", region: "eu-west-1" }, { [P.destination]: readmeDestination }, []],
-        ["the docs' sample config, a name and a region both outside it (two violations in both modes)", { region: "ap-south-1" }, { [P.destination]: readmeDestination }, [`${P.destination} @ orders-stage`, `${P.destination} @ orders-stage`]],
-        ["an existing log group (ARN known in preview) in an account not allowed", { name: "/aws/apigateway/x", exists: true, account: "210987654321" }, { [P.destination]: { allowedAccountIds: ["123456789012"] } }, [`${P.destination} @ orders-stage`]],
-        ["an aws-native log group whose name misses the pattern", { native: true }, { [P.destination]: { logGroupNamePattern: "^/aws/apigateway/" } }, [`${P.destination} @ orders-stage`]],
+        ["a log-group name that misses logGroupNamePattern", {}, { [P.destinationAllowed]: { logGroupNamePattern: "^/aws/apigateway/" } }, [`${P.destinationAllowed} @ orders-stage`]],
+        ["a name that matches", { name: "/aws/apigateway/orders" }, { [P.destinationAllowed]: { logGroupNamePattern: "^/aws/apigateway/" } }, []],
+        ["a log group whose region is not allowed", { name: "/aws/apigateway/orders", region: "ap-south-1" }, { [P.destinationAllowed]: { allowedRegions: ["us-east-1"] } }, [`${P.destinationAllowed} @ orders-stage`]],
+        ["an allowed region", { name: "/aws/apigateway/orders", region: "eu-west-1" }, { [P.destinationAllowed]: readmeDestination }, []],
+        ["the docs' sample config, a name and a region both outside it (two violations in both modes)", { region: "ap-south-1" }, { [P.destinationAllowed]: readmeDestination }, [`${P.destinationAllowed} @ orders-stage`, `${P.destinationAllowed} @ orders-stage`]],
+        ["an existing log group (ARN known in preview) in an account not allowed", { name: "/aws/apigateway/x", exists: true, account: "210987654321" }, { [P.destinationAllowed]: { allowedAccountIds: ["123456789012"] } }, [`${P.destinationAllowed} @ orders-stage`]],
+        ["an aws-native log group whose name misses the pattern", { native: true }, { [P.destinationAllowed]: { logGroupNamePattern: "^/aws/apigateway/" } }, [`${P.destinationAllowed} @ orders-stage`]],
         ["no destination rules configured", { region: "ap-south-1" }, {}, []],
     ];
     for (const [title, group, configs, expected] of cases) {
@@ -73,7 +72,7 @@ describe("preview and update agree wherever preview knows the facts", () => {
     }
 
     it("words the preview violation exactly as the update one, on the stage", async () => {
-        const configs = { [P.destination]: readmeDestination };
+        const configs = { [P.destinationAllowed]: readmeDestination };
         const preview = await analyze(stack("preview", { region: "ap-south-1" }), configs);
         const update = await analyze(stack("update", { region: "ap-south-1" }), configs);
         assert.deepStrictEqual(preview.map((v) => v.message).sort(), update.map((v) => v.message).sort());
@@ -85,13 +84,12 @@ describe("preview and update agree wherever preview knows the facts", () => {
         assert.match(preview.map((v) => v.message).join("\n"), /logs to region ap-south-1, which is not in allowedRegions/);
     });
 
-    it("one owner per run: a known ARN is judged only by the resource check, an unknown one only by the stack check", async () => {
+    it("one owner per defect: the name rule is judged by the stack policy alone, in both modes; the resource policy only checks the ARN's form", async () => {
         const config = { logGroupNamePattern: "^/aws/apigateway/" };
         for (const mode of ["preview", "update"] as const) {
             const resources = stack(mode);
-            const byResource = (await validateResource(accessLogDestination, resources[2], config)).violations.length;
-            const byStack = (await validateStack(accessLogDestination as never, resources, config)).violations.length;
-            assert.deepStrictEqual([byResource, byStack], mode === "update" ? [1, 0] : [0, 1], mode);
+            const all = await analyze(resources, { [P.destinationAllowed]: config });
+            assert.deepStrictEqual(violationKeys(all), [`${P.destinationAllowed} @ orders-stage`], mode);
         }
     });
 
@@ -99,15 +97,15 @@ describe("preview and update agree wherever preview knows the facts", () => {
         const resources = stack("preview");
         const longName = `orders\u0007${"x".repeat(400)}`;
         resources[1].props = { ...resources[1].props, name: longName };
-        const v = await analyze(resources, { [P.destination]: { logGroupNamePattern: "^/aws/apigateway/" } });
-        assert.deepStrictEqual(violationKeys(v), [`${P.destination} @ orders-stage`]);
+        const v = await analyze(resources, { [P.destinationAllowed]: { logGroupNamePattern: "^/aws/apigateway/" } });
+        assert.deepStrictEqual(violationKeys(v), [`${P.destinationAllowed} @ orders-stage`]);
         assertMessageShape(v[0], "orders-stage");
         assert.ok(!v[0].message.includes("x".repeat(81)), v[0].message);
         assert.match(v[0].message, /"orders\\x07x+…"/);
     });
 
     describe("what the preview cannot know defers, as everywhere else", () => {
-        const config = { [P.destination]: readmeDestination };
+        const config = { [P.destinationAllowed]: readmeDestination };
 
         it("a log group with an unknown name (namePrefix) and no region", async () => {
             const resources = stack("preview");
@@ -117,7 +115,7 @@ describe("preview and update agree wherever preview knows the facts", () => {
 
         it("the account of a new log group (only its ARN carries it)", async () => {
             const resources = stack("preview", { name: "/aws/apigateway/x" });
-            assert.deepStrictEqual(violationKeys(await analyze(resources, { [P.destination]: { allowedAccountIds: ["210987654321"] } })), []);
+            assert.deepStrictEqual(violationKeys(await analyze(resources, { [P.destinationAllowed]: { allowedAccountIds: ["210987654321"] } })), []);
         });
 
         it("a stage with no property dependency on a log group", async () => {
@@ -136,18 +134,18 @@ describe("preview and update agree wherever preview knows the facts", () => {
 
         it("a malformed region on the log group is left to the provider, never quoted", async () => {
             const resources = stack("preview", { region: "Mars\nBase" });
-            const v = await analyze(resources, { [P.destination]: { allowedRegions: ["us-east-1"] } });
+            const v = await analyze(resources, { [P.destinationAllowed]: { allowedRegions: ["us-east-1"] } });
             assert.deepStrictEqual(violationKeys(v), []);
         });
 
         it("a destination rule set to disabled is not run in either check", async () => {
-            const configs = { [P.destination]: { ...readmeDestination, enforcementLevel: "disabled" } };
+            const configs = { [P.destinationAllowed]: { ...readmeDestination, enforcementLevel: "disabled" } };
             assert.deepStrictEqual(violationKeys(await analyze(stack("preview"), configs)), []);
         });
     });
 });
 
-describe("the destination policy's stack check honours exemptions, as its resource check does", () => {
+describe("apigatewayv2-access-log-destination-allowed honours exemptions in preview and update", () => {
     let restore: () => void = () => undefined;
     before(() => {
         restore = setClock(() => new Date("2030-06-30T12:00:00Z"));
@@ -158,8 +156,8 @@ describe("the destination policy's stack check honours exemptions, as its resour
 
     for (const mode of ["preview", "update"] as const) {
         it(`${mode}: an exempted stage's violation is reported at advisory, never rejected as config`, async () => {
-            const violations = await analyze(stack(mode, { region: "ap-south-1" }), { [P.destination]: exempt("2030-12-31") });
-            const mine = violations.filter((v) => v.policy === P.destination);
+            const violations = await analyze(stack(mode, { region: "ap-south-1" }), { [P.destinationAllowed]: exempt("2030-12-31") });
+            const mine = violations.filter((v) => v.policy === P.destinationAllowed);
             assert.strictEqual(mine.length, 2);
             for (const v of mine) {
                 assert.strictEqual(v.enforcementLevel, "advisory");
@@ -168,8 +166,8 @@ describe("the destination policy's stack check honours exemptions, as its resour
         });
 
         it(`${mode}: after the date the violation keeps its level and says the exemption expired`, async () => {
-            const violations = await analyze(stack(mode, { region: "ap-south-1" }), { [P.destination]: exempt("2030-01-01") });
-            const mine = violations.filter((v) => v.policy === P.destination);
+            const violations = await analyze(stack(mode, { region: "ap-south-1" }), { [P.destinationAllowed]: exempt("2030-01-01") });
+            const mine = violations.filter((v) => v.policy === P.destinationAllowed);
             assert.strictEqual(mine.length, 2);
             for (const v of mine) {
                 assert.strictEqual(v.enforcementLevel, "mandatory");
@@ -178,10 +176,9 @@ describe("the destination policy's stack check honours exemptions, as its resour
         });
     }
 
-    it("the stack check answers not applicable when no stage's ARN is unknown", async () => {
-        const result = await validateStack(accessLogDestination as unknown as Parameters<typeof validateStack>[0], stack("update"), readmeDestination);
-        assert.deepStrictEqual(result.violations, []);
-        assert.strictEqual(result.notApplicable.length, 1);
-        assert.match(result.notApplicable[0].reason ?? "", /No stage's accessLogSettings.destinationArn is unknown/);
+    it("judges a known ARN too, so it has no not-applicable answer for an update", async () => {
+        const result = await validateStack(accessLogDestinationAllowed, stack("update", { region: "ap-south-1" }), readmeDestination);
+        assert.strictEqual(result.violations.length, 2);
+        assert.deepStrictEqual(result.notApplicable, []);
     });
 });

@@ -12,6 +12,7 @@ export interface BadConfig {
 }
 
 export const destination = "apigatewayv2-access-log-destination";
+export const destinationAllowed = "apigatewayv2-access-log-destination-allowed";
 export const format = "apigatewayv2-access-log-format";
 export const fields = "apigatewayv2-access-log-format-fields";
 export const retention = "apigatewayv2-access-log-group-retention";
@@ -20,9 +21,9 @@ export const stageLogging = "apigatewayv2-stage-access-logging";
 export const quickCreate = "apigatewayv2-quick-create-api";
 
 const typos: [string, string, string][] = [
-    [destination, "allowedAcountIds", "allowedAccountIds"],
-    [destination, "allowedregions", "allowedRegions"],
-    [destination, "logGroupNamePatern", "logGroupNamePattern"],
+    [destinationAllowed, "allowedAcountIds", "allowedAccountIds"],
+    [destinationAllowed, "allowedregions", "allowedRegions"],
+    [destinationAllowed, "logGroupNamePatern", "logGroupNamePattern"],
     [format, "additionalVariable", "additionalVariables"],
     [fields, "requireJSON", "requireJson"],
     [fields, "requiredVariable", "requiredVariables"],
@@ -101,20 +102,21 @@ export const badConfigs: BadConfig[] = [
         problem: new RegExp(`not a known key; did you mean "${meant}"\\?`),
     })),
     { group: "unknown key", policy: retention, config: { colour: "blue" }, key: "colour", problem: /not a known key; valid keys: minimumRetentionDays, maximumRetentionDays/ },
+    { group: "moved key", policy: destination, config: { allowedRegions: ["us-east-1"] }, key: "allowedRegions", problem: /moved to policy "apigatewayv2-access-log-destination-allowed"/ },
     { group: "unknown key", policy: stageLogging, config: { minimumRetentionDays: 30 }, key: "minimumRetentionDays", problem: /not a known key; valid keys: exemptions, maxExemptionDays$/ },
     { group: "unknown key", policy: quickCreate, config: { target: false }, key: "target", problem: /not a known key; valid keys: exemptions, maxExemptionDays$/ },
     ...["(", "[a-", "*", "a{2,1}", "(?<n>a)(?<n>b)", "\\"].map((pattern): BadConfig => ({
-        group: "logGroupNamePattern", policy: destination, config: { logGroupNamePattern: pattern }, key: "logGroupNamePattern", problem: /is not a valid regular expression/,
+        group: "logGroupNamePattern", policy: destinationAllowed, config: { logGroupNamePattern: pattern }, key: "logGroupNamePattern", problem: /is not a valid regular expression/,
     })),
-    { group: "logGroupNamePattern", policy: destination, config: { logGroupNamePattern: 5 }, key: "logGroupNamePattern", problem: /must be a string/ },
+    { group: "logGroupNamePattern", policy: destinationAllowed, config: { logGroupNamePattern: 5 }, key: "logGroupNamePattern", problem: /must be a string/ },
     { group: "retention bounds", policy: retention, config: { minimumRetentionDays: 400, maximumRetentionDays: 30 }, key: "minimumRetentionDays", problem: /\(400\) is greater than maximumRetentionDays \(30\)/ },
     { group: "retention bounds", policy: retention, config: { minimumRetentionDays: 3653, maximumRetentionDays: 3288 }, key: "minimumRetentionDays", problem: /is greater than maximumRetentionDays/ },
     ...retentionBounds.map(([key, value, problem]): BadConfig => ({ group: "retention bounds", policy: retention, config: { [key]: value }, key, problem })),
     ...badAccounts.map((account): BadConfig => ({
-        group: "account ID", policy: destination, config: { allowedAccountIds: ["123456789012", account] }, key: "allowedAccountIds", problem: /is not a 12-digit account ID/,
+        group: "account ID", policy: destinationAllowed, config: { allowedAccountIds: ["123456789012", account] }, key: "allowedAccountIds", problem: /is not a 12-digit account ID/,
     })),
     ...badRegions.map((region): BadConfig => ({
-        group: "region", policy: destination, config: { allowedRegions: [region] }, key: "allowedRegions", problem: /is not an AWS region/,
+        group: "region", policy: destinationAllowed, config: { allowedRegions: [region] }, key: "allowedRegions", problem: /is not an AWS region/,
     })),
     ...badArnPatterns.map(([pattern, problem]): BadConfig => ({
         group: "ARN pattern", policy: retention, config: { allowedExternalLogGroups: [pattern] }, key: "allowedExternalLogGroups", problem,
@@ -124,14 +126,15 @@ export const badConfigs: BadConfig[] = [
     { group: "type", policy: fields, config: { requiredVariables: "requestId" }, key: "requiredVariables", problem: /must be a list of strings/ },
     { group: "type", policy: format, config: { additionalVariables: ["identity vpceId"] }, key: "additionalVariables", problem: /is not a variable name/ },
     { group: "type", policy: format, config: { additionalVariables: [5] }, key: "additionalVariables", problem: /must be a list of strings/ },
-    { group: "type", policy: destination, config: { allowedAccountIds: "123456789012" }, key: "allowedAccountIds", problem: /must be a list of strings/ },
+    { group: "type", policy: destinationAllowed, config: { allowedAccountIds: "123456789012" }, key: "allowedAccountIds", problem: /must be a list of strings/ },
     { group: "type", policy: protocol, config: { requireCloudWatchRoleInStack: 1 }, key: "requireCloudWatchRoleInStack", problem: /must be true or false/ },
     { group: "type", policy: retention, config: { requireKmsKey: "false" }, key: "requireKmsKey", problem: /must be true or false/ },
 ];
 
 /** Valid settings for every policy, used to show a failure is about the bad config alone. */
 export const validConfigs: Record<string, Record<string, unknown>> = {
-    [destination]: { allowedAccountIds: ["123456789012"], allowedRegions: ["us-east-1"], logGroupNamePattern: "^/aws/" },
+    [destination]: {},
+    [destinationAllowed]: { allowedAccountIds: ["123456789012"], allowedRegions: ["us-east-1"], logGroupNamePattern: "^/aws/" },
     [format]: { additionalVariables: ["identity.vpceId"] },
     [fields]: { requireJson: true, requiredVariables: ["requestId"] },
     [retention]: { minimumRetentionDays: 30, maximumRetentionDays: 365, allowNeverExpire: false, requireKmsKey: true, allowedExternalLogGroups: ["arn:aws:logs:*:123456789012:log-group:*"] },

@@ -130,7 +130,7 @@ const links = fc.record({
 const generatedResource = fc.record({ typed: typedProps, name: resourceName, links });
 
 export const policyConfig: fc.Arbitrary<PackConfig> = fc.record({
-    "apigatewayv2-access-log-destination": fc.record({
+    "apigatewayv2-access-log-destination-allowed": fc.record({
         allowedAccountIds: fc.constantFrom([], ["123456789012"], ["123456789012", "210987654321"]),
         allowedRegions: fc.constantFrom([], ["us-east-1"], ["us-east-1", "cn-north-1"]),
         logGroupNamePattern: fc.constantFrom("", "^/aws/", "^[a-z-]+$", "logs"),

@@ -2,6 +2,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { policies } from "../../../policies";
 import { secret, unknownSentinels } from "../../../engine/resource-model";
 import { accessLogDestinationName } from "../../../policies/access-log-destination";
+import { accessLogDestinationAllowedName } from "../../../policies/access-log-destination-allowed";
 import { accessLogFormatName } from "../../../policies/access-log-format";
 import { accessLogFormatFieldsName } from "../../../policies/access-log-format-fields";
 import { accessLogGroupRetentionName } from "../../../policies/access-log-group-retention";
@@ -24,6 +25,7 @@ export { secret, unknownSentinels };
 export const P = {
     stage: stageAccessLoggingName,
     destination: accessLogDestinationName,
+    destinationAllowed: accessLogDestinationAllowedName,
     format: accessLogFormatName,
     fields: accessLogFormatFieldsName,
     quickCreate: quickCreateApiName,
@@ -34,9 +36,9 @@ export const P = {
 /** The pack's policies, from the registry (index.ts itself starts a gRPC server, so it is not imported). */
 export const packPolicies: AnyPolicy[] = policies;
 
-/** Policies with a resource check (the destination policy also has a stack check). */
+/** Resource policies (no policy is both). */
 export const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
-/** Policies with only a stack check. */
+/** Stack policies. */
 export const stackPolicies = policies.filter((p): p is StackValidationPolicy => !("validateResource" in p));
 
 export const T = {

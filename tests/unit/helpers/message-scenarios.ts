@@ -37,9 +37,9 @@ export function scenarios(): Scenario[] {
         {
             title: "destination: account, region and name pattern",
             stack: changed(withProp(awsStage(), destination, "arn:aws:logs:eu-west-1:999999999999:log-group:x")),
-            configs: { [P.destination]: { allowedAccountIds: ["123456789012"], allowedRegions: ["us-east-1"], logGroupNamePattern: "^/aws/" } },
+            configs: { [P.destinationAllowed]: { allowedAccountIds: ["123456789012"], allowedRegions: ["us-east-1"], logGroupNamePattern: "^/aws/" } },
             // native-access-logs does not match ^/aws/ either.
-            expect: [[P.destination, "http-stage"], [P.destination, "http-stage"], [P.destination, "http-stage"], [P.destination, "native-stage"], [P.retention, "http-stage"]],
+            expect: [[P.destinationAllowed, "http-stage"], [P.destinationAllowed, "http-stage"], [P.destinationAllowed, "http-stage"], [P.destinationAllowed, "native-stage"], [P.retention, "http-stage"]],
         },
         { title: "format: no request id", stack: changed(withProp(awsStage(), format, `{"ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","routeKey":"$context.routeKey","status":"$context.status"}`)), expect: [[P.format, "http-stage"]] },
         { title: "format: line break", stack: changed(withProp(awsStage(), format, goodFormat.replace(",", ",\n"))), expect: [[P.format, "http-stage"]] },
