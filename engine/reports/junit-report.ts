@@ -141,7 +141,7 @@ export function junitReport(report: RunReport, opts: JunitOptions = { notApplica
         const name = shared && input.stack !== undefined ? `${input.path} (stack ${input.stack})` : input.path;
         const body: string[] = [];
         const every = cases(input, evaluated);
-        const all = opts.notApplicable ? every : every.filter((c) => c.notApplicable === undefined);
+        const all = opts.notApplicable ? every : every.filter((c) => c.notApplicable === undefined || c.unchecked !== undefined);
         const leftOut = every.length - all.length;
         const results = all.map((c) => testCase(c, input, report.exemptions ?? [], body));
         const failed = results.filter((r) => r.failed).length;
