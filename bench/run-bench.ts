@@ -12,7 +12,8 @@ import * as path from "path";
 import { coldStart } from "./cold-start";
 import { hostileSizes } from "./hostile-sizes";
 import { failedFigure, Figure, figureLine, fmtMs, headerLine, nowMs, statusOf } from "./measure";
-import { notApplicableAnalysis, resourceAnalysis } from "./resource-analysis";
+import { maxRatio as analyzeMaxRatio, notApplicableAnalysis, resourceAnalysis } from "./resource-analysis";
+import { programMode } from "./program-mode";
 import { runner } from "./runner";
 import { stackAnalysis, stackPoliciesInProcess } from "./stack-analysis";
 
@@ -21,7 +22,7 @@ interface Settings {
     only: Set<string> | undefined;
 }
 
-const usage = "usage: npm run bench -- [--quick] [--only 1,2,3,4,5,6]";
+const usage = "usage: npm run bench -- [--quick] [--only 1,2,3,4,5,6,8]";
 
 function parseArgs(argv: readonly string[]): Settings {
     const settings: Settings = { quick: false, only: undefined };
@@ -31,8 +32,8 @@ function parseArgs(argv: readonly string[]): Settings {
             settings.quick = true;
         } else if (arg === "--only" || arg.startsWith("--only=")) {
             const value = arg === "--only" ? argv[++i] : arg.slice("--only=".length);
-            if (!value || !/^[1-6](,[1-6])*$/.test(value)) {
-                throw new Error(`--only needs a comma-separated list of figure numbers 1-6\n${usage}`);
+            if (!value || !/^[1-68](,[1-68])*$/.test(value)) {
+                throw new Error(`--only needs a comma-separated list of figure numbers 1-6 and 8\n${usage}`);
             }
             settings.only = new Set(value.split(","));
         } else if (arg === "--help" || arg === "-h") {
@@ -137,14 +138,17 @@ async function main(): Promise<number> {
     }
     if (wanted("3")) {
         const analyzeOpts = { repoRoot, blockSize: 400, plan: plan(5, 12, 4), log };
-        await guarded("3", "Analyze per stage", 1.2, () => resourceAnalysis(analyzeOpts));
-        await guarded("3b", "Analyze per unrelated resource", 1.2, () => notApplicableAnalysis(analyzeOpts));
+        await guarded("3", "Analyze per stage", analyzeMaxRatio, () => resourceAnalysis(analyzeOpts));
+        await guarded("3b", "Analyze per unrelated resource", analyzeMaxRatio, () => notApplicableAnalysis(analyzeOpts));
     }
     if (wanted("4")) {
         await guarded("4", "hostile sizes", 20, () => hostileSizes({ samples: q ? 7 : 11, log }));
     }
     if (wanted("5")) {
         await guarded("5", "analyze CLI", 1.2, () => runner({ repoRoot, scratchDir, stacks: q ? 40 : 200, plan: plan(3, 3, 2), perStackSamples: q ? 5 : 9, log }));
+    }
+    if (wanted("8")) {
+        await guarded("8", "analyze --preview, program", 1.1, () => programMode({ repoRoot, scratchDir, apis: 500, plan: plan(3, 5, 2), log }));
     }
     emit([{ id: "7", name: "npm test (not run by the bench)", measured: "-", baseline: "-" }]);
 

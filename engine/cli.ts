@@ -21,7 +21,8 @@ import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-i
 import { readStateFile, StateFileResult } from "./inputs/state-file";
 import { oneLine, PackError } from "./protocol/pack-process";
 import { checkOutput, writeOutput } from "./output-file";
-import { PolicySession, StackIdentity } from "./protocol/policy-session";
+import { AnalyzeResourcesResult, PolicySession, StackIdentity } from "./protocol/policy-session";
+import { StreamingAnalysis } from "./protocol/streaming-analysis";
 import { colourEnabled } from "./reports/colour";
 import { inputReport } from "./reports/input-report";
 import { renderReport } from "./reports/render-report";
@@ -113,18 +114,26 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
             }
             await session.configureStack(stackOf(input));
             const state = states.get(input.path);
+            const isProgram = input.kind === "program";
             let resources: EngineResource[];
             let notes: string[];
+            let result: AnalyzeResourcesResult;
             if (state !== undefined) {
                 resources = state.resources;
                 notes = state.notes;
+                result = await session.analyzeResources(resources, { applyRemediations: isProgram });
             } else {
-                const run = await runProgramWithNotes(input.path, { mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues });
+                // As the engine does: each resource is analyzed as the program registers it.
+                const streaming = new StreamingAnalysis(session, { applyRemediations: isProgram });
+                const run = await runProgramWithNotes(input.path, { mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues, onResource: (r) => streaming.add(r) })
+                    .catch(async (e) => {
+                        await streaming.abandon();
+                        throw e;
+                    });
                 resources = run.resources;
                 notes = run.notes;
+                result = await streaming.finish(resources);
             }
-            const isProgram = input.kind === "program";
-            const result = await session.analyzeResources(resources, { applyRemediations: isProgram });
             reports.push({
                 ...inputReport(input, opts.mode, resources, result.violations, result.diagnostics.remediations, notes),
                 notApplicable: result.notApplicable,

@@ -30,6 +30,8 @@ export interface RunOptions {
     configValues?: Record<string, string>;
     /** How long a program may wait on nothing before it is reported as hung (default 120 s). */
     timeoutMs?: number;
+    /** Told of each resource the engine would analyze as it registers, so analysis can run alongside the program. */
+    onResource?: (resource: EngineResource) => void;
 }
 
 export interface ProgramRun {
@@ -127,6 +129,9 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
         process.chdir(layout.codeDir);
         const references = new StackReferences(opts.stackReferenceOutputs);
         const rec = new Recorder(sdk, layout, mode, references);
+        if (opts.onResource !== undefined) {
+            rec.onResource = opts.onResource;
+        }
         recorder = rec;
         restores.push(trackRegistrations(sdk, rec));
         await withTimeout(
