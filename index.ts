@@ -1,11 +1,5 @@
 import { PolicyPack } from "@pulumi/policy";
-import { accessLogDestination } from "./policies/access-log-destination";
-import { accessLogFormat } from "./policies/access-log-format";
-import { accessLogFormatFields } from "./policies/access-log-format-fields";
-import { accessLogGroupRetention } from "./policies/access-log-group-retention";
-import { accessLogProtocol } from "./policies/access-log-protocol";
-import { quickCreateApi } from "./policies/quick-create-api";
-import { stageAccessLogging } from "./policies/stage-access-logging";
+import { policies } from "./policies";
 
 // What Pulumi Cloud shows on the pack's page.
 const readme = [
@@ -30,13 +24,5 @@ new PolicyPack("aws-apigatewayv2-access-logging", {
     provider: "aws",
     tags: ["aws", "apigatewayv2", "logging", "audit", "aws-fsbp", "nist-800-53"],
     readme,
-    policies: [
-        stageAccessLogging,
-        accessLogDestination,
-        accessLogFormat,
-        accessLogFormatFields,
-        quickCreateApi,
-        accessLogGroupRetention,
-        accessLogProtocol,
-    ],
+    policies,
 });

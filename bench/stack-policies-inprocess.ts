@@ -1,4 +1,4 @@
-// The pack's own share of AnalyzeStack: its two stack policies run in-process
+// The pack's own share of AnalyzeStack: its stack-only policies run in-process
 // on the resources the SDK's server would build from the same serialized
 // request (deserializeProperties + unknownCheckingProxy per resource, parent,
 // dependencies and propertyDependencies linked to resource objects, as in
@@ -6,12 +6,12 @@
 // policies from the SDK's deserialization, which dominates the RPC.
 import { StackValidationArgs, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
 import { loadProto } from "../engine/protocol/proto";
-import { accessLogGroupRetention } from "../policies/access-log-group-retention";
-import { accessLogProtocol } from "../policies/access-log-protocol";
+import { policies } from "../policies";
 import { median, nowMs } from "./measure";
 import { configDefaults, deserializeProperties, SdkResource } from "./sdk-shapes";
 
-const stackPolicies: StackValidationPolicy[] = [accessLogGroupRetention, accessLogProtocol];
+/** The policies with only a stack check (the destination policy's stack check runs only on unknown ARNs). */
+const stackPolicies = policies.filter((p): p is StackValidationPolicy => !("validateResource" in p));
 
 /** The `resources` a stack policy receives for this serialized AnalyzeStackRequest. */
 export function sdkStackResources(bytes: Buffer): SdkResource[] {

@@ -5,6 +5,7 @@
 // violations, counted as they are made, so the bench can check that the pack
 // really analyzed what it was timed on.
 import { ResourceWithOptions } from "../engine/protocol/marshal";
+import { compliantStage } from "../tests/fixtures/compliant";
 
 export const benchProject = "apigw-bench";
 const accountId = "123456789012";
@@ -152,15 +153,13 @@ export function syntheticStack(shape: StackShape): SyntheticStack {
         const websocket = api < shape.websocketApis;
         const format = websocket ? (badFormat ? noRequestIdWebSocketFormat : goodWebSocketFormat) : (badFormat ? noRequestIdFormat : goodFormat);
         const accessLogSettings = { destinationArn: arn, format };
-        const stageInputs: Record<string, unknown> = {
-            __defaults: [], accessLogSettings, apiId: apiIds[api], autoDeploy: true, name: stageName, region,
-        };
+        // The shared compliant baseline, so a new check's compliant value reaches the bench's stages too.
+        const baseline = { ...compliantStage(apiIds[api], accessLogSettings.destinationArn, accessLogSettings.format), name: stageName };
+        const stageInputs: Record<string, unknown> = { __defaults: [], ...baseline, region };
         const stageId = `s${i.toString(36).padStart(9, "0")}`;
+        // What the provider computes, then the inputs.
         const stageOutputs: Record<string, unknown> = {
-            accessLogSettings,
-            apiId: apiIds[api],
             arn: `arn:aws:apigateway:${region}::/apis/${apiIds[api]}/stages/${stageName}`,
-            autoDeploy: true,
             clientCertificateId: "",
             defaultRouteSettings: { dataTraceEnabled: false, detailedMetricsEnabled: false, loggingLevel: "", throttlingBurstLimit: 0, throttlingRateLimit: 0 },
             deploymentId: "",
@@ -168,12 +167,12 @@ export function syntheticStack(shape: StackShape): SyntheticStack {
             executionArn: `arn:aws:execute-api:${region}:${accountId}:${apiIds[api]}/${stageName}`,
             id: stageId,
             invokeUrl: `https://${apiIds[api]}.execute-api.${region}.amazonaws.com/${stageName}`,
-            name: stageName,
             region,
             routeSettings: [],
             stageVariables: {},
             tags: {},
             tagsAll: {},
+            ...baseline,
         };
         const stage: ResourceWithOptions = {
             urn: urn(stack, stageType, stageName), type: stageType, name: stageName,

@@ -1,12 +1,12 @@
-// `npm run -s analyze -- [--format text|json|sarif|junit] [--output FILE] [--no-color] [--preview|--update] [--config FILE] [--policy-pack DIR]
-//                        [--stack-reference-outputs FILE] [--config-value KEY=VALUE]... [PATH...]`
+// `npm run -s analyze -- [options] [PATH...]` (the options: engine/arguments.ts, or --help).
 //
 // Analyzes `pulumi stack export` files and Pulumi TypeScript program
 // directories with this policy pack, through the same launch and Analyzer
 // protocol the Pulumi engine uses, without the Pulumi CLI, credentials or a
 // backend. One pack process serves every input.
 //
-// Exit codes: 0 no mandatory violation; 1 at least one mandatory violation;
+// Exit codes: 0 no mandatory violation; 1 at least one mandatory violation
+// (or, with --strict, an unchecked stage);
 // 2 bad usage, an input or config error, a policy pack failure, or an
 // unexpected internal error. Errors are one line on stderr ("error: …", or
 // "internal error: …" for a fault in the driver itself), never a stack trace.
@@ -15,9 +15,11 @@ import { escapeControlChars, quote } from "../lib/quote";
 import { parseArgs, usage } from "./arguments";
 import { isInputError } from "./errors";
 import { EnforcementLevel, readConfigFile } from "./inputs/config-file";
-import { runProgramWithNotes } from "./inputs/program/run-program";
+import { divertProgramOutput, runProgramWithNotes } from "./inputs/program/run-program";
 import { readStackReferenceOutputs } from "./inputs/program/stack-references";
+import { programRunOptions } from "./inputs/program/deployed-stack";
 import { defaultPackDir, resolveInputs, userDirectory } from "./inputs/resolve-inputs";
+import { defaultOrganization } from "./inputs/program/program-layout";
 import { readStateFile, StateFileResult } from "./inputs/state-file";
 import { oneLine, PackError } from "./protocol/pack-process";
 import { checkOutput, writeOutput } from "./output-file";
@@ -26,14 +28,15 @@ import { StreamingAnalysis } from "./protocol/streaming-analysis";
 import { colourEnabled } from "./reports/colour";
 import { inputReport } from "./reports/input-report";
 import { renderReport } from "./reports/render-report";
-import { hasMandatory, InputReport, RunReport } from "./reports/run-report";
+import { hasMandatory, hasUnchecked, InputReport, RunReport } from "./reports/run-report";
+import { uncheckedStages } from "./reports/unchecked";
 import { packHomepage, repositoryRoot, stateFileLines } from "./reports/sarif-context";
 import { EngineResource } from "./resource-model";
-import { runtimeTag } from "../lib/fix-snippets";
+import { languageOfRuntimeName, runtimeTag } from "../lib/fix-snippets";
 import { InputError } from "./errors";
 import { InputSpec } from "./inputs/resolve-inputs";
 import { today } from "../lib/governance";
-import { exemptionUsage } from "./reports/exemptions";
+import { checkExemptions, exemptionUsage } from "./reports/exemptions";
 
 let activeSession: PolicySession | undefined;
 
@@ -79,7 +82,8 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     const stackReferenceOutputs = opts.stackReferenceOutputs !== undefined
         ? readStackReferenceOutputs(path.resolve(cwd, opts.stackReferenceOutputs))
         : undefined;
-    const inputs = resolveInputs(opts.paths, root, cwd);
+    const inputs = resolveInputs(opts.paths, root, cwd, opts.stack);
+    const programRun = programRunOptions(opts, cwd, inputs);
     const states = new Map<string, StateFileResult>();
     for (const input of inputs) {
         if (input.kind === "state") {
@@ -89,11 +93,20 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     if (opts.runtime !== undefined && states.size === 0) {
         throw new InputError("--runtime applies to state files, and no state file was given (programs are TypeScript: they always run as nodejs)");
     }
+    if (opts.stack !== undefined && !inputs.some((i) => i.kind === "program")) {
+        throw new InputError("--stack picks a program's Pulumi.<stack>.yaml, and no program was given (a state file names its own stack)");
+    }
+    const organization = organizationOf(opts.organization, io.env);
     const stackOf = (input: InputSpec): StackIdentity => {
         const state = states.get(input.path);
         // Programs here are TypeScript; a state file's language is known only from --runtime.
         const runtime = state === undefined ? "nodejs" : opts.runtime;
-        return { project: state?.project, stack: state?.stack, tags: runtime === undefined ? {} : { [runtimeTag]: runtime } };
+        return {
+            project: state?.project ?? input.project,
+            stack: state?.stack ?? input.stack,
+            organization,
+            tags: runtime === undefined ? {} : { [runtimeTag]: runtime },
+        };
     };
 
     const session = await PolicySession.start({
@@ -106,11 +119,13 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     let levels: Record<string, { enforcementLevel: EnforcementLevel }>;
     try {
         // Validated against the pack's own schemas before any input runs.
-        levels = await session.configure(configRaw, opts.config !== undefined ? `config file ${quote(opts.config)}` : "config");
+        const configLabel = opts.config !== undefined ? `config file ${quote(opts.config)}` : "config";
+        levels = await session.configure(configRaw, configLabel);
+        checkExemptions(session.configuration ?? {}, today(), configLabel);
         const showProgress = inputs.length > 1 && io.stderrIsTTY;
         for (const [index, input] of inputs.entries()) {
             if (showProgress) {
-                io.progress(progressLine(index, inputs.length, input.label));
+                io.progress(progressLine(index, inputs.length, input.stack !== undefined ? `${input.label} (stack ${input.stack})` : input.label));
             }
             await session.configureStack(stackOf(input));
             const state = states.get(input.path);
@@ -125,18 +140,33 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
             } else {
                 // As the engine does: each resource is analyzed as the program registers it.
                 const streaming = new StreamingAnalysis(session, { applyRemediations: isProgram });
-                const run = await runProgramWithNotes(input.path, { mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues, onResource: (r) => streaming.add(r) })
-                    .catch(async (e) => {
-                        await streaming.abandon();
-                        throw e;
-                    });
+                const run = await runProgramWithNotes(input.path, {
+                    mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues, ...programRun, stack: input.stack, organization,
+                    onResource: (r) => streaming.add(r),
+                }).catch(async (e) => {
+                    await streaming.abandon();
+                    throw e;
+                });
                 resources = run.resources;
                 notes = run.notes;
                 result = await streaming.finish(resources);
             }
+            const unchecked = uncheckedStages({
+                mode: opts.mode,
+                resources,
+                remediated: isProgram ? result.remediated : undefined,
+                violations: result.violations,
+                notApplicable: result.notApplicable,
+                policies: Object.entries(levels).filter(([, l]) => l.enforcementLevel !== "disabled").map(([name]) => name),
+                stackPolicies: session.info.metadata.filter((p) => p.type === "stack").map((p) => p.name),
+            });
+            const stack = state?.stack ?? input.stack;
             reports.push({
                 ...inputReport(input, opts.mode, resources, result.violations, result.diagnostics.remediations, notes),
                 notApplicable: result.notApplicable,
+                ...(stack !== undefined ? { stack } : {}),
+                unchecked,
+                language: languageOfRuntimeName(stackOf(input).tags?.[runtimeTag]),
             });
         }
     } finally {
@@ -154,14 +184,21 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
     const colour = opts.format === "text" && colourEnabled({ noColorFlag: opts.noColor, toFile: output !== undefined, isTTY: io.stdoutIsTTY, env: io.env });
     const text = renderReport(opts.format, run, {
         colour,
+        junitNotApplicable: opts.junitNotApplicable,
         sarif: { baseDir: repositoryRoot(cwd) ?? cwd, resourceLines: stateFileLines(opts.format, inputs) },
     });
-    const code = hasMandatory(run) ? 1 : 0;
+    const code = hasMandatory(run) || (opts.strict && hasUnchecked(run)) ? 1 : 0;
     if (output !== undefined) {
         writeOutput(output, opts.output!, text);
         return { code, stdout: "" };
     }
     return { code, stdout: text };
+}
+
+/** `--organization`, else PULUMI_ORGANIZATION, else what a DIY backend's stack gets. */
+export function organizationOf(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+    const fromEnv = env.PULUMI_ORGANIZATION?.trim();
+    return flag ?? (fromEnv ? fromEnv : defaultOrganization);
 }
 
 /** The one line printed for an error; stack traces never reach the user. */
@@ -174,13 +211,16 @@ export function errorLine(e: unknown): string {
     return `internal error: ${line.length > 500 ? `${line.slice(0, 500)}…` : line}`;
 }
 
+/** The report's own way to stdout; anything else written there is a program's, and goes to stderr. */
+const writeReport = process.stdout.write.bind(process.stdout);
+
 function finish(code: number, stdout: string, stderr: string): void {
     // Exit explicitly once output is flushed: a program run in-process may
     // leave timers or handles behind that would keep the process alive.
     const exit = () => process.exit(code);
     const writeErr = () => (stderr ? process.stderr.write(`${stderr}\n`, exit) : exit());
     if (stdout) {
-        process.stdout.write(`${stdout}\n`, writeErr);
+        writeReport(`${stdout}\n`, writeErr);
     } else {
         writeErr();
     }
@@ -196,6 +236,8 @@ if (require.main === module) {
         activeSession = undefined;
         void (s ? s.close() : Promise.resolve()).finally(() => process.exit(130));
     });
+    // Even after its run, a program's timer or callback may still print.
+    divertProgramOutput();
     process.on("uncaughtException", fail);
     process.on("unhandledRejection", fail);
     main(process.argv.slice(2)).then(({ code, stdout }) => finish(code, stdout, ""), fail);

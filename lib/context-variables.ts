@@ -5,7 +5,7 @@
 // `$context.resourcePath` is deliberately absent: it is a REST API variable.
 // AWS's HTTP API list (http-api-logging-variables, and its source in
 // awsdocs/amazon-api-gateway-developer-guide) has `path` and `routeKey`
-// instead; the REST list has `resourcePath`. The README records the evidence.
+// instead; the REST list has `resourcePath`. docs/policies.md records the evidence.
 
 export type Protocol = "HTTP" | "WEBSOCKET";
 

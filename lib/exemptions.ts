@@ -20,6 +20,12 @@ export type Clock = () => Date;
 export const minReasonChars = 10;
 /** Longer patterns are no URN or name a resource can have. */
 export const maxPatternLength = 1024;
+/** How far ahead `expires` may be, unless the policy's `maxExemptionDays` says otherwise. */
+export const defaultMaxExemptionDays = 365;
+/** The largest `maxExemptionDays`: ten years is already no end date at all. */
+export const maxExemptionDaysLimit = 3653;
+/** From this many days left, reports warn that an exemption is about to run out. */
+export const expiryWarningDays = 14;
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -39,6 +45,44 @@ export function utcDate(now: Date): string {
     return now.toISOString().slice(0, 10);
 }
 
+const dayMs = 24 * 60 * 60 * 1000;
+
+function utcDay(date: string): number {
+    return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+}
+
+/** Whole days from `today` to `date` (both YYYY-MM-DD): 0 on the last day an exemption holds, negative once it expired. */
+export function daysUntil(today: string, date: string): number {
+    return Math.round((utcDay(date) - utcDay(today)) / dayMs);
+}
+
+/** The date `days` days after `today`, YYYY-MM-DD. */
+export function addDays(today: string, days: number): string {
+    return utcDate(new Date(utcDay(today) + days * dayMs));
+}
+
+/** Whether an exemption that still holds has so few days left that reports should say so. */
+export function expiresSoon(daysLeft: number): boolean {
+    return daysLeft >= 0 && daysLeft <= expiryWarningDays;
+}
+
+/** "expires today", "expires in 1 day", "expires in 7 days". */
+export function expiresIn(daysLeft: number): string {
+    return daysLeft === 0 ? "expires today" : `expires in ${daysLeft} ${daysLeft === 1 ? "day" : "days"}`;
+}
+
+/**
+ * Wildcards, `::` and `:` separators, and the `urn:pulumi:` prefix: a pattern
+ * made only of these names no resource, it matches every one (`*`, `**`,
+ * `urn:pulumi:*`, `*::*`, `urn:pulumi:*::*::*::*`).
+ */
+const scaffoldingOnly = /^(?:\*|:|urn:|pulumi:|\s)*$/;
+
+/** Whether the pattern names nothing and so would exempt every resource. */
+export function namesNothing(pattern: string): boolean {
+    return scaffoldingOnly.test(pattern);
+}
+
 function nonSpaceLength(text: string): number {
     let n = 0;
     for (const ch of text) {
@@ -49,11 +93,19 @@ function nonSpaceLength(text: string): number {
     return n;
 }
 
+/** What an exemption is judged against besides itself: today's date and the policy's `maxExemptionDays`. */
+export interface ExemptionLimits {
+    /** YYYY-MM-DD, UTC. */
+    today: string;
+    maxDays: number;
+}
+
 /**
  * What is wrong with one exemption whose shape (keys and types) the config
- * reader has already checked, or undefined.
+ * reader has already checked, or undefined. Without `limits`, only what does
+ * not depend on the date is checked.
  */
-export function exemptionProblem(entry: Exemption): string | undefined {
+export function exemptionProblem(entry: Exemption, limits?: ExemptionLimits): string | undefined {
     if (entry.resources.length === 0) {
         return "\"resources\" is empty; list at least one URN or resource name";
     }
@@ -64,12 +116,20 @@ export function exemptionProblem(entry: Exemption): string | undefined {
         if (pattern.length > maxPatternLength) {
             return `"resources" has an entry longer than ${maxPatternLength} characters`;
         }
+        if (namesNothing(pattern)) {
+            return `"resources" entry ${quote(pattern)} matches every resource; name the resources to exempt, ` +
+                "or set the policy's enforcementLevel to \"disabled\" to turn the policy off";
+        }
     }
     if (nonSpaceLength(entry.reason) < minReasonChars) {
         return `"reason" ${quote(entry.reason)} is too short: write at least ${minReasonChars} characters that are not white space`;
     }
     if (!isCalendarDate(entry.expires)) {
         return `"expires" ${quote(entry.expires)} is not a calendar date written YYYY-MM-DD`;
+    }
+    if (limits !== undefined && daysUntil(limits.today, entry.expires) > limits.maxDays) {
+        return `"expires" ${entry.expires} is more than maxExemptionDays (${limits.maxDays}) days away; ` +
+            `the latest allowed is ${addDays(limits.today, limits.maxDays)}: renew the exemption when it runs out instead`;
     }
     return undefined;
 }

@@ -55,14 +55,22 @@ export function languageOfStackTags(stackTags: unknown): Language {
 // ---------------------------------------------------------------------------
 // What a fix says, independent of language.
 
+/** A JSON value a fix writes with the language's JSON encoder: strings, lists and objects (as ordered fields). */
+export type JsonValue = string | readonly JsonValue[] | JsonObject;
+export interface JsonObject {
+    readonly fields: readonly (readonly [string, JsonValue])[];
+}
+
 export type FixValue =
     | { kind: "string"; value: string }
+    /** A string written whole, in pieces of at most 80 characters joined by the language's `+`, e.g. a format to keep. */
+    | { kind: "longString"; value: string }
     | { kind: "number"; value: number }
     | { kind: "boolean"; value: boolean }
     /** An output of another resource of the program, e.g. `logGroup.arn`. */
     | { kind: "output"; variable: string; property: string }
-    /** A JSON object of string fields, written with the language's JSON encoder. */
-    | { kind: "json"; fields: readonly (readonly [string, string])[] }
+    /** A JSON object, written with the language's JSON encoder. */
+    | { kind: "json"; fields: readonly (readonly [string, JsonValue])[]; more?: boolean }
     /** A nested input object, e.g. `StageAccessLogSettingsArgs`; `more` keeps its other fields. */
     | { kind: "args"; typeName: string; properties: readonly FixProperty[]; more: boolean };
 
@@ -100,7 +108,10 @@ export const str = (value: string): FixValue => ({ kind: "string", value });
 export const num = (value: number): FixValue => ({ kind: "number", value });
 export const bool = (value: boolean): FixValue => ({ kind: "boolean", value });
 export const output = (variable: string, property: string): FixValue => ({ kind: "output", variable, property });
-export const json = (fields: readonly (readonly [string, string])[]): FixValue => ({ kind: "json", fields });
+export const longStr = (value: string): FixValue => ({ kind: "longString", value });
+/** A JSON object; with `more`, the object's other fields stay as they are (`...`). */
+export const json = (fields: readonly (readonly [string, JsonValue])[], more = false): FixValue => ({ kind: "json", fields, more });
+export const jsonObject = (fields: readonly (readonly [string, JsonValue])[]): JsonObject => ({ fields });
 export const args = (typeName: string, properties: readonly FixProperty[], more = false): FixValue => ({ kind: "args", typeName, properties, more });
 export const prop = (name: string, value: FixValue): FixProperty => ({ name, value });
 
@@ -260,6 +271,8 @@ function renderValue(value: FixValue, ctx: Context): string {
     switch (value.kind) {
         case "string":
             return lang === "go" ? `pulumi.String(${stringLiteral(value.value)})` : stringLiteral(value.value);
+        case "longString":
+            return renderLongString(value.value, lang);
         case "number":
             return lang === "go" ? `pulumi.Int(${value.value})` : String(value.value);
         case "boolean":
@@ -270,7 +283,7 @@ function renderValue(value: FixValue, ctx: Context): string {
         case "output":
             return renderOutput(value.variable, value.property, ctx);
         case "json":
-            return renderJson(value.fields, lang);
+            return renderJson(value.fields, lang, value.more === true);
         case "args":
             return renderArgs(value, ctx);
     }
@@ -297,28 +310,106 @@ function renderOutput(variable: string, property: string, ctx: Context): string 
     }
 }
 
-function renderJson(fields: readonly (readonly [string, string])[], lang: Language): string {
+/** Pieces of at most 80 characters, cut after a space where one is near, never inside a surrogate pair. */
+export function stringPieces(value: string): string[] {
+    const pieces: string[] = [];
+    let rest = value;
+    while (rest.length > maxQuotedChars) {
+        let cut = rest.lastIndexOf(" ", maxQuotedChars - 1) + 1;
+        if (cut < maxQuotedChars / 2) {
+            cut = maxQuotedChars;
+        }
+        const code = rest.charCodeAt(cut - 1);
+        if (code >= 0xd800 && code <= 0xdbff) {
+            cut--;
+        }
+        pieces.push(rest.slice(0, cut));
+        rest = rest.slice(cut);
+    }
+    pieces.push(rest);
+    return pieces;
+}
+
+function renderLongString(value: string, lang: Language): string {
+    const pieces = stringPieces(value).map(stringLiteral);
+    if (lang === "yaml") {
+        return pieces.length === 1 ? pieces[0] : `{ fn::join: [ "", [ ${pieces.join(", ")} ] ] }`;
+    }
+    const joined = pieces.join(" + ");
+    return lang === "go" ? `pulumi.String(${joined})` : joined;
+}
+
+function jsonKey(key: string, lang: Language): string {
+    return (lang === "typescript" || lang === "yaml") && isIdentifier(key) ? key : stringLiteral(key);
+}
+
+/** One JSON value as a literal of the language's JSON-encodable values. */
+function jsonLiteral(value: JsonValue, lang: Language): string {
+    if (typeof value === "string") {
+        return stringLiteral(value);
+    }
+    if (Array.isArray(value)) {
+        const items = (value as readonly JsonValue[]).map((v) => jsonLiteral(v, lang));
+        switch (lang) {
+            case "csharp":
+                return `new object[] { ${items.join(", ")} }`;
+            case "java":
+                return `jsonArray(${items.join(", ")})`;
+            default:
+                return `[${items.join(", ")}]`;
+        }
+    }
+    const fields = (value as JsonObject).fields;
     switch (lang) {
         case "typescript":
-            return `JSON.stringify({ ${fields.map(([k, v]) => `${isIdentifier(k) ? k : stringLiteral(k)}: ${stringLiteral(v)}`).join(", ")} })`;
+        case "yaml":
+            return `{ ${fields.map(([k, v]) => `${jsonKey(k, lang)}: ${jsonLiteral(v, lang)}`).join(", ")} }`;
         case "python":
             // dict(key=...) rather than a dict literal, which would be a JSON text itself: a message must not
             // repeat a user's format, and a format is often exactly such a JSON text.
             return fields.every(([k]) => isIdentifier(k))
-                ? `json.dumps(dict(${fields.map(([k, v]) => `${k}=${stringLiteral(v)}`).join(", ")}))`
-                : `json.dumps({${fields.map(([k, v]) => `${stringLiteral(k)}: ${stringLiteral(v)}`).join(", ")}})`;
+                ? `dict(${fields.map(([k, v]) => `${k}=${jsonLiteral(v, lang)}`).join(", ")})`
+                : `{${fields.map(([k, v]) => `${stringLiteral(k)}: ${jsonLiteral(v, lang)}`).join(", ")}}`;
+        case "go":
+            return `{ ${fields.map(([k, v]) => `${JSON.stringify(k)}: ${goJsonText(v)}`).join(", ")} }`;
+        case "csharp":
+            return `new Dictionary<string, object> { ${fields.map(([k, v]) => `[${stringLiteral(k)}] = ${jsonLiteral(v, lang)}`).join(", ")} }`;
+        case "java":
+            return `jsonObject(${fields.map(([k, v]) => `jsonProperty(${stringLiteral(k)}, ${jsonLiteral(v, lang)})`).join(", ")})`;
+    }
+}
+
+/** Go has no one-line JSON encoder call: the JSON text itself, spaced so that it is not the compact text a user's format often is. */
+function goJsonText(value: JsonValue): string {
+    if (typeof value === "string") {
+        return JSON.stringify(value);
+    }
+    if (Array.isArray(value)) {
+        return `[${(value as readonly JsonValue[]).map(goJsonText).join(", ")}]`;
+    }
+    return `{ ${(value as JsonObject).fields.map(([k, v]) => `${JSON.stringify(k)}: ${goJsonText(v)}`).join(", ")} }`;
+}
+
+function renderJson(fields: readonly (readonly [string, JsonValue])[], lang: Language, more: boolean): string {
+    const whole = jsonLiteral({ fields }, lang);
+    // `...` goes right after the object's opening bracket or call: `{ ...`, `dict(...`, `jsonObject(...`.
+    const open = /^[^{(]*[{(] ?/.exec(whole)?.[0] ?? "";
+    const object = more ? `${open}...${fields.length > 0 ? ", " : ""}${whole.slice(open.length)}` : whole;
+    switch (lang) {
+        case "typescript":
+            return `JSON.stringify(${object})`;
+        case "python":
+            return `json.dumps(${object})`;
         case "go": {
-            // A raw string literal keeps the JSON readable (Go has no one-line JSON encoder call); spaced
-            // inside the braces so that it is not the compact JSON text a user's format often is.
-            const text = `{ ${fields.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(", ")} }`.replace(unsafeInLiteral, escapeUnsafe);
+            const text = object.replace(unsafeInLiteral, escapeUnsafe);
             return text.includes("`") ? `pulumi.String(${stringLiteral(text)})` : `pulumi.String(\`${text}\`)`;
         }
         case "csharp":
-            return `JsonSerializer.Serialize(new Dictionary<string, object?> { ${fields.map(([k, v]) => `[${stringLiteral(k)}] = ${stringLiteral(v)}`).join(", ")} })`;
+            return `JsonSerializer.Serialize(${object})`;
         case "java":
-            return `serializeJson(jsonObject(${fields.map(([k, v]) => `jsonProperty(${stringLiteral(k)}, ${stringLiteral(v)})`).join(", ")}))`;
+            return `serializeJson(${object})`;
         case "yaml":
-            return `{ fn::toJSON: { ${fields.map(([k, v]) => `${isIdentifier(k) ? k : stringLiteral(k)}: ${stringLiteral(v)}`).join(", ")} } }`;
+            return `{ fn::toJSON: ${object} }`;
     }
 }
 
@@ -370,7 +461,8 @@ function renderResource(r: ResourceSnippet, ctx: Context): string {
             return variable === undefined ? call : `${variable}, err := ${call}`;
         }
         case "csharp": {
-            const call = `new ${resourceTypeName(r.type, lang)}(${name}, new() { ${entries(r.properties, r.more, inner, " = ")} })`;
+            // The args type spelled out rather than `new()`, so that the line is valid C# of every version (mcs parses it).
+            const call = `new ${resourceTypeName(r.type, lang)}(${name}, new ${resourceTypeName(r.type, lang)}Args { ${entries(r.properties, r.more, inner, " = ")} })`;
             return variable === undefined ? call : `var ${variable} = ${call}`;
         }
         case "java": {

@@ -1,7 +1,7 @@
 import { PolicyComplianceFramework } from "@pulumi/policy";
 
 // The compliance controls the policies implement, as Pulumi Cloud shows them.
-// Ids and titles are checked against the primary sources named in the README
+// Ids and titles are checked against the primary sources named in docs/governance.md
 // ("Governance in Pulumi Cloud").
 
 /** A control of AWS Foundational Security Best Practices (AWS Security Hub). */

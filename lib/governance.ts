@@ -6,7 +6,7 @@ import {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { Clock, Exemption, exemptionProblem, isCalendarDate, utcDate, exemptionsSchemaDescription, exemptLine, findExemption, minReasonChars, withExpiredNote } from "./exemptions";
+import { Clock, defaultMaxExemptionDays, Exemption, exemptionProblem, maxExemptionDaysLimit, isCalendarDate, utcDate, exemptionsSchemaDescription, exemptLine, findExemption, minReasonChars, withExpiredNote } from "./exemptions";
 import { ConfigPropertySchema, makeConfigReader } from "./policy-config";
 import { quote } from "./quote";
 
@@ -19,6 +19,15 @@ import { quote } from "./quote";
 //   a note, and exempted resources left alone by remediation.
 
 export const exemptionsKey = "exemptions";
+export const maxExemptionDaysKey = "maxExemptionDays";
+
+export const maxExemptionDaysProperty: ConfigPropertySchema = {
+    type: "integer",
+    default: defaultMaxExemptionDays,
+    minimum: 1,
+    maximum: maxExemptionDaysLimit,
+    description: "How many days ahead an exemption's \"expires\" may be (judged in UTC on the day of the run); a later date is a config error.",
+};
 
 export const exemptionsProperty: ConfigPropertySchema = {
     type: "array",
@@ -77,11 +86,15 @@ export function today(): string {
 function withExemptionsSchema(schema: PolicyConfigSchema | undefined): PolicyConfigSchema {
     return {
         ...schema,
-        properties: { ...(schema?.properties ?? {}), [exemptionsKey]: exemptionsProperty as PolicyConfigSchema["properties"][string] },
+        properties: {
+            ...(schema?.properties ?? {}),
+            [exemptionsKey]: exemptionsProperty as PolicyConfigSchema["properties"][string],
+            [maxExemptionDaysKey]: maxExemptionDaysProperty as PolicyConfigSchema["properties"][string],
+        },
     };
 }
 
-type ExemptionsConfig = Record<string, unknown> & { exemptions: Exemption[] };
+type ExemptionsConfig = Record<string, unknown> & { exemptions: Exemption[]; maxExemptionDays: number };
 
 /**
  * A reader for the whole config of one policy (its own keys and `exemptions`):
@@ -94,8 +107,9 @@ function makeExemptionsReader(policyName: string, schema: PolicyConfigSchema): (
         policyName,
         schema.properties as unknown as Parameters<typeof makeConfigReader<ExemptionsConfig>>[1],
         (config) => {
+            const limits = config.exemptions.length === 0 ? undefined : { today: today(), maxDays: config.maxExemptionDays };
             for (const [i, entry] of config.exemptions.entries()) {
-                const problem = exemptionProblem(entry);
+                const problem = exemptionProblem(entry, limits);
                 if (problem !== undefined) {
                     return { key: exemptionsKey, problem: `entry [${i}]: ${problem}` };
                 }
@@ -106,12 +120,13 @@ function makeExemptionsReader(policyName: string, schema: PolicyConfigSchema): (
     return (raw) => read(raw).exemptions;
 }
 
-/** The config without `exemptions`, for the policy's own reader. */
+/** The config without `exemptions` and `maxExemptionDays`, for the policy's own reader. */
 function withoutExemptions(config: Record<string, unknown>): Record<string, unknown> {
-    if (!Object.prototype.hasOwnProperty.call(config, exemptionsKey)) {
+    const has = (key: string) => Object.prototype.hasOwnProperty.call(config, key);
+    if (!has(exemptionsKey) && !has(maxExemptionDaysKey)) {
         return config;
     }
-    const { [exemptionsKey]: _exemptions, ...rest } = config;
+    const { [exemptionsKey]: _exemptions, [maxExemptionDaysKey]: _maxDays, ...rest } = config;
     return rest;
 }
 

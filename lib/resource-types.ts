@@ -9,6 +9,12 @@ export const awsLogGroup = "aws:cloudwatch/logGroup:LogGroup";
 export const nativeLogGroup = "aws-native:logs:LogGroup";
 export const awsApiGatewayAccount = "aws:apigateway/account:Account";
 export const nativeApiGatewayAccount = "aws-native:apigateway:Account";
+export const awsIamRole = "aws:iam/role:Role";
+export const awsIamRolePolicyAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+export const awsLogMetricFilter = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
+export const awsLogSubscriptionFilter = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter";
+export const nativeMetricFilter = "aws-native:logs:MetricFilter";
+export const nativeSubscriptionFilter = "aws-native:logs:SubscriptionFilter";
 
 export function isStageType(type: string): boolean {
     return type === awsStage || type === nativeStage;

@@ -8,3 +8,12 @@ export const maxRetentionDays = 3653;
 export function isAcceptedRetention(days: number): boolean {
     return acceptedRetentionDays.includes(days);
 }
+
+/** The retention policy's default minimumRetentionDays. */
+export const defaultMinimumRetentionDays = 30;
+
+/** The smallest retention CloudWatch accepts within the bounds. */
+export function suggestedRetention(minimumDays: number, maximumDays: number | undefined): number {
+    const fit = acceptedRetentionDays.find((d) => d >= minimumDays && (maximumDays === undefined || d <= maximumDays));
+    return fit ?? Math.max(minimumDays, 1);
+}

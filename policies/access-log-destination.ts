@@ -2,8 +2,8 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { knownDestination, readStageLogging } from "../lib/access-log-settings";
 import { IndexedLogGroup, LogGroupIndex, StackResource } from "../lib/log-group-index";
 import { isValidAccountId, isValidRegion, parseLogGroupArn } from "../lib/log-group-arn";
-import { Fix, Language, languageOfStackTags, num, prop, propertyPath, str } from "../lib/fix-snippets";
-import { accessLogSettings, logGroupArn, logGroupTypeFor, stageFix, stageLabel, withFix } from "../lib/messages";
+import { Fix, Language, languageOfStackTags, output, prop, propertyPath, str } from "../lib/fix-snippets";
+import { accessLogSettings, defaultLogGroupSettings, newLogGroupFor, stageFix, stageLabel, withFix } from "../lib/messages";
 import { isNonBlankString, readProperty } from "../lib/read-property";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { compileNamePattern, NamePattern } from "../lib/name-pattern";
@@ -51,26 +51,23 @@ const configProperties: ConfigSchemaOf<AccessLogDestinationConfig> = {
     },
 };
 
-/** Bind the stage to a log group of the stack (the same provider as the stage). */
-function destinationFix(stageType: string, stageName: string): Fix {
-    return { resources: [stageFix(stageType, stageName, [accessLogSettings([prop("destinationArn", logGroupArn)], true)])] };
+/**
+ * A log group of the stack, named after the stage (the same provider), with
+ * the retention policy's documented defaults, and the stage bound to it; with
+ * `physicalName`, the log group's own name too.
+ */
+function destinationFix(stageType: string, stageName: string, physicalName?: string): Fix {
+    const group = newLogGroupFor(stageType, stageName, defaultLogGroupSettings);
+    const named = physicalName === undefined ? group
+        : { ...group, properties: [prop(group.type === nativeLogGroup ? "logGroupName" : "name", str(physicalName)), ...group.properties] };
+    return {
+        resources: [named, stageFix(stageType, stageName, [accessLogSettings([prop("destinationArn", output(group.variable as string, "arn"))], true)])],
+    };
 }
 
 /** Create a log group whose name the pattern accepts, and bind the stage to it. */
 function namedLogGroupFix(stageType: string, stageName: string): Fix {
-    const groupType = logGroupTypeFor(stageType);
-    return {
-        resources: [
-            {
-                type: groupType, name: "access-logs", variable: "logGroup", more: false,
-                properties: [
-                    prop(groupType === nativeLogGroup ? "logGroupName" : "name", str("<a name matching logGroupNamePattern>")),
-                    prop("retentionInDays", num(30)),
-                ],
-            },
-            ...destinationFix(stageType, stageName).resources,
-        ],
-    };
+    return destinationFix(stageType, stageName, "<a name matching logGroupNamePattern>");
 }
 
 const readConfig = makeConfigReader<AccessLogDestinationConfig>(

@@ -2,11 +2,10 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { hasRequestIdVariable, hasVariable, jsonShapeOfFormat, protocolOfFormat } from "../lib/access-log-format";
 import { knownFormat, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
 import { isVariableName } from "../lib/context-variables";
-import { Fix, Language, languageOfStackTags } from "../lib/fix-snippets";
-import { protocolFormatFix, stageLabel, withFix } from "../lib/messages";
+import { languageOfStackTags } from "../lib/fix-snippets";
+import { defaultRepairOptions, formatRepairFixes, stageLabel, withFixes } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
-import { fixFormatFields } from "../lib/recommended-format";
 import { isStageType, stageTypes } from "../lib/resource-types";
 import { formatNotEvaluated } from "../lib/applicability";
 import { nist80053 } from "../lib/frameworks";
@@ -46,20 +45,6 @@ const shapeProblem: Record<string, string> = {
     scalar: "is a single JSON value, not a JSON object",
 };
 
-/** The fix's fields: the pack's usual ones, plus any other variable the config requires. */
-function formatFieldsFor(required: readonly string[]): (readonly [string, string])[] {
-    const fields = [...fixFormatFields];
-    const present = new Set(fields.map(([, value]) => value));
-    for (const name of required) {
-        const variable = `$context.${name}`;
-        if (!present.has(variable)) {
-            fields.push([name, variable]);
-            present.add(variable);
-        }
-    }
-    return fields;
-}
-
 export const accessLogFormatFields: ResourceValidationPolicy = governResourcePolicy({
     name: accessLogFormatFieldsName,
     displayName: "Structured access-log fields",
@@ -82,20 +67,23 @@ export const accessLogFormatFields: ResourceValidationPolicy = governResourcePol
         }
         const label = stageLabel(args.name);
         // Built only for a report: most formats have nothing to report.
-        const fix = (): Fix => protocolFormatFix(args.type, args.name, protocolOfFormat(format) ?? protocolOfStageSettings(args.props), undefined,
-            formatFieldsFor(config.requiredVariables));
-        const lang = (): Language => languageOfStackTags(args.stackTags);
+        const report = (problem: string): void => {
+            const { summary, variants } = formatRepairFixes(args.type, args.name, format, protocolOfFormat(format) ?? protocolOfStageSettings(args.props),
+                (p) => ({ ...defaultRepairOptions(p), requireJson: config.requireJson, requiredVariables: config.requiredVariables }));
+            reportViolation(withFixes(`${problem} ${summary}`, variants, languageOfStackTags(args.stackTags)));
+        };
         if (config.requireJson) {
             const shape = jsonShapeOfFormat(format);
             if (shape !== "object") {
-                reportViolation(withFix(`${label} has an access-log format that ${shapeProblem[shape]}.`, fix(), lang()));
+                // A new shape breaks what parses the old one: space-delimited filter patterns.
+                report(`${label} has an access-log format that ${shapeProblem[shape]}. A metric or subscription filter on its log group with a space-delimited pattern ([...]) stops matching; give it a JSON pattern such as { $.status = "4*" }.`);
             }
         }
         const skipRequestId = !hasRequestIdVariable(format);
         const missing = [...new Set(config.requiredVariables)]
             .filter((name) => !(skipRequestId && requestIdVariables.has(name)) && !hasVariable(format, name));
         if (missing.length > 0) {
-            reportViolation(withFix(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`, fix(), lang()));
+            report(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`);
         }
     },
 }, { types: stageTypes, notEvaluated: formatNotEvaluated });

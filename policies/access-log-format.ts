@@ -2,8 +2,8 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { hasRequestIdVariable, lineBreakOffset, protocolOfFormat, selectVariables } from "../lib/access-log-format";
 import { knownFormat, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
 import { isSupportedVariable, isVariableName } from "../lib/context-variables";
-import { Fix, languageOfStackTags, Text } from "../lib/fix-snippets";
-import { protocolFormatFix, stageLabel, withFix } from "../lib/messages";
+import { languageOfStackTags } from "../lib/fix-snippets";
+import { defaultRepairOptions, formatRepairFixes, stageLabel, withFixes } from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quoteList } from "../lib/quote";
 import { isStageType, stageTypes } from "../lib/resource-types";
@@ -61,24 +61,27 @@ export const accessLogFormat: ResourceValidationPolicy = governResourcePolicy({
         }
         const label = stageLabel(args.name);
         const lang = languageOfStackTags(args.stackTags);
-        // Built only for a report: most formats have nothing to report.
-        const fix = (after?: Text): Fix => protocolFormatFix(args.type, args.name, protocolOfFormat(format) ?? protocolOfStageSettings(args.props), after);
+        // Built only for a report: most formats have nothing to report. The other format policies'
+        // settings are their documented defaults (a policy sees only its own config), so that
+        // every format policy gives a stage the same fix.
+        const report = (problem: string): void => {
+            const { summary, variants } = formatRepairFixes(args.type, args.name, format, protocolOfFormat(format) ?? protocolOfStageSettings(args.props),
+                (p) => ({ ...defaultRepairOptions(p), additionalVariables: config.additionalVariables }));
+            reportViolation(withFixes(`${problem} ${summary}`, variants, lang));
+        };
         if (!hasRequestIdVariable(format)) {
-            reportViolation(withFix(`${label} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`,
-                fix(), lang));
+            report(`${label} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`);
         }
         const breakAt = lineBreakOffset(format);
         if (breakAt >= 0) {
-            reportViolation(withFix(`${label} has an access-log format with a line break at character ${breakAt + 1}; AWS accepts only a single line (one trailing newline at most).`,
-                fix(["a JSON encoder writes one line"]), lang));
+            report(`${label} has an access-log format with a line break at character ${breakAt + 1}; AWS accepts only a single line (one trailing newline at most).`);
         }
         const additional = additionalVariableSet(config.additionalVariables);
         const unsupported = selectVariables(format, (name) => !isSupportedVariable(name, additional), 5);
         if (unsupported.names.length > 0) {
             const names = `${quoteList(unsupported.names.map((n) => `$context.${n}`))}${unsupported.more ? " and more" : ""}`;
             const plural = unsupported.names.length > 1 || unsupported.more;
-            reportViolation(withFix(`${label} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names}.`,
-                fix(["documented $context names only (case-sensitive); newer AWS variables go in additionalVariables"]), lang));
+            report(`${label} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names} (names are case-sensitive; newer AWS variables go in additionalVariables).`);
         }
     },
 }, { types: stageTypes, notEvaluated: formatNotEvaluated });

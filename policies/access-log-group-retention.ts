@@ -3,12 +3,14 @@ import { readStageLogging } from "../lib/access-log-settings";
 import { arnPatternProblem, LogGroupArn, matchesArnPattern, parseLogGroupArn } from "../lib/log-group-arn";
 import { IndexedLogGroup, LogGroupIndex, StackResource } from "../lib/log-group-index";
 import { bool, Fix, FixProperty, Language, languageOfStackTags, num, output, prop, propertyPath, str } from "../lib/fix-snippets";
-import { accessLogSettings, logGroupArn, logGroupTypeFor, stageFix, stageLabel, withFix } from "../lib/messages";
+import {
+    accessLogSettings, days, describeLogGroupSettings, LogGroupSettings, logGroupNameFor, newLogGroupFor, stageFix, stageLabel, withFix,
+} from "../lib/messages";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quote } from "../lib/quote";
 import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
 import { isStageType } from "../lib/resource-types";
-import { acceptedRetentionDays, isAcceptedRetention, maxRetentionDays } from "../lib/retention";
+import { acceptedRetentionDays, defaultMinimumRetentionDays, isAcceptedRetention, maxRetentionDays, suggestedRetention } from "../lib/retention";
 import { retentionNotEvaluated } from "../lib/applicability";
 import { nist80053 } from "../lib/frameworks";
 import { governStackPolicy } from "../lib/governance";
@@ -26,7 +28,7 @@ export interface AccessLogGroupRetentionConfig {
 
 const configProperties: ConfigSchemaOf<AccessLogGroupRetentionConfig> = {
     minimumRetentionDays: {
-        type: "integer", default: 30, minimum: 0, maximum: maxRetentionDays,
+        type: "integer", default: defaultMinimumRetentionDays, minimum: 0, maximum: maxRetentionDays,
         description: "The shortest retention, in days, a destination log group may have.",
     },
     maximumRetentionDays: {
@@ -69,33 +71,25 @@ function groupLabel(group: IndexedLogGroup): string {
     return `log group ${quote(typeof group.name === "string" ? group.name : group.resource.name)}`;
 }
 
-/** The settings a log group of this stack needs under the config. */
-function logGroupSettings(config: AccessLogGroupRetentionConfig): FixProperty[] {
-    const properties = [prop("retentionInDays", num(suggestedRetention(config)))];
-    if (config.requireKmsKey) {
-        properties.push(prop("kmsKeyId", output("key", "arn")));
-    }
-    if (config.requireDeletionProtection) {
-        properties.push(prop("deletionProtectionEnabled", bool(true)));
-    }
-    return properties;
-}
-
-/** The log group, by its own name and type, with the settings it lacks. */
-function logGroupFix(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig, deliveryClass: boolean): Fix {
-    // The class cannot change after creation: the fix replaces the log group.
-    const logClass = deliveryClass ? [prop("logGroupClass", str("STANDARD"))] : [];
-    return { resources: [{ type: group.resource.type, name: group.resource.name, properties: [...logClass, ...logGroupSettings(config)], more: true }] };
-}
-
-/** A log group of this stack, and the stage bound to it. */
-function managedLogGroupFix(stage: StackResource, config: AccessLogGroupRetentionConfig): Fix {
+/** The settings a new log group of this stack needs under the config. */
+function settingsOf(config: AccessLogGroupRetentionConfig): LogGroupSettings {
     return {
-        resources: [
-            { type: logGroupTypeFor(stage.type), name: "access-logs", variable: "logGroup", properties: logGroupSettings(config), more: false },
-            stageFix(stage.type, stage.name, [accessLogSettings([prop("destinationArn", logGroupArn)], true)]),
-        ],
-        after: ["or list the ARN in allowedExternalLogGroups"],
+        retentionInDays: suggestedRetention(config.minimumRetentionDays, config.maximumRetentionDays),
+        kmsKey: config.requireKmsKey,
+        deletionProtection: config.requireDeletionProtection,
+    };
+}
+
+/** The log group, by its own name and type, with exactly the settings its problems call for. */
+function logGroupFix(group: IndexedLogGroup, problems: readonly LogGroupProblem[]): Fix {
+    return { resources: [{ type: group.resource.type, name: group.resource.name, properties: problems.flatMap((p) => p.properties), more: true }] };
+}
+
+/** A log group of this stack, named after the stage, and the stage bound to it. */
+function managedLogGroupFix(stage: StackResource, config: AccessLogGroupRetentionConfig): Fix {
+    const group = newLogGroupFor(stage.type, stage.name, settingsOf(config));
+    return {
+        resources: [group, stageFix(stage.type, stage.name, [accessLogSettings([prop("destinationArn", output(group.variable as string, "arn"))], true)])],
     };
 }
 
@@ -105,50 +99,71 @@ function isDeliveryClass(group: IndexedLogGroup): boolean {
     return typeof logClass === "string" && logClass.trim().toUpperCase() === "DELIVERY";
 }
 
-/** The smallest retention CloudWatch accepts that satisfies the config. */
-function suggestedRetention(config: AccessLogGroupRetentionConfig): number {
-    const fit = acceptedRetentionDays.find((d) => d >= config.minimumRetentionDays &&
-        (config.maximumRetentionDays === undefined || d <= config.maximumRetentionDays));
-    return fit ?? Math.max(config.minimumRetentionDays, 1);
+function andList(items: readonly string[]): string {
+    return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** One problem of a log group, and the properties that fix it. */
+export interface LogGroupProblem {
+    text: string;
+    /** What the fix does about it, in words. */
+    change: string;
+    properties: FixProperty[];
 }
 
 /**
  * What is wrong with a log group's retention and encryption, one entry a
  * problem, with property names as the program's language spells them.
  */
-export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig, lang: Language = "typescript"): string[] {
-    const problems: string[] = [];
+export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig, lang: Language = "typescript"): LogGroupProblem[] {
+    const problems: LogGroupProblem[] = [];
+    const suggested = suggestedRetention(config.minimumRetentionDays, config.maximumRetentionDays);
+    const setRetention = [prop("retentionInDays", num(suggested))];
+    const retentionName = propertyPath("retentionInDays", lang);
     const retention = readProperty(group.resource.props, "retentionInDays");
     if (isDeliveryClass(group)) {
-        // Its retention is fixed by the class (the provider forces it), so
-        // the class is the one problem to name, whatever retentionInDays says.
-        problems.push(`is of class DELIVERY, which keeps events for one day and only forwards them to S3 or Firehose`);
+        // Its retention is fixed by the class (the provider forces it), so the class is the problem
+        // to name; the class cannot change after creation, so the fix replaces the log group.
+        problems.push({
+            text: "is of class DELIVERY, so it keeps events for 1 day and only forwards them to S3 or Firehose",
+            change: `replaces it with one of class STANDARD that keeps logs for ${days(suggested)} (the class cannot change in place)`,
+            properties: [prop("logGroupClass", str("STANDARD")), ...setRetention],
+        });
     } else if (retention !== UNKNOWN) {
-        const days = typeof retention === "string" && /^\d{1,6}$/.test(retention) ? Number(retention) : retention;
-        if (days === undefined || days === null || days === 0) {
+        const number = typeof retention === "string" && /^\d{1,6}$/.test(retention) ? Number(retention) : retention;
+        const fixWith = (text: string) => problems.push({ text, change: `sets ${retentionName} to ${suggested}`, properties: setRetention });
+        if (number === undefined || number === null || number === 0) {
             if (!config.allowNeverExpire) {
-                problems.push(`keeps logs forever (${propertyPath("retentionInDays", lang)} is not set)`);
+                fixWith(`keeps logs forever (${retentionName} is ${number === 0 ? "0" : "not set"})`);
             }
-        } else if (typeof days !== "number" || !Number.isInteger(days)) {
-            problems.push(`has a ${propertyPath("retentionInDays", lang)} that is not a whole number`);
-        } else if (!isAcceptedRetention(days)) {
-            problems.push(`has ${propertyPath("retentionInDays", lang)} ${days}, which CloudWatch Logs does not accept (valid: 1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)`);
-        } else if (days < config.minimumRetentionDays) {
-            problems.push(`keeps logs for ${days} days, less than the required ${config.minimumRetentionDays}`);
-        } else if (config.maximumRetentionDays !== undefined && days > config.maximumRetentionDays) {
-            problems.push(`keeps logs for ${days} days, more than the allowed ${config.maximumRetentionDays}`);
+        } else if (typeof number !== "number" || !Number.isInteger(number)) {
+            fixWith(`has a ${retentionName} that is not a whole number`);
+        } else if (!isAcceptedRetention(number)) {
+            fixWith(`has ${retentionName} ${number}, which CloudWatch Logs does not accept (valid: 1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)`);
+        } else if (number < config.minimumRetentionDays) {
+            fixWith(`keeps logs for ${days(number)}, less than the required ${days(config.minimumRetentionDays)}`);
+        } else if (config.maximumRetentionDays !== undefined && number > config.maximumRetentionDays) {
+            fixWith(`keeps logs for ${days(number)}, more than the allowed ${days(config.maximumRetentionDays)}`);
         }
     }
     if (config.requireKmsKey) {
         const key = readProperty(group.resource.props, "kmsKeyId");
         if (key !== UNKNOWN && !isNonBlankString(key)) {
-            problems.push(`is not encrypted with a KMS key (${propertyPath("kmsKeyId", lang)} is not set)`);
+            problems.push({
+                text: `is not encrypted with a KMS key (${propertyPath("kmsKeyId", lang)} is not set)`,
+                change: `sets ${propertyPath("kmsKeyId", lang)} to a KMS key whose key policy lets CloudWatch Logs use it`,
+                properties: [prop("kmsKeyId", output("key", "arn"))],
+            });
         }
     }
     if (config.requireDeletionProtection) {
         const protection = readProperty(group.resource.props, "deletionProtectionEnabled");
         if (protection !== UNKNOWN && protection !== true && protection !== "true") {
-            problems.push(`can be deleted with its logs (${propertyPath("deletionProtectionEnabled", lang)} is not true)`);
+            problems.push({
+                text: `can be deleted with its logs (${propertyPath("deletionProtectionEnabled", lang)} is not true)`,
+                change: `sets ${propertyPath("deletionProtectionEnabled", lang)} to true`,
+                properties: [prop("deletionProtectionEnabled", bool(true))],
+            });
         }
     }
     return problems;
@@ -201,7 +216,7 @@ export const accessLogGroupRetention: StackValidationPolicy = governStackPolicy(
                     continue;
                 }
                 reportViolation(withFix(
-                    `${stageLabel(stage.name)} logs to ${quote(arn)}, a log group that is not managed in this stack, so its retention cannot be verified.`,
+                    `${stageLabel(stage.name)} logs to ${quote(arn)}, a log group that is not managed in this stack, so its retention cannot be verified. The fix creates log group ${quote(logGroupNameFor(stage.name))} in the stack, of class STANDARD, that ${describeLogGroupSettings(settingsOf(config))}, and points the stage at it; or list the ARN in allowedExternalLogGroups.`,
                     managedLogGroupFix(stage, config), lang,
                 ), stage.urn);
                 continue;
@@ -209,8 +224,8 @@ export const accessLogGroupRetention: StackValidationPolicy = governStackPolicy(
             for (const group of match.groups) {
                 const problems = logGroupProblems(group, config, lang);
                 if (problems.length > 0) {
-                    reportViolation(withFix(`${stageLabel(stage.name)} logs to ${groupLabel(group)}, which ${problems.join(" and ")}.`,
-                        logGroupFix(group, config, isDeliveryClass(group)), lang), stage.urn);
+                    reportViolation(withFix(`${stageLabel(stage.name)} logs to ${groupLabel(group)}, which ${andList(problems.map((p) => p.text))}. The fix ${andList(problems.map((p) => p.change))}.`,
+                        logGroupFix(group, problems), lang), stage.urn);
                 }
             }
         }

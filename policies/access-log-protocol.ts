@@ -4,11 +4,14 @@ import { knownFormat, readStageLogging } from "../lib/access-log-settings";
 import { isVariableName, Protocol, protocolsOfVariable } from "../lib/context-variables";
 import { StackResource } from "../lib/log-group-index";
 import { Fix, languageOfStackTags, output, prop } from "../lib/fix-snippets";
-import { defaultWebSocketFormatVariables, formatFix, protocolFormatFields, stageLabel, withFix } from "../lib/messages";
+import {
+    apiGatewayService, cloudWatchRoleResources, defaultRepairOptions, defaultWebSocketFormatVariables, formatRepairFixes, stageLabel, withFix, withFixes,
+} from "../lib/messages";
+import { roleTrust, RoleTrust } from "../lib/role-trust";
 import { ConfigSchemaOf, firstBadEntry, makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { quote, quoteList } from "../lib/quote";
 import { isNonBlankString, readProperty, UNKNOWN } from "../lib/read-property";
-import { awsApiGatewayAccount, isApiGatewayAccountType, isApiType, isStageType, nativeApiGatewayAccount, nativeStage } from "../lib/resource-types";
+import { isApiGatewayAccountType, isApiType, isStageType } from "../lib/resource-types";
 import { noStageReason } from "../lib/applicability";
 import { nist80053 } from "../lib/frameworks";
 import { governStackPolicy } from "../lib/governance";
@@ -84,14 +87,46 @@ function apiOfStage(stage: StackResource, apis: ReturnType<typeof indexApis>): A
     return isNonBlankString(apiId) ? apis.byId.get(apiId) : undefined;
 }
 
+function accountRoleArn(account: StackResource): unknown {
+    return readProperty(account.props, "cloudwatchRoleArn") ?? readProperty(account.props, "cloudWatchRoleArn");
+}
+
 function hasCloudWatchRole(resources: readonly StackResource[]): boolean {
     return resources.some((r) => {
         if (!isApiGatewayAccountType(r.type)) {
             return false;
         }
-        const role = readProperty(r.props, "cloudwatchRoleArn") ?? readProperty(r.props, "cloudWatchRoleArn");
+        const role = accountRoleArn(r);
         return role === UNKNOWN || isNonBlankString(role);
     });
+}
+
+/** The account settings of the stack whose role is a role of the stack that API Gateway cannot assume. */
+function untrustedAccountRoles(resources: readonly StackResource[]): { account: StackResource; role: StackResource; trust: Extract<RoleTrust, { kind: "untrusted" }> }[] {
+    const found: { account: StackResource; role: StackResource; trust: Extract<RoleTrust, { kind: "untrusted" }> }[] = [];
+    for (const account of resources) {
+        if (!isApiGatewayAccountType(account.type)) {
+            continue;
+        }
+        const role = roleOfAccount(account, resources);
+        const trust = role === undefined ? undefined : roleTrust(role.props);
+        if (role !== undefined && trust?.kind === "untrusted") {
+            found.push({ account, role, trust });
+        }
+    }
+    return found;
+}
+
+/** The role the account names: the resource its cloudwatchRoleArn depends on, or the one with that ARN. */
+function roleOfAccount(account: StackResource, resources: readonly StackResource[]): StackResource | undefined {
+    const deps = readProperty(account.propertyDependencies, "cloudwatchRoleArn") ?? readProperty(account.propertyDependencies, "cloudWatchRoleArn");
+    const urns = Array.isArray(deps) ? deps.map((d) => readProperty(d, "urn")).filter((u): u is string => typeof u === "string") : [];
+    const arn = accountRoleArn(account);
+    return resources.find((r) => isRoleType(r.type) && (urns.includes(r.urn) || (isNonBlankString(arn) && readProperty(r.props, "arn") === arn)));
+}
+
+function isRoleType(type: string): boolean {
+    return type === "aws:iam/role:Role" || type === "aws-native:iam:Role";
 }
 
 /**
@@ -124,18 +159,20 @@ export function protocolNotEvaluated(resources: readonly StackResource[]): strin
 
 const protocolName: Record<Protocol, string> = { HTTP: "HTTP", WEBSOCKET: "WebSocket" };
 
-/**
- * The account-wide CloudWatch Logs role, from the stage's provider. The
- * aws-native Account spells the property cloudWatchRoleArn.
- */
+/** The account-wide CloudWatch Logs role and the account setting, from the stage's provider. */
 function cloudWatchRoleFix(stageType: string): Fix {
-    const native = stageType === nativeStage;
+    return { resources: cloudWatchRoleResources(stageType) };
+}
+
+/** A role API Gateway can assume, bound to the account setting the stack has (by its own name and type). */
+function accountRoleFix(account: StackResource): Fix {
+    const native = account.type === "aws-native:apigateway:Account";
+    const [role, attachment] = cloudWatchRoleResources(native ? "aws-native:apigatewayv2:Stage" : "aws:apigatewayv2/stage:Stage");
     return {
-        resources: [{
-            type: native ? nativeApiGatewayAccount : awsApiGatewayAccount, name: "account", more: false,
-            properties: [prop(native ? "cloudWatchRoleArn" : "cloudwatchRoleArn", output("role", "arn"))],
+        resources: [role, attachment, {
+            type: account.type, name: account.name, more: true,
+            properties: [prop(native ? "cloudWatchRoleArn" : "cloudwatchRoleArn", output(role.variable as string, "arn"))],
         }],
-        after: ["role trusted by apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs"],
     };
 }
 
@@ -174,6 +211,7 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
         const resources = args.resources as unknown as StackResource[];
         let apis: ReturnType<typeof indexApis> | undefined;
         let roleInStack: boolean | undefined;
+        let untrustedReported = false;
         for (const stage of resources) {
             if (!isStageType(stage.type)) {
                 continue;
@@ -192,33 +230,42 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
             const label = (): string => `${stageLabel(stage.name)} of ${protocolName[protocol]} API ${quote(api.name)}`;
             const format = knownFormat(logging);
             if (format !== undefined) {
-                // The one format that fits this stage: the pack's default fields, plus the connection fields on WebSocket.
-                const fix = (): Fix => formatFix(stage.type, stage.name, protocolFormatFields(protocol, undefined, config.requiredWebSocketVariables));
+                // The user's format, minimally changed to fit this protocol (the other policies' settings at their defaults).
+                const report = (problem: string): void => {
+                    const { summary, variants } = formatRepairFixes(stage.type, stage.name, format, protocol,
+                        (p) => ({ ...defaultRepairOptions(p), webSocketVariables: config.requiredWebSocketVariables }));
+                    reportViolation(withFixes(`${problem} ${summary}`, variants, languageOfStackTags(args.stackTags)), stage.urn);
+                };
                 const foreign = foreignVariables(format, protocol);
                 if (foreign.names.length > 0) {
                     const other = protocol === "HTTP" ? "WebSocket" : "HTTP";
                     const names = `${quoteList(foreign.names.map((n) => `$context.${n}`))}${foreign.more ? " and more" : ""}`;
                     const plural = foreign.names.length > 1 || foreign.more;
-                    reportViolation(withFix(
-                        `${label()} has an access-log format with ${other}-only ${plural ? "variables" : "variable"} ${names}, which ${protocolName[protocol]} APIs do not support.`,
-                        fix(), languageOfStackTags(args.stackTags),
-                    ), stage.urn);
+                    report(`${label()} has an access-log format with ${other}-only ${plural ? "variables" : "variable"} ${names}, which ${protocolName[protocol]} APIs do not support.`);
                 }
                 if (protocol === "WEBSOCKET") {
                     const missing = missingVariables(format, config.requiredWebSocketVariables);
                     if (missing.length > 0) {
-                        reportViolation(withFix(
-                            `${label()} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}, so its log lines cannot be tied to a WebSocket connection.`,
-                            fix(), languageOfStackTags(args.stackTags),
-                        ), stage.urn);
+                        report(`${label()} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}, so its log lines cannot be tied to a WebSocket connection.`);
                     }
+                }
+            }
+            if (protocol === "WEBSOCKET" && !untrustedReported) {
+                // One report per account, on the account: its role is the defect, whichever stages need it.
+                untrustedReported = true;
+                for (const { account, role, trust } of untrustedAccountRoles(resources)) {
+                    const trusted = trust.services.length > 0 ? `lets only ${quoteList(trust.services)} assume it` : "lets no AWS service assume it";
+                    reportViolation(withFix(
+                        `Account ${quote(account.name)} sets the CloudWatch Logs role to role ${quote(role.name)}, whose trust policy ${trusted}, not ${apiGatewayService}, so WebSocket ${label()} cannot write its access logs. The fix adds a role API Gateway can assume, with the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs, and points the account at it.`,
+                        accountRoleFix(account), languageOfStackTags(args.stackTags),
+                    ), account.urn);
                 }
             }
             if (protocol === "WEBSOCKET" && config.requireCloudWatchRoleInStack) {
                 roleInStack ??= hasCloudWatchRole(resources);
                 if (!roleInStack) {
                     reportViolation(withFix(
-                        `${label()} has access logging, but the stack sets no account-level CloudWatch Logs role, without which the deployment fails ("CloudWatch Logs role ARN must be set in account settings").`,
+                        `${label()} has access logging, but the stack sets no account-level CloudWatch Logs role, without which the deployment fails ("CloudWatch Logs role ARN must be set in account settings"). The fix adds a role API Gateway can assume, with the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs, and the aws.apigateway.Account that uses it (leave both out if another stack of this AWS account and region sets them).`,
                         cloudWatchRoleFix(stage.type), languageOfStackTags(args.stackTags),
                     ), stage.urn);
                 }

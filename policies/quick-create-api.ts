@@ -1,9 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { bool, Fix, json, languageOfStackTags, output, prop, propertyPath, str } from "../lib/fix-snippets";
-import { accessLogSettings, apiLabel, logGroupArn, withFix } from "../lib/messages";
+import { bool, Fix, languageOfStackTags, output, prop, propertyPath, str } from "../lib/fix-snippets";
+import { accessLogSettings, apiLabel, defaultLogGroupSettings, formatValue, newFormat, newLogGroupFor, withFix } from "../lib/messages";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { readProperty } from "../lib/read-property";
-import { fixFormatFields } from "../lib/recommended-format";
 import { apiTypes, awsStage, isApiType, nativeApi, nativeStage } from "../lib/resource-types";
 import { nist80053 } from "../lib/frameworks";
 import { governResourcePolicy } from "../lib/governance";
@@ -29,18 +28,21 @@ export function isQuickCreate(props: unknown): boolean {
  */
 function explicitStageFix(apiType: string, apiName: string): Fix {
     const native = apiType === nativeApi;
+    const stageType = native ? nativeStage : awsStage;
+    const stageName = `${apiName}-default`;
+    const group = newLogGroupFor(stageType, stageName, defaultLogGroupSettings);
     return {
         before: ["remove ", { property: "target" }, " from ", { quoted: apiName }, ", add ",
             { resourceType: native ? "aws-native:apigatewayv2:Integration" : "aws:apigatewayv2/integration:Integration" }, " and ",
             { resourceType: native ? "aws-native:apigatewayv2:Route" : "aws:apigatewayv2/route:Route" }, ", then"],
-        resources: [{
-            type: native ? nativeStage : awsStage, name: `${apiName}-default`, more: false,
+        resources: [group, {
+            type: stageType, name: stageName, more: false,
             properties: [
                 prop("apiId", output("api", "id")),
                 prop(native ? "stageName" : "name", str("$default")),
                 prop("autoDeploy", bool(true)),
                 // Quick create exists only for HTTP APIs, so the HTTP format fits.
-                accessLogSettings([prop("destinationArn", logGroupArn), prop("format", json(fixFormatFields))], false),
+                accessLogSettings([prop("destinationArn", output(group.variable as string, "arn")), prop("format", formatValue(newFormat("HTTP")))], false),
             ],
         }],
     };
@@ -65,7 +67,7 @@ export const quickCreateApi: ResourceValidationPolicy = governResourcePolicy({
         if (isQuickCreate(args.props)) {
             const lang = languageOfStackTags(args.stackTags);
             reportViolation(withFix(
-                `${apiLabel(args.name)} is created with quick create (${propertyPath("target", lang)} is set), so API Gateway manages its $default stage; only the console or CloudFormation (AWS::ApiGatewayV2::ApiGatewayManagedOverrides) can turn on its access logging, and neither @pulumi/aws nor aws-native can manage that.`,
+                `${apiLabel(args.name)} is created with quick create (${propertyPath("target", lang)} is set), so API Gateway manages its $default stage; only the console or CloudFormation (AWS::ApiGatewayV2::ApiGatewayManagedOverrides) can turn on its access logging, and neither @pulumi/aws nor aws-native can manage that. The fix creates the stage, and a log group of class STANDARD for it that keeps logs for ${defaultLogGroupSettings.retentionInDays} days.`,
                 explicitStageFix(args.type, args.name), lang,
             ));
         }

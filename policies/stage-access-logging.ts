@@ -1,7 +1,11 @@
 import { ResourceValidationArgs, ResourceValidationPolicy, Secret } from "@pulumi/policy";
-import { FieldState, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
+import { FieldState, protocolOfStageSettings, readStageLogging, StageLogging } from "../lib/access-log-settings";
 import { Language, languageOfStackTags, propertyPath } from "../lib/fix-snippets";
-import { accessLoggingFix, stageLabel, withFix } from "../lib/messages";
+import {
+    accessLoggingFix, byProtocol, defaultLogGroupSettings, describeLogGroupSettings, logGroupNameFor, stageLabel, withFixes,
+} from "../lib/messages";
+import { quote } from "../lib/quote";
+import { componentNote, componentOf } from "../lib/component";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { isPlainObject, rawOwnEntries, readProperty } from "../lib/read-property";
 import { recommendedAccessLogFormat, recommendedWebSocketAccessLogFormat } from "../lib/recommended-format";
@@ -51,6 +55,39 @@ export function stageLoggingProblem(props: unknown, lang: Language = "typescript
             return problems.length > 0 ? `has incomplete access logging: ${problems.join(" and ")}` : undefined;
         }
     }
+}
+
+function isPresent(state: FieldState): boolean {
+    return state.kind === "value" || state.kind === "unknown";
+}
+
+/** What a stage's logging lacks: the settings object, the destination, the format. */
+function missingParts(logging: StageLogging): { settings: boolean; destination: boolean; format: boolean } {
+    if (logging.kind !== "object") {
+        return { settings: true, destination: true, format: true };
+    }
+    return { settings: false, destination: !isPresent(logging.destinationArn), format: !isPresent(logging.format) };
+}
+
+/**
+ * What the fix changes, in words: a new log group (with the retention
+ * policy's documented defaults, since this policy cannot read that policy's
+ * config), a format, and on a WebSocket API the account-level role.
+ */
+function fixSummary(stageName: string, missing: ReturnType<typeof missingParts>, protocolKnown: "HTTP" | "WEBSOCKET" | undefined): string {
+    const parts: string[] = [];
+    if (missing.destination) {
+        parts.push(`creates log group ${quote(logGroupNameFor(stageName))} of class STANDARD that ${describeLogGroupSettings(defaultLogGroupSettings)} (the retention policy's default minimum)`);
+    }
+    if (missing.format) {
+        parts.push("sets a JSON format");
+    }
+    const role = "the account-level CloudWatch Logs role WebSocket logging needs";
+    if (protocolKnown === "WEBSOCKET") {
+        parts.push(`adds ${role}`);
+    }
+    const said = parts.length === 0 ? "" : `The fix ${parts.join(" and ")}`;
+    return protocolKnown === undefined ? `${said}; on a WebSocket API it also adds ${role}.` : `${said}.`;
 }
 
 /**
@@ -110,7 +147,12 @@ export const stageAccessLogging: ResourceValidationPolicy = governResourcePolicy
         const lang = languageOfStackTags(args.stackTags);
         const problem = stageLoggingProblem(args.props, lang);
         if (problem !== undefined) {
-            reportViolation(withFix(`${stageLabel(args.name)} ${problem}.`, accessLoggingFix(args.type, args.name, protocolOfStageSettings(args.props)), lang));
+            const missing = missingParts(readStageLogging(args.props));
+            const protocol = protocolOfStageSettings(args.props);
+            const component = componentOf(readProperty(args.opts, "parent"));
+            const inComponent = component === undefined ? "" : ` ${componentNote(component)}`;
+            reportViolation(withFixes(`${stageLabel(args.name)} ${problem}.${inComponent} ${fixSummary(args.name, missing, protocol)}`,
+                byProtocol(protocol, (p) => accessLoggingFix(args.type, args.name, p, missing)), lang));
         }
     },
     remediateResource: remediateStageFormat,

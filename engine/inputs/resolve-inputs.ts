@@ -4,8 +4,8 @@ import * as path from "path";
 import { quote } from "../../lib/quote";
 import { InputError } from "../errors";
 import { isPlainObject } from "../../lib/read-property";
-import { InputKind } from "../reports/run-report";
-import { readProjectFile } from "./program/program-layout";
+import type { InputKind } from "../reports/run-report";
+import { pickStack, projectName, readProjectFile, stackNames } from "./program/program-layout";
 
 /** The pack directory: the nearest ancestor of this file holding PulumiPolicy.yaml (bin/engine/inputs -> repo root). */
 export function defaultPackDir(from: string = __dirname): string {
@@ -30,6 +30,10 @@ export interface InputSpec {
     kind: InputKind;
     /** Absolute path of the program's directory (the one holding Pulumi.yaml), or of the state file. */
     root: string;
+    /** A program's stack, whose Pulumi.<stack>.yaml config it runs with. */
+    stack?: string;
+    /** A program's project name, from Pulumi.yaml. */
+    project?: string;
 }
 
 /**
@@ -87,7 +91,26 @@ function programAt(dir: string, label: string, file: string): InputSpec {
  * Relative paths start from `cwd`, the user's directory. With no paths: the
  * program in `cwd`, or the pack's examples when run from the pack's folder.
  */
-export function resolveInputs(paths: readonly string[], root: string, cwd: string): InputSpec[] {
+export function resolveInputs(paths: readonly string[], root: string, cwd: string, stack?: string): InputSpec[] {
+    return listInputs(paths, root, cwd).flatMap((input) => (input.kind === "program" ? withStacks(input, stack) : [input]));
+}
+
+/**
+ * One input per stack the program is analyzed as: the one `--stack` names,
+ * else every stack with a config file, so a gate checks prod as well as dev.
+ */
+export function withStacks(input: InputSpec, stack: string | undefined): InputSpec[] {
+    const project = projectName(readProjectFile(input.root), input.root);
+    const known = stackNames(input.root);
+    if (stack !== undefined && !known.includes(stack)) {
+        const has = known.length === 0 ? "it has no Pulumi.<stack>.yaml at all" : `its stacks: ${known.join(", ")}`;
+        throw new InputError(`--stack ${quote(stack)}: ${quote(input.label)} has no Pulumi.${stack}.yaml (${has})`);
+    }
+    const stacks = stack !== undefined ? [stack] : known.length > 1 ? known : [pickStack(input.root)];
+    return stacks.map((name) => ({ ...input, stack: name, project }));
+}
+
+function listInputs(paths: readonly string[], root: string, cwd: string): InputSpec[] {
     if (paths.length === 0 && path.resolve(cwd) !== path.resolve(root)) {
         // Outside the pack's folder, the pack's examples are never what the user meant.
         if (projectFile(cwd) !== undefined) {

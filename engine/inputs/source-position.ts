@@ -3,6 +3,8 @@
 // column, sent by the Node SDK) and the `sourcePosition` string of a resource in
 // a `pulumi stack export` (`project:///index.ts#15,15`, or `file:///…` for a
 // file outside the project).
+import * as fs from "fs";
+import * as path from "path";
 import { fileURLToPath } from "url";
 import { SourceLocation } from "../resource-model";
 
@@ -57,4 +59,52 @@ export function fromStateFile(value: unknown): SourceLocation | undefined {
         return undefined;
     }
     return file !== "" && inUserCode(file) ? { file, line, column } : undefined;
+}
+
+/**
+ * Whether a file is the program's own code: under the program's root,
+ * outside node_modules, and not inside another package. A vendored copy or a
+ * `file:` dependency (which Node resolves to its real path) has a
+ * package.json of its own between the file and the root.
+ */
+export function isProgramFile(file: string, root: string, hasPackageJson: (dir: string) => boolean = packageJsonIn): boolean {
+    const relative = path.relative(root, file);
+    if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative) || !inUserCode(relative)) {
+        return false;
+    }
+    for (let dir = path.dirname(file); dir !== root && dir.startsWith(root); dir = path.dirname(dir)) {
+        if (hasPackageJson(dir)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+const packageJsonCache = new Map<string, boolean>();
+
+function packageJsonIn(dir: string): boolean {
+    let known = packageJsonCache.get(dir);
+    if (known === undefined) {
+        known = fs.existsSync(path.join(dir, "package.json"));
+        packageJsonCache.set(dir, known);
+    }
+    return known;
+}
+
+type Position = { getUri(): string; getLine(): number; getColumn(): number };
+
+/**
+ * Where the user's own code made a resource: the innermost frame of the
+ * registration's stack trace that is a file of the program. For a stage a
+ * library component makes, that is the user's call into the library (such as
+ * `api.addStage(...)`), not the component's own `new Stage(...)`.
+ */
+export function fromStackTrace(frames: readonly { getPc(): Position | undefined }[], root: string): SourceLocation | undefined {
+    for (const frame of frames.slice(0, 200)) {
+        const location = fromRegistration(frame.getPc());
+        if (location !== undefined && isProgramFile(location.file, root)) {
+            return location;
+        }
+    }
+    return undefined;
 }

@@ -20,7 +20,7 @@
 // The input file is only ever read.
 import { escapeControlChars, quote } from "../../lib/quote";
 import { InputError, readInputFile } from "../errors";
-import { EngineResourceOptions, ResourceWithOptions } from "../protocol/marshal";
+import type { EngineResourceOptions, ResourceWithOptions } from "../protocol/marshal";
 import { secret, secretSig, specialSigKey, unknownSentinels } from "../resource-model";
 import { isPlainObject } from "../../lib/read-property";
 import { fromStateFile } from "./source-position";

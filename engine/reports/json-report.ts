@@ -1,8 +1,9 @@
 // A single JSON object whose violations use the field names of a
 // `policyEvent` in `pulumi preview --json`, plus where the resource is
 // declared, what each remediation changed, the policies that did not apply,
-// and the exemptions with what they matched.
-import { unmatchedExemptions } from "./exemptions";
+// the stages left unchecked, and the exemptions with what they matched and
+// their days left.
+import { expiringExemptions, unmatchedExemptions } from "./exemptions";
 import { RunReport, summarize } from "./run-report";
 import { sourceFile, sourceLabel } from "./source-label";
 
@@ -30,12 +31,22 @@ export function jsonReport(report: RunReport): string {
         reason: n.reason,
         input: i.path,
     })));
+    const unchecked = report.inputs.flatMap((i) => (i.unchecked ?? []).map((u) => ({
+        resourceUrn: u.resourceUrn,
+        policyName: u.policyName,
+        reason: u.reason,
+        input: i.path,
+        ...(i.stack !== undefined ? { stack: i.stack } : {}),
+        source: u.source ? { file: sourceFile(u.source, i), line: u.source.line, column: u.source.column, location: sourceLabel(u.source, i) } : null,
+    })));
     const exemptions = report.exemptions ?? [];
     const summary = {
         ...summarize(report),
         notApplicable: notApplicable.length,
+        unchecked: unchecked.length,
         exemptions: exemptions.length,
         unmatchedExemptions: unmatchedExemptions(exemptions).length,
+        expiringExemptions: expiringExemptions(exemptions).length,
     };
-    return JSON.stringify({ violations, remediations, notApplicable, exemptions, summary }, null, 2);
+    return JSON.stringify({ violations, remediations, notApplicable, unchecked, exemptions, summary }, null, 2);
 }

@@ -2,7 +2,7 @@
 // paths start, each state file's resource lines, and the pack's homepage.
 import * as fs from "fs";
 import * as path from "path";
-import { ReportFormat } from "../arguments";
+import { ReportFormat } from "./render-report";
 import { InputSpec } from "../inputs/resolve-inputs";
 import { resourceLines } from "../inputs/state-file-lines";
 

@@ -6,7 +6,10 @@ import { createHash } from "crypto";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { PolicySeverity } from "../protocol/analyzer-info";
+import { expiresIn, expiryWarningDays } from "../../lib/exemptions";
+import { quote } from "../../lib/quote";
 import { Violation } from "../resource-model";
+import { activeExemptionOf, ExemptionUsage } from "./exemptions";
 import { InputReport, RunReport } from "./run-report";
 
 /** GitHub's bands: low 0.1-3.9, medium 4.0-6.9, high 7.0-8.9, critical 9.0-10.0. */
@@ -39,7 +42,7 @@ function artifactUri(file: string, opts: SarifOptions): { uri: string; uriBaseId
     return { uri: rel.split(path.sep).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
 }
 
-function location(v: Violation, input: InputReport, opts: SarifOptions): Record<string, unknown> {
+function location(v: Pick<Violation, "resourceUrn" | "source">, input: InputReport, opts: SarifOptions): Record<string, unknown> {
     const logicalLocations = [{ fullyQualifiedName: v.resourceUrn === "" ? "(stack)" : v.resourceUrn, kind: "resource" }];
     let file: string | undefined;
     let region: { startLine: number; startColumn?: number } | undefined;
@@ -66,9 +69,42 @@ function location(v: Violation, input: InputReport, opts: SarifOptions): Record<
     return { physicalLocation: { artifactLocation: artifactUri(file, opts), region }, logicalLocations };
 }
 
-/** Stable across runs and line moves: the input as named, the policy and the resource, not the position. */
-export function fingerprint(v: Violation, input: InputReport): string {
-    return createHash("sha256").update(`${input.path}\0${v.policyName}\0${v.resourceUrn}`).digest("hex").slice(0, 32);
+/**
+ * What the violation says is wrong, without what an exemption added: the
+ * first line of the policy's own message. Two defects of one policy on one
+ * resource (two missing fields, a wrong account and a wrong region) differ
+ * here, and a violation keeps it when it is exempted or its exemption expires.
+ */
+export function defectOf(message: string, policyDescription: string): string {
+    const lines = message.split(/\r?\n/).filter((l) => l.trim() !== "");
+    // The pack's message: the policy's description, then the problem; an exempted one starts with "Exempt until …".
+    const own = lines.filter((l, i) => !(i <= 1 && (l.startsWith("Exempt until ") || (policyDescription !== "" && l.trim() === policyDescription.trim()))));
+    return (own[0] ?? lines[0] ?? "").replace(/ \(exemption expired \d{4}-\d{2}-\d{2}\)/, "").trim();
+}
+
+function hash(parts: readonly string[]): string {
+    return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32);
+}
+
+/** Stable across runs and line moves: the input as named, the policy, the resource and the defect, not the position. */
+export function fingerprint(v: Violation, input: InputReport, policyDescription = ""): string {
+    return hash([input.path, v.policyName, v.resourceUrn, defectOf(v.message, policyDescription)]);
+}
+
+/** GitHub's way of saying "accepted, not open": the exemption and its reason. */
+function suppressions(e: ExemptionUsage): { suppressions: Record<string, string>[] } {
+    return { suppressions: [{ kind: "external", status: "accepted", justification: `${e.reason} (${e.policyName} exemptions[${e.index}], until ${e.expires})` }] };
+}
+
+/** The note that an exemption a violation relies on runs out soon. */
+function expiryNote(v: Violation, e: ExemptionUsage, input: InputReport): string {
+    const resource = v.resourceUrn.split("::").pop() ?? v.resourceUrn;
+    return `The exemption of ${quote(resource)} from ${v.policyName} (exemptions[${e.index}]: ${quote(e.reason)}) ${expiresIn(e.daysLeft)}, ` +
+        `after ${e.expires}; from then on its violation counts again (${input.path}). Fix the resource, or renew the exemption with a new date.`;
+}
+
+function stackProperty(input: InputReport): { stack?: string } {
+    return input.stack !== undefined ? { stack: input.stack } : {};
 }
 
 export function sarifReport(report: RunReport, opts: SarifOptions): string {
@@ -91,14 +127,44 @@ export function sarifReport(report: RunReport, opts: SarifOptions): string {
             },
         };
     });
-    const results = report.inputs.flatMap((input) => input.violations.map((v) => ({
-        ruleId: v.policyName,
-        ...(ruleIndex.has(v.policyName) ? { ruleIndex: ruleIndex.get(v.policyName) } : {}),
-        level: v.enforcementLevel === "mandatory" ? "error" : "warning",
-        message: { text: v.message.trim() === "" ? `${v.policyName} reported ${v.resourceUrn || "the stack"}.` : v.message },
-        locations: [location(v, input, opts)],
-        partialFingerprints: { "crossguardResourcePolicy/v1": fingerprint(v, input) },
-        properties: { enforcementLevel: v.enforcementLevel, input: input.path },
+    const descriptions = new Map(report.policies.map((p) => [p.name, p.description]));
+    const exemptions = report.exemptions ?? [];
+    const results = report.inputs.flatMap((input) => input.violations.flatMap((v) => {
+        const exemption = activeExemptionOf(exemptions, v);
+        const rule = ruleIndex.has(v.policyName) ? { ruleIndex: ruleIndex.get(v.policyName) } : {};
+        const result = {
+            ruleId: v.policyName,
+            ...rule,
+            level: v.enforcementLevel === "mandatory" ? "error" : "warning",
+            message: { text: v.message.trim() === "" ? `${v.policyName} reported ${v.resourceUrn || "the stack"}.` : v.message },
+            locations: [location(v, input, opts)],
+            partialFingerprints: { "crossguardResourcePolicy/v1": fingerprint(v, input, descriptions.get(v.policyName)) },
+            ...(exemption !== undefined ? suppressions(exemption) : {}),
+            properties: { enforcementLevel: v.enforcementLevel, input: input.path, ...stackProperty(input) },
+        };
+        if (exemption === undefined || exemption.daysLeft > expiryWarningDays) {
+            return [result];
+        }
+        const note = {
+            ruleId: v.policyName,
+            ...rule,
+            level: "note",
+            message: { text: expiryNote(v, exemption, input) },
+            locations: result.locations,
+            partialFingerprints: { "crossguardExemptionExpiring/v1": hash([input.path, v.policyName, v.resourceUrn, String(exemption.index), exemption.expires]) },
+            properties: { input: input.path, exemption: `exemptions[${exemption.index}]`, expires: exemption.expires, daysLeft: exemption.daysLeft },
+        };
+        return [result, note];
+    }));
+    // An unchecked stage is a note: nothing failed, and nothing passed either.
+    const notes = report.inputs.flatMap((input) => (input.unchecked ?? []).map((u) => ({
+        ruleId: u.policyName,
+        ...(ruleIndex.has(u.policyName) ? { ruleIndex: ruleIndex.get(u.policyName) } : {}),
+        level: "note",
+        message: { text: `Unchecked: ${u.reason}.` },
+        locations: [location(u, input, opts)],
+        partialFingerprints: { "crossguardUnchecked/v1": hash([input.path, u.policyName, u.resourceUrn]) },
+        properties: { unchecked: true, input: input.path, ...stackProperty(input) },
     })));
     const sarif = {
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -113,7 +179,7 @@ export function sarifReport(report: RunReport, opts: SarifOptions): string {
                 },
             },
             originalUriBaseIds: { "%SRCROOT%": { uri: `${pathToFileURL(opts.baseDir).href.replace(/\/?$/, "/")}` } },
-            results,
+            results: [...results, ...notes],
             columnKind: "utf16CodeUnits",
         }],
     };

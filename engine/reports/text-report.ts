@@ -2,7 +2,8 @@
 import { escapeControlChars, quote } from "../../lib/quote";
 import { Violation } from "../resource-model";
 import { Palette, palette } from "./colour";
-import { unmatchedExemptions } from "./exemptions";
+import { expiresIn, expiresSoon } from "../../lib/exemptions";
+import { ExemptionUsage, unmatchedExemptions } from "./exemptions";
 import { countLevel, RunReport, summarize } from "./run-report";
 import { sourceLabel } from "./source-label";
 
@@ -26,6 +27,31 @@ function levelColour(colours: Palette, level: Violation["enforcementLevel"]): (t
     return level === "mandatory" ? colours.mandatory : colours.advisory;
 }
 
+/** "until DATE", with "expires in N days" when that is 14 days or fewer; "expired DATE" after. */
+function expiryLabel(e: ExemptionUsage): string {
+    if (e.status === "expired") {
+        return `expired ${e.expires}`;
+    }
+    return expiresSoon(e.daysLeft) ? `until ${e.expires}, ${expiresIn(e.daysLeft)}` : `until ${e.expires}`;
+}
+
+/** The exemptions that matched violations, each with the resources it matched (a pattern may match several). */
+function exemptionsInUse(usage: readonly ExemptionUsage[]): string[] {
+    const used = usage.filter((e) => e.matched.length > 0);
+    if (used.length === 0) {
+        return [];
+    }
+    const out = ["Exemptions in use:"];
+    for (const e of used) {
+        out.push(`    ${escapeControlChars(e.policyName)} exemptions[${e.index}] (${expiryLabel(e)}): ${quote(e.reason)}`);
+        for (const urn of e.matched) {
+            out.push(`        ${resourceLabel(urn)}`);
+        }
+    }
+    out.push("");
+    return out;
+}
+
 /** The human report; `colour` only for a terminal. */
 export function humanReport(report: RunReport, colour = false): string {
     const colours = palette(colour);
@@ -34,12 +60,15 @@ export function humanReport(report: RunReport, colour = false): string {
     const pack = `${report.policyPackName}@v${report.policyPackVersion}`;
     for (const input of report.inputs) {
         const mandatory = countLevel(input.violations, "mandatory");
-        out.push(`${escapeControlChars(input.path)} (${input.kind === "state" ? "state file" : "program"}, ${input.mode}): ${plural(input.resources, "resource")}`);
+        const stack = input.stack !== undefined ? `, stack ${escapeControlChars(input.stack)}` : "";
+        out.push(`${escapeControlChars(input.path)} (${input.kind === "state" ? "state file" : "program"}${stack}, ${input.mode}): ${plural(input.resources, "resource")}`);
         for (const note of input.notes) {
             out.push(`    note: ${escapeControlChars(note)}`);
         }
         out.push("Policies:");
-        const mark = mandatory > 0 ? colours.mandatory("❌") : input.violations.length > 0 ? colours.advisory("⚠️ ") : "✅";
+        const unchecked = input.unchecked ?? [];
+        // Unchecked is never a pass: no ✅ while a stage went unjudged.
+        const mark = mandatory > 0 ? colours.mandatory("❌") : input.violations.length > 0 ? colours.advisory("⚠️ ") : unchecked.length > 0 ? colours.advisory("❔") : "✅";
         out.push(`    ${mark} ${escapeControlChars(pack)}`);
         const byUrn = new Map<string, Violation[]>();
         for (const v of input.violations) {
@@ -57,6 +86,21 @@ export function humanReport(report: RunReport, colour = false): string {
                 }
             }
         }
+        if (unchecked.length > 0) {
+            out.push("    Unchecked (a value that decides the verdict is unknown here, though the Pulumi engine would know it):");
+            const byStage = new Map<string, typeof unchecked>();
+            for (const u of unchecked) {
+                byStage.set(u.resourceUrn, [...(byStage.get(u.resourceUrn) ?? []), u]);
+            }
+            for (const [urn, us] of byStage) {
+                const source = us[0].source;
+                out.push(`        ${resourceLabel(urn)}${source ? ` (${escapeControlChars(sourceLabel(source, input))})` : ""}`);
+                out.push(`            ${escapeControlChars(us.map((u) => u.policyName).join(", "))}`);
+                for (const reason of [...new Set(us.map((u) => u.reason))]) {
+                    out.push(`              ${escapeControlChars(reason)}`);
+                }
+            }
+        }
         if (input.changes.length > 0) {
             out.push(input.remediationsApplied ? "    Remediated:" : "    Would remediate (not applied to a state file):");
             for (const r of input.changes) {
@@ -68,19 +112,21 @@ export function humanReport(report: RunReport, colour = false): string {
         }
         out.push("");
     }
+    out.push(...exemptionsInUse(report.exemptions ?? []));
     const stale = unmatchedExemptions(report.exemptions ?? []);
     if (stale.length > 0) {
         out.push("Exemptions that matched nothing (remove them, or fix their resources):");
         for (const e of stale) {
             const resources = e.resources.map((r) => quote(r)).join(", ");
-            out.push(`    ${escapeControlChars(e.policyName)} exemptions[${e.index}]: ${resources} (${e.status === "active" ? "until" : "expired"} ${e.expires})`);
+            out.push(`    ${escapeControlChars(e.policyName)} exemptions[${e.index}]: ${resources} (${expiryLabel(e)})`);
         }
         out.push("");
     }
     const remediations = s.remediations > 0 ? `; ${plural(s.remediations, "remediation")}` : "";
+    const unchecked = s.uncheckedStages > 0 ? `; ${plural(s.uncheckedStages, "unchecked stage")}` : "";
     out.push(
         `Summary: ${plural(s.violations, "violation")} (${s.mandatory} mandatory, ${s.advisory} advisory)` +
-        ` on ${plural(s.resourcesWithViolations, "resource")}${remediations};` +
+        ` on ${plural(s.resourcesWithViolations, "resource")}${remediations}${unchecked};` +
         ` ${plural(s.resourcesAnalyzed, "resource")} analyzed in ${plural(s.inputs, "input")}`,
     );
     return out.join("\n");

@@ -4,6 +4,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { policies } from "../../policies";
 import { cleanEnv } from "./cli.test";
 import { cliPath, repoRoot, stateFixture } from "./helpers";
 import { validateSarif } from "./sarif-multitool";
@@ -57,6 +58,7 @@ describe("engine CLI reports (SARIF, JUnit, JSON sources, colour, --output, npm 
         sarif: () => cli(["--format", "sarif", "--output", sarifFile(), ...sarifInputs()]),
         sarifAgain: () => cli(["--format=sarif", ...sarifInputs().slice(0, 2)]),
         junit: () => cli(["--format", "junit", stateFixture("plaintext-secrets.json"), stateFixture("compliant.json")]),
+        junitAll: () => cli(["--format", "junit", "--junit-not-applicable", stateFixture("plaintext-secrets.json"), stateFixture("compliant.json")]),
         remediationJson: () => cli(["--json", "--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")]),
         terminal: () => onTerminal([stateFixture("noncompliant.json"), stateFixture("plaintext-secrets.json")]),
         terminalNoColorFlag: () => onTerminal(["--no-color", stateFixture("plaintext-secrets.json")]),
@@ -107,7 +109,7 @@ describe("engine CLI reports (SARIF, JUnit, JSON sources, colour, --output, npm 
             assert.strictEqual(driver.version, "0.1.0");
             assert.match(driver.informationUri, /^https:\/\//);
             const byId = new Map<string, any>(driver.rules.map((rule: any) => [rule.id, rule]));
-            assert.strictEqual(byId.size, 7);
+            assert.deepStrictEqual([...byId.keys()].sort(), policies.map((p) => p.name).sort());
             const logging = byId.get("apigatewayv2-stage-access-logging");
             assert.strictEqual(logging.name, "Apigatewayv2StageAccessLogging");
             assert.match(logging.fullDescription.text, /access logging/);
@@ -162,16 +164,27 @@ describe("engine CLI reports (SARIF, JUnit, JSON sources, colour, --output, npm 
     });
 
     describe("JUnit", () => {
-        it("is well-formed XML: a suite per input, a case per resource and policy; mandatory violations fail, advisory ones do not", () => {
+        it("is well-formed XML: a suite per input, a case per resource and policy that evaluated it; mandatory violations fail, advisory ones do not", () => {
             const r = results.get("junit")!;
             assert.strictEqual(r.code, 1, r.stderr);
             assert.strictEqual(XMLValidator.validate(r.stdout), true);
             const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["testsuite", "testcase", "property", "failure"].includes(name) }).parse(r.stdout);
             const suites: any[] = doc.testsuites.testsuite;
             assert.deepStrictEqual(suites.map((s) => path.basename(s.name)), ["plaintext-secrets.json", "compliant.json"]);
-            // 5 resources x 7 policies in each file.
-            assert.deepStrictEqual(suites.map((s) => [s.tests, s.failures, s.testcase.length]), [["35", "1", 35], ["35", "0", 35]]);
-            assert.strictEqual(doc.testsuites.tests, "70");
+            // Each file has 5 resources; of the pairs of resource and policy, those the policy did not apply to are only counted.
+            const pairs = 5 * policies.length;
+            const notApplicable = suites.map((s) => Number(s.properties.property.find((p: any) => p.name === "notApplicable").value));
+            assert.ok(notApplicable.every((n) => n > pairs / 2), `most pairs are not applicable: ${notApplicable}`);
+            const cases = notApplicable.map((n) => pairs - n);
+            assert.deepStrictEqual(suites.map((s) => [s.tests, s.failures, s.skipped, s.testcase.length]), [[`${cases[0]}`, "1", "0", cases[0]], [`${cases[1]}`, "0", "0", cases[1]]]);
+            assert.strictEqual(doc.testsuites.tests, `${cases[0] + cases[1]}`);
+            assert.ok(suites.every((s) => s.testcase.every((c: any) => c.skipped === undefined)));
+
+            // --junit-not-applicable: every pair, the not-applicable ones skipped with the policy's reason.
+            const all = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["testsuite", "testcase"].includes(name) })
+                .parse(results.get("junitAll")!.stdout).testsuites.testsuite;
+            assert.deepStrictEqual(all.map((s: any) => [s.tests, s.skipped]), notApplicable.map((n) => [`${pairs}`, `${n}`]));
+            assert.ok(all[0].testcase.filter((c: any) => c.skipped).every((c: any) => /^not applicable: /.test(c.skipped.message)));
             assert.strictEqual(doc.testsuites.failures, "1");
             const failed = suites[0].testcase.filter((c: any) => c.failure);
             assert.strictEqual(failed.length, 1);

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "../../engine/arguments";
+import { formatNames, reportFormats } from "../../engine/reports/render-report";
 import { errorLine } from "../../engine/cli";
 import { resolveInputs, userDirectory } from "../../engine/inputs/resolve-inputs";
 import { InputError } from "../../engine/errors";
@@ -57,8 +58,11 @@ const policyEventKeys = ["resourceUrn", "message", "policyName", "policyPackName
 describe("engine CLI arguments and error lines", () => {
     it("parses flags, --flag=value, and paths after --", () => {
         assert.deepStrictEqual(parseArgs(["--json", "--update", "--config=c.json", "a.json", "--", "--odd-name"]), {
-            format: "json", noColor: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false, configValues: {},
+            format: "json", noColor: false, junitNotApplicable: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false, configValues: {}, strict: false,
         });
+        assert.strictEqual(parseArgs(["--format", "junit", "--junit-not-applicable"]).junitNotApplicable, true);
+        assert.throws(() => parseArgs(["--junit-not-applicable"]), /--junit-not-applicable applies to --format junit only/);
+        assert.strictEqual(parseArgs(["--format", "markdown"]).format, "markdown");
         assert.strictEqual(parseArgs(["--format", "sarif"]).format, "sarif");
         assert.strictEqual(parseArgs(["--format=junit", "--no-color"]).format, "junit");
         assert.strictEqual(parseArgs(["--no-color"]).noColor, true);
@@ -158,7 +162,7 @@ describe("engine CLI (npm run analyze)", () => {
         allAdvisory: () => ["--config", path.join(dir, "advisory.json"), "--json", stateFixture("noncompliant.json")],
         remediateState: () => ["--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")],
         packDies: () => ["--policy-pack", packFixture("dies"), stateFixture("compliant.json")],
-        readmePython: () => ["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")],
+        docsPython: () => ["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")],
         pythonState: () => ["--json", "--runtime", "python", stateFixture("noncompliant.json"), path.join("examples", "http-api-no-logging")],
     };
 
@@ -195,7 +199,11 @@ describe("engine CLI (npm run analyze)", () => {
         it("--help prints the usage and exits 0", async () => {
             const r = await run(["--help"]);
             assert.strictEqual(r.code, 0);
-            assert.match(r.stdout, /^usage: npm run -s analyze -- \[--format text\|json\|sarif\|junit\] \[--output FILE\] \[--no-color\] \[--preview\|--update\] \[--config FILE\]/);
+            assert.match(r.stdout, /^usage: npm run -s analyze -- \[--format text\|json\|sarif\|junit\|markdown\] \[--output FILE\] \[--no-color\] \[--preview\|--update\] \[--config FILE\]/);
+            // The format list and its help lines come from the one map of renderers.
+            for (const name of formatNames) {
+                assert.match(r.stdout, new RegExp(`^ {18}${name} +${reportFormats[name].help.replace(/[$()[\]{}.*+?^|\\]/g, "\\$&")}$`, "m"));
+            }
         });
 
         it("an unknown option", async () => {
@@ -259,7 +267,7 @@ describe("engine CLI (npm run analyze)", () => {
             assert.strictEqual(r.code, 1, r.stderr);
             assert.strictEqual(r.stderr, "");
             const report = JSON.parse(r.stdout);
-            assert.deepStrictEqual(Object.keys(report), ["violations", "remediations", "notApplicable", "exemptions", "summary"]);
+            assert.deepStrictEqual(Object.keys(report), ["violations", "remediations", "notApplicable", "unchecked", "exemptions", "summary"]);
             for (const v of report.violations) {
                 assert.deepStrictEqual(Object.keys(v), [...policyEventKeys, "source"]);
                 assert.strictEqual(v.source, null, "these state files record no source positions");
@@ -291,10 +299,10 @@ describe("engine CLI (npm run analyze)", () => {
             const r = results.get("humanReport")!;
             assert.strictEqual(r.code, 1, r.stderr);
             const out = r.stdout;
-            assert.match(out, /noncompliant\.json \(state file, preview\): 7 resources\nPolicies:\n {4}❌ aws-apigatewayv2-access-logging@v0\.1\.0\n/);
+            assert.match(out, /noncompliant\.json \(state file, stack prod, preview\): 7 resources\nPolicies:\n {4}❌ aws-apigatewayv2-access-logging@v0\.1\.0\n/);
             assert.match(out, / {8}urn:pulumi:prod::orders::aws:apigatewayv2\/stage:Stage::orders-stage\n {12}- \[mandatory\] {2}apigatewayv2-stage-access-logging\n {14}API Gateway V2 stages must have access logging/);
-            assert.match(out, /compliant\.json \(state file, preview\): 5 resources\nPolicies:\n {4}✅ aws-apigatewayv2-access-logging@v0\.1\.0\n/);
-            assert.match(out, /examples\/http-api-no-logging \(program, preview\): \d+ resources\nPolicies:\n {4}❌ [^\n]*\n {8}urn:pulumi:[^\n]*aws:apigatewayv2\/stage:Stage::[^\n]*\n {12}- \[mandatory\] {2}apigatewayv2-stage-access-logging\n/);
+            assert.match(out, /compliant\.json \(state file, stack [a-z]+, preview\): 5 resources\nPolicies:\n {4}✅ aws-apigatewayv2-access-logging@v0\.1\.0\n/);
+            assert.match(out, /examples\/http-api-no-logging \(program, stack dev, preview\): \d+ resources\nPolicies:\n {4}❌ [^\n]*\n {8}urn:pulumi:[^\n]*aws:apigatewayv2\/stage:Stage::[^\n]*\n {12}- \[mandatory\] {2}apigatewayv2-stage-access-logging\n/);
             // Where the program declares the stage, relative to the program's directory.
             assert.match(out, /\n {8}urn:pulumi:dev::http-api-no-logging::aws:apigatewayv2\/stage:Stage::inventory-api-stage \(index\.ts:8:15\)\n/);
             assert.match(out, /\nSummary: 3 violations \(3 mandatory, 0 advisory\) on 3 resources; \d+ resources analyzed in 3 inputs\n$/);
@@ -331,19 +339,19 @@ describe("engine CLI (npm run analyze)", () => {
                 "apigatewayv2-stage-access-logging orders-stage",
             ]);
             for (const v of state) {
-                assert.match(v.message, /\nFix: aws\.(apigatewayv2\.Stage|cloudwatch\.LogGroup)\("[^"]+", \.\.\., [a-z_]+=/, v.message);
-                assert.match(v.message, /\((access_log_settings|retention_in_days) is not set\)/);
+                assert.match(v.message, /\nFix( on an HTTP API)?: ([a-z_]+ = aws\.cloudwatch\.LogGroup\("[^"]+", [a-z_]+=.*\); )?aws\.(apigatewayv2\.Stage|cloudwatch\.LogGroup)\("[^"]+", \.\.\., [a-z_]+=/, v.message);
+                assert.match(v.message, /\((access_log_settings is not set|retention_in_days is 0)\)/);
             }
             assert.strictEqual(program.length, 1);
-            assert.match(program[0].message, /\(accessLogSettings is not set\)\.\nFix: new aws\.apigatewayv2\.Stage\(/);
+            assert.match(program[0].message, /\(accessLogSettings is not set\)\. .*\nFix on an HTTP API: const \w+ = new aws\.cloudwatch\.LogGroup\(/);
         });
 
-        it("the README's Python state-file example is what the command prints", () => {
-            const r = results.get("readmePython")!;
+        it("docs/analyze.md's Python state-file example is what the command prints", () => {
+            const r = results.get("docsPython")!;
             assert.strictEqual(r.code, 1, r.stderr);
-            const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
-            const example = /\$ npm run analyze -- --update --runtime python examples\/python-orders-stack\.json\n([\s\S]*?)\n```/.exec(readme);
-            assert.ok(example, "README has the example");
+            const doc = fs.readFileSync(path.join(repoRoot, "docs", "analyze.md"), "utf8");
+            const example = /\$ npm run analyze -- --update --runtime python examples\/python-orders-stack\.json\n([\s\S]*?)\n```/.exec(doc);
+            assert.ok(example, "docs/analyze.md has the example");
             assert.strictEqual(example[1], r.stdout.trimEnd());
         });
 
@@ -372,6 +380,15 @@ describe("engine CLI: --preview and --update agree on programs", function () {
         assert.deepStrictEqual(verdicts(update), verdicts(preview));
         // The standard quick-create program is blocked under --update too (its target is the Lambda's invokeArn).
         assert.ok(verdicts(update).includes("apigatewayv2-quick-create-api mandatory urn:pulumi:dev::quick-create-lambda::aws:apigatewayv2/api:Api::hello-api"));
+    });
+
+    it("a stage made inside a vendored component: the location is the user's own call, and the message names the component", async () => {
+        // Issue 15, item 6: before, the location was the component's `new Stage(...)` in vendor/websocket-api/index.ts.
+        const r = await run(["--json", path.join(programsDir, "vendored-component")]);
+        assert.strictEqual(r.code, 1, r.stderr);
+        const [v] = JSON.parse(r.stdout).violations;
+        assert.strictEqual(v.source.location, "src/setup-websocket-api.ts:5:9");
+        assert.match(v.message, /It is made inside component "acme:apigateway:WebSocketApi" "chat": turn access logging on through that component's inputs/);
     });
 
     it("checks a StackReference's log group once its outputs are supplied, and notes them otherwise", async () => {

@@ -11,7 +11,7 @@ import { assertNoCantRun, repoRoot, verdicts } from "./helpers";
 // verdicts. Every example program runs in both modes (the program runner's
 // preview leaves computed outputs unknown; its update fabricates them), and
 // the pack judges each run under the default config and under every policy
-// config the README shows. The verdicts (policy, resource, level) must be the
+// config the README and docs/ show. The verdicts (policy, resource, level) must be the
 // same; with the default config they must also be the ones examples/README.md
 // states.
 
@@ -24,11 +24,17 @@ const examples = fs.readdirSync(examplesDir, { withFileTypes: true })
 type Mode = "preview" | "update";
 const modes: Mode[] = ["preview", "update"];
 
-/** Every ```json block of README.md that is a policy config (keys: policy names or "all"). */
-export function readmeConfigs(policyNames: readonly string[]): Record<string, unknown>[] {
-    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+/** The README and every page of docs/. */
+function docPages(): string[] {
+    const docsDir = path.join(repoRoot, "docs");
+    return [path.join(repoRoot, "README.md"), ...fs.readdirSync(docsDir).filter((f) => f.endsWith(".md")).map((f) => path.join(docsDir, f))];
+}
+
+/** Every ```json block of the README and docs/ that is a policy config (keys: policy names or "all"). */
+export function docConfigs(policyNames: readonly string[]): Record<string, unknown>[] {
     const configs: Record<string, unknown>[] = [];
-    for (const m of readme.matchAll(/```json\n([\s\S]*?)```/g)) {
+    const blocks = docPages().flatMap((page) => [...fs.readFileSync(page, "utf8").matchAll(/```json\n([\s\S]*?)```/g)]);
+    for (const m of blocks) {
         let parsed: unknown;
         try {
             parsed = JSON.parse(m[1]);
@@ -59,7 +65,7 @@ export function statedVerdicts(): Map<string, { verdicts: string[]; exit: number
     return out;
 }
 
-describe("examples: preview and update give the same verdicts, for every README config", function () {
+describe("examples: preview and update give the same verdicts, for every config in the docs", function () {
     const runs = {} as Record<string, Record<Mode, EngineResource[]>>;
     const sessions = {} as Record<Mode, PolicySession>;
 
@@ -87,10 +93,10 @@ describe("examples: preview and update give the same verdicts, for every README 
         return verdicts(r.violations);
     }
 
-    it("finds the example programs and the README's configs", () => {
+    it("finds the example programs and the docs' configs", () => {
         assert.ok(examples.length >= 8, examples.join());
-        const configs = readmeConfigs(sessions.preview.info.policies.map((p) => p.name));
-        assert.ok(configs.length >= 2, `README configs found: ${configs.length}`);
+        const configs = docConfigs(sessions.preview.info.policies.map((p) => p.name));
+        assert.ok(configs.length >= 4, `configs found in the docs: ${configs.length}`);
     });
 
     it("with the default config, both modes give the verdicts examples/README.md states", async () => {
@@ -127,8 +133,8 @@ describe("examples: preview and update give the same verdicts, for every README 
         }
     });
 
-    it("under every policy config in the README, preview and update agree on every example", async () => {
-        const configs = readmeConfigs(sessions.preview.info.policies.map((p) => p.name));
+    it("under every policy config in the README and docs/, preview and update agree on every example", async () => {
+        const configs = docConfigs(sessions.preview.info.policies.map((p) => p.name));
         const differences: string[] = [];
         let compared = 0;
         for (const config of configs) {

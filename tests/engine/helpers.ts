@@ -4,6 +4,10 @@ import * as path from "path";
 import * as os from "os";
 import { AnalyzeResourcesResult, PolicySession } from "../../engine/protocol/policy-session";
 import { EngineResource, Violation } from "../../engine/resource-model";
+import { requireCurrentBuild } from "../current-build";
+
+// Every test that imports these helpers drives bin/: refuse a stale one.
+requireCurrentBuild();
 
 /** The repository root, whether these tests run from tests/ or from bin/tests/. */
 export const repoRoot: string = (() => {

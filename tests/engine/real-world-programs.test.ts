@@ -8,7 +8,8 @@ import * as os from "os";
 import * as path from "path";
 
 import { InputError } from "../../engine/errors";
-import { tempPrograms } from "./helpers";
+import { repoRoot, tempPrograms, verdicts } from "./helpers";
+import { PolicySession } from "../../engine/protocol/policy-session";
 import { runProgramWithNotes, RunOptions } from "../../engine/inputs/program/run-program";
 import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "../../engine/resource-model";
 
@@ -272,13 +273,21 @@ describe("program runner on real-world program shapes", function () {
             assertOneLineInputError(e, /this program declares @pulumi\/aws "\^4\.0\.0", but has no node_modules of its own and got this repository's 7\.\d+\.\d+; run `npm install` in it first$/);
         });
 
-        it("names a Pulumi 2 program's SDK the same way", async function () {
-            const dir = tempProgram({
+        it("says in one line that Pulumi 2 is not supported, whether the program declares it or installed it", async function () {
+            const declared = tempProgram({
                 "package.json": JSON.stringify({ name: "old", dependencies: { "@pulumi/pulumi": "^2.0.0" } }),
                 "index.ts": 'import * as pulumi from "@pulumi/pulumi";\n(pulumi as any).runtime.serializeClosure();\n',
             });
-            const e = await rejection(run(dir, { mode: "preview" }));
-            assertOneLineInputError(e, /declares @pulumi\/pulumi "\^2\.0\.0".*run `npm install` in it first/);
+            const installed = tempProgram({
+                "node_modules/@pulumi/pulumi/package.json": JSON.stringify({ name: "@pulumi/pulumi", version: "2.25.2", main: "index.js" }),
+                "node_modules/@pulumi/pulumi/index.js": "module.exports = {};\n",
+                "index.ts": 'import * as pulumi from "@pulumi/pulumi";\nexport const x = pulumi;\n',
+            });
+            for (const [dir, version] of [[declared, "\\^2\\.0\\.0"], [installed, "2\\.25\\.2"]]) {
+                const e = await rejection(run(dir, { mode: "preview" }));
+                assertOneLineInputError(e, new RegExp(`is a Pulumi 2 program \\(@pulumi/pulumi "${version}"\\), and npm run analyze supports only Pulumi 3: upgrade it .*or run \`pulumi preview --policy-pack`));
+                assert.doesNotMatch(e.message, /npm install` in it first|no such file/);
+            }
         });
 
         it("says an encrypted config value exists, and takes it from --config-value", async function () {
@@ -319,24 +328,34 @@ describe("program runner on real-world program shapes", function () {
 
 // A program's own @pulumi/pulumi is what the runner loads. `npm install` of a
 // current program resolves 3.200 or later; this repository pins a recent one.
-// The older SDK is installed once into a cache under the OS temp dir (npm's own
-// cache makes later installs quick) and the repository's @pulumi/aws is
-// hard-linked next to it, so that, as after `npm install`, the provider SDK
-// loads the program's @pulumi/pulumi.
+// Other SDKs are installed once each into a cache under the OS temp dir (npm's
+// own cache makes later installs quick), with provider packages of their era,
+// so that, as after `npm install`, the provider SDK loads the program's
+// @pulumi/pulumi. Where no @pulumi/aws is named, the repository's is
+// hard-linked next to the SDK.
 const OLD_SDK = "3.200.0";
 
-function installOldSdk(): string {
-    const cache = path.join(os.tmpdir(), "aws-apigatewayv2-analyze-sdk-cache", `pulumi-${OLD_SDK}`);
-    const installed = path.join(cache, "node_modules", "@pulumi", "pulumi", "package.json");
+/** A cache directory holding `packages` (npm specs `name@version`), installed once. */
+export function installSdk(packages: string[]): string {
+    const key = packages.map((p) => p.replace(/^@pulumi\//, "").replace(/[@/]/g, "-")).join("+");
+    const cache = path.join(os.tmpdir(), "aws-apigatewayv2-analyze-sdk-cache", key);
     const { execFileSync } = require("child_process") as typeof import("child_process");
-    if (!fs.existsSync(installed) || JSON.parse(fs.readFileSync(installed, "utf8")).version !== OLD_SDK) {
+    const installed = (spec: string) => {
+        const at = spec.lastIndexOf("@");
+        try {
+            return JSON.parse(fs.readFileSync(path.join(cache, "node_modules", spec.slice(0, at), "package.json"), "utf8")).version.replace(/^v/, "") === spec.slice(at + 1);
+        } catch {
+            return false;
+        }
+    };
+    if (!packages.every(installed)) {
         fs.mkdirSync(cache, { recursive: true });
         fs.writeFileSync(path.join(cache, "package.json"), JSON.stringify({ name: "sdk-cache", version: "1.0.0", private: true }));
         const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-        execFileSync(npm, ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-save", `@pulumi/pulumi@${OLD_SDK}`, "mime@2.6.0"], {
+        execFileSync(npm, ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-save", ...packages, "mime@2.6.0"], {
             cwd: cache,
             stdio: "pipe",
-            timeout: 240_000,
+            timeout: 300_000,
         });
     }
     const aws = path.join(cache, "node_modules", "@pulumi", "aws");
@@ -344,6 +363,10 @@ function installOldSdk(): string {
         execFileSync("cp", ["-al", awsDir, aws]);
     }
     return cache;
+}
+
+function installOldSdk(): string {
+    return installSdk([`@pulumi/pulumi@${OLD_SDK}`]);
 }
 
 describe(`program runner with a program's own @pulumi/pulumi ${OLD_SDK}`, function () {
@@ -390,3 +413,124 @@ describe(`program runner with a program's own @pulumi/pulumi ${OLD_SDK}`, functi
         assert.strictEqual((stage.inputs.accessLogSettings as Record<string, unknown>).destinationArn, outputs["acme/logging/prod"].accessLogGroupArn);
     });
 });
+
+// Programs with their own node_modules, on the SDKs and provider majors people
+// still have in lock files: the oldest supported 3.x, the 3.48 of the issue
+// (@pulumi/aws 5), and the newest (@pulumi/aws 6). Each example must get the
+// verdicts it gets on this repository's SDK and @pulumi/aws 7, through the
+// real pack process, in both modes.
+const SDK_MATRIX: { pulumi: string; packages: string[] }[] = [
+    { pulumi: "3.40.0", packages: ["@pulumi/pulumi@3.40.0", "@pulumi/aws@5.43.0"] },
+    { pulumi: "3.48.0", packages: ["@pulumi/pulumi@3.48.0", "@pulumi/aws@5.43.0"] },
+    { pulumi: "3.276.0", packages: ["@pulumi/pulumi@3.276.0", "@pulumi/aws@6.83.4", "@pulumi/aws-native@1.79.0", "@pulumi/random@4.21.2"] },
+];
+const examplesDir = path.join(__dirname, "..", "..", "examples");
+
+for (const { pulumi, packages } of SDK_MATRIX) {
+    describe(`program runner with a program's own @pulumi/pulumi ${pulumi} (${packages.slice(1).join(", ")})`, function () {
+        let cache: string;
+        const sessions = {} as Record<(typeof modes)[number], PolicySession>;
+        const examples = fs.readdirSync(examplesDir).filter((f) => fs.statSync(path.join(examplesDir, f)).isDirectory()).sort();
+
+        before(async function () {
+            this.timeout(400_000);
+            cache = installSdk(packages);
+            for (const name of examples) {
+                const copy = path.join(cache, "programs", name);
+                fs.rmSync(copy, { recursive: true, force: true });
+                fs.cpSync(path.join(examplesDir, name), copy, { recursive: true });
+            }
+            for (const mode of modes) {
+                sessions[mode] = await PolicySession.start({ packDir: repoRoot, preview: mode === "preview", project: "p", stack: "dev" });
+                await sessions[mode].configure({ all: "mandatory" });
+            }
+        });
+        after(async function () {
+            for (const s of Object.values(sessions)) {
+                await s.close();
+            }
+        });
+
+        it("loads the program's own SDK and provider package", function () {
+            const from = { paths: [path.join(cache, "programs", examples[0])] };
+            assert.strictEqual(JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json", from), "utf8")).version, pulumi);
+            const aws = require.resolve("@pulumi/aws/package.json", from);
+            assert.ok(aws.startsWith(cache), aws);
+            // @pulumi/aws 5 wrote its version with a leading "v".
+            assert.strictEqual(JSON.parse(fs.readFileSync(aws, "utf8")).version.replace(/^v/, ""), packages[1].split("@")[2]);
+        });
+
+        if (packages.some((p) => p.startsWith("@pulumi/aws-native@"))) {
+            it("gives aws-native and random resources the outputs their own types declare: required ones typed, optional ones never made up", async function () {
+                const dir = path.join(cache, "programs", "other-providers");
+                fs.rmSync(dir, { recursive: true, force: true });
+                fs.mkdirSync(dir, { recursive: true });
+                fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: other-providers\nruntime: nodejs\n");
+                fs.writeFileSync(path.join(dir, "index.ts"), [
+                    'import * as native from "@pulumi/aws-native";',
+                    'import * as random from "@pulumi/random";',
+                    'const suffix = new random.RandomString("suffix", { length: 6, special: false });',
+                    'const table = new native.dynamodb.Table("orders", { keySchema: [{ attributeName: "id", keyType: "HASH" }], attributeDefinitions: [{ attributeName: "id", attributeType: "S" }], billingMode: "PAY_PER_REQUEST" });',
+                    '// Reading tableName under --update failed: "Expected property tableName to resolve to a string".',
+                    'export const tableName = table.tableName.apply((n) => { if (typeof n !== "string") { throw new Error("tableName is " + typeof n); } return n.toUpperCase(); });',
+                    "export const suffixLower = suffix.result.apply((r) => r.toLowerCase());",
+                    "",
+                ].join("\n"));
+                for (const mode of modes) {
+                    const { resources } = await run(dir, { mode });
+                    const table = resources.find((r) => r.type === "aws-native:dynamodb:Table")!;
+                    const suffix = resources.find((r) => r.type === "random:index/randomString:RandomString")!;
+                    // aws-native autonames <kind>Name at Check: known in a preview too.
+                    assert.match(String(table.outputs.tableName), /^orders-[0-9a-f]{7}$/, mode);
+                    assert.ok(!("keepers" in suffix.outputs) && !("overrideSpecial" in suffix.outputs), `optional outputs made up: ${Object.keys(suffix.outputs).join(", ")}`);
+                    if (mode === "update") {
+                        assert.strictEqual(table.outputs.arn, `arn:aws:dynamodb:us-east-1:123456789012:table/${table.outputs.tableName}`);
+                        assert.strictEqual(typeof suffix.outputs.result, "string");
+                        assert.strictEqual(typeof suffix.outputs.upper, "boolean");
+                        assert.strictEqual(resources[0].outputs.tableName, String(table.outputs.tableName).toUpperCase());
+                    } else {
+                        assert.strictEqual(suffix.outputs.result, UNKNOWN);
+                    }
+                }
+            });
+
+            it("judges an @pulumi/aws-native stage as the bundled aws-native example is judged", async function () {
+                const dir = path.join(cache, "programs", "native-stages");
+                fs.rmSync(dir, { recursive: true, force: true });
+                fs.mkdirSync(dir, { recursive: true });
+                fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: native-stages\nruntime: nodejs\n");
+                fs.writeFileSync(path.join(dir, "index.ts"), [
+                    'import * as native from "@pulumi/aws-native";',
+                    'const api = new native.apigatewayv2.Api("api", { protocolType: "HTTP" });',
+                    'const logs = new native.logs.LogGroup("logs", { retentionInDays: 30 });',
+                    'const format = JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" });',
+                    'new native.apigatewayv2.Stage("logged", { apiId: api.apiId, stageName: "logged", accessLogSettings: { destinationArn: logs.arn, format } });',
+                    'new native.apigatewayv2.Stage("silent", { apiId: api.apiId, stageName: "silent" });',
+                    "",
+                ].join("\n"));
+                for (const mode of modes) {
+                    const { resources } = await run(dir, { mode });
+                    const result = await sessions[mode].analyzeResources(resources, { applyRemediations: true });
+                    const got = verdicts(result.violations).filter((v) => !v.includes("format-fields"));
+                    assert.deepStrictEqual(got, ["apigatewayv2-stage-access-logging@silent:mandatory"], mode);
+                }
+            });
+        }
+
+        for (const mode of modes) {
+            it(`every example (${mode}) gets the verdicts it gets on this repository's SDK`, async function () {
+                this.timeout(300_000);
+                for (const name of examples) {
+                    const judge = async (dir: string) => {
+                        const { resources } = await run(dir, { mode });
+                        const result = await sessions[mode].analyzeResources(resources, { applyRemediations: true });
+                        return { types: resources.map((r) => `${r.type}::${r.name}`).filter((t) => !t.startsWith("pulumi:providers:")), verdicts: verdicts(result.violations) };
+                    };
+                    const old = await judge(path.join(cache, "programs", name));
+                    const current = await judge(path.join(examplesDir, name));
+                    assert.deepStrictEqual(old, current, `${name} (${mode})`);
+                }
+            });
+        }
+    });
+}

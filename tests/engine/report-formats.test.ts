@@ -122,11 +122,11 @@ describe("engine report formats", () => {
             assert.strictEqual(failed.failure.message, "Stage \"<s>\" & 'x' ]]> \\x00\\x1b[31m");
         });
 
-        it("JUnit skips a case whose policy answered not applicable, with its reason; a violation still fails", () => {
+        it("JUnit with --junit-not-applicable skips a case whose policy answered not applicable, with its reason; a violation still fails", () => {
             const stackUrn = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
             const report = run([]);
             report.inputs[0].notApplicable = [{ resourceUrn: stackUrn, policyName: "x", reason: "Policy only applies to stages" }];
-            const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(junitReport(report));
+            const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(junitReport(report, { notApplicable: true }));
             const suite = doc.testsuites.testsuite;
             assert.strictEqual(suite.tests, "2");
             assert.strictEqual(suite.skipped, "1");
@@ -140,7 +140,7 @@ describe("engine report formats", () => {
             // A stack policy's not-applicable answer (URN "") skips its cases on every resource, but never a violation.
             const stackWide = run([v("mandatory", "Bad.")]);
             stackWide.inputs[0].notApplicable = [{ resourceUrn: "", policyName: "x", reason: "The stack has no stage" }];
-            const wide = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(junitReport(stackWide)).testsuites.testsuite;
+            const wide = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(junitReport(stackWide, { notApplicable: true })).testsuites.testsuite;
             assert.strictEqual(wide.skipped, "1");
             assert.strictEqual(wide.failures, "1");
         });

@@ -77,13 +77,13 @@ describe("engine report", () => {
 
     it("prints one JSON object whose violations carry the policyEvent fields and the source", () => {
         const parsed = JSON.parse(jsonReport(run()));
-        assert.deepStrictEqual(Object.keys(parsed), ["violations", "remediations", "notApplicable", "exemptions", "summary"]);
+        assert.deepStrictEqual(Object.keys(parsed), ["violations", "remediations", "notApplicable", "unchecked", "exemptions", "summary"]);
         assert.strictEqual(parsed.violations.length, 4);
         for (const x of parsed.violations) {
             assert.deepStrictEqual(Object.keys(x), ["resourceUrn", "message", "policyName", "policyPackName", "policyPackVersion", "enforcementLevel", "source"]);
             assert.strictEqual(x.source, null);
         }
-        assert.deepStrictEqual(parsed.summary, { ...summarize(run()), notApplicable: 0, exemptions: 0, unmatchedExemptions: 0 });
+        assert.deepStrictEqual(parsed.summary, { ...summarize(run()), notApplicable: 0, exemptions: 0, unmatchedExemptions: 0, expiringExemptions: 0 });
         assert.strictEqual(parsed.summary.mandatory, 1);
         assert.strictEqual(parsed.summary.advisory, 3);
         assert.strictEqual(parsed.summary.resourcesAnalyzed, 7);

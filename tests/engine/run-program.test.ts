@@ -363,15 +363,16 @@ describe("program runner", function () {
 
         it("restores cwd, console and the TypeScript hook after a run", async function () {
             // The program notes what it saw instead of printing, to keep test output clean.
-            const dir = tempProgram({ "index.ts": "(globalThis as any).programSaw = { cwd: process.cwd(), log: console.log };\n" });
-            const before = { cwd: process.cwd(), log: console.log, ts: (require as any).extensions[".ts"] };
+            const dir = tempProgram({ "index.ts": "(globalThis as any).programSaw = { cwd: process.cwd(), write: process.stdout.write };\n" });
+            const before = { cwd: process.cwd(), log: console.log, write: process.stdout.write, ts: (require as any).extensions[".ts"] };
             await runProgram(dir, { mode: "preview" });
             const saw = (globalThis as any).programSaw;
             delete (globalThis as any).programSaw;
             assert.strictEqual(fs.realpathSync(saw.cwd), fs.realpathSync(dir));
-            assert.notStrictEqual(saw.log, before.log, "program output goes to stderr, away from --json");
+            assert.notStrictEqual(saw.write, before.write, "program output goes to stderr, away from --json");
             assert.strictEqual(process.cwd(), before.cwd);
             assert.strictEqual(console.log, before.log);
+            assert.strictEqual(process.stdout.write, before.write);
             assert.strictEqual((require as any).extensions[".ts"], before.ts);
         });
     });

@@ -1,4 +1,8 @@
 import { EngineResource, unknownSentinels } from "../../engine/resource-model";
+import {
+    accountId, compliantAccount, compliantApi, compliantFormat, compliantLogGroup, compliantNativeLogGroup, compliantNativeStage,
+    compliantStage, compliantWebSocketFormat, logGroupArn as arnOf, region,
+} from "../fixtures/compliant";
 import { resource } from "./helpers";
 
 // Stacks as the engine would hand them to the pack: in a preview, outputs the
@@ -6,8 +10,8 @@ import { resource } from "./helpers";
 // them; in an update they are known. Each scenario builds a fresh stack.
 
 export const UNKNOWN = unknownSentinels.string;
-export const region = "us-east-1";
-export const account = "123456789012";
+export { region };
+export const account = accountId;
 
 export const T = {
     stage: "aws:apigatewayv2/stage:Stage",
@@ -18,22 +22,12 @@ export const T = {
     account: "aws:apigateway/account:Account",
 } as const;
 
-export const goodFormat = JSON.stringify({
-    requestId: "$context.requestId",
-    ip: "$context.identity.sourceIp",
-    requestTime: "$context.requestTime",
-    routeKey: "$context.routeKey",
-    status: "$context.status",
-});
+export const goodFormat = compliantFormat;
 
 /** goodFormat plus the connection fields WebSocket stages must log. */
-export const goodWebSocketFormat = JSON.stringify({
-    ...JSON.parse(goodFormat) as Record<string, string>,
-    connectionId: "$context.connectionId",
-    eventType: "$context.eventType",
-});
+export const goodWebSocketFormat = compliantWebSocketFormat;
 
-export const logGroupArn = (name: string, r = region) => `arn:aws:logs:${r}:${account}:log-group:${name}`;
+export const logGroupArn = (name: string, r = region) => arnOf(name, r);
 
 export type Mode = "preview" | "update";
 
@@ -78,26 +72,27 @@ export class StackBuilder {
         return r;
     }
 
-    logGroup(name: string, inputs: Record<string, unknown> = { retentionInDays: 30 }): EngineResource {
-        const physical = typeof inputs.name === "string" ? inputs.name : `${name}-1a2b3c4`;
-        const at = typeof inputs.region === "string" ? inputs.region : region;
-        return this.add(T.logGroup, name, { name: physical, ...inputs }, { arn: this.computed(logGroupArn(physical, at)), id: this.computed(physical) });
+    /** A log group: the compliant baseline, or exactly `inputs` (with the name) when given. */
+    logGroup(name: string, inputs?: Record<string, unknown>): EngineResource {
+        const physical = typeof inputs?.name === "string" ? inputs.name : `${name}-1a2b3c4`;
+        const at = typeof inputs?.region === "string" ? inputs.region : region;
+        return this.add(T.logGroup, name, inputs === undefined ? compliantLogGroup(physical) : { name: physical, ...inputs },
+            { arn: this.computed(logGroupArn(physical, at)), id: this.computed(physical) });
     }
 
-    nativeLogGroup(name: string, inputs: Record<string, unknown> = { retentionInDays: 30 }): EngineResource {
-        return this.add(T.nativeLogGroup, name, { logGroupName: name, ...inputs }, { arn: this.computed(`${logGroupArn(name)}:*`) });
+    /** An aws-native log group: the compliant baseline, or exactly `inputs` (with the name) when given. */
+    nativeLogGroup(name: string, inputs?: Record<string, unknown>): EngineResource {
+        return this.add(T.nativeLogGroup, name, inputs === undefined ? compliantNativeLogGroup(name) : { logGroupName: name, ...inputs },
+            { arn: this.computed(`${logGroupArn(name)}:*`) });
     }
 
     api(name: string, protocolType: "HTTP" | "WEBSOCKET", extra: Record<string, unknown> = {}): EngineResource {
-        const inputs: Record<string, unknown> = { name: `${name}-5d6e7f8`, protocolType, ...extra };
-        if (protocolType === "WEBSOCKET") {
-            inputs.routeSelectionExpression = "$request.body.action";
-        }
-        return this.add(T.api, name, inputs, { id: this.computed(`${name}-id`) });
+        return this.add(T.api, name, { ...compliantApi(`${name}-5d6e7f8`, protocolType), ...extra }, { id: this.computed(`${name}-id`) });
     }
 
     account(): EngineResource {
-        return this.add(T.account, "account", { cloudwatchRoleArn: this.computed(`arn:aws:iam::${account}:role/apigw-cloudwatch`) }, {});
+        const { cloudwatchRoleArn, ...inputs } = compliantAccount();
+        return this.add(T.account, "account", { ...inputs, cloudwatchRoleArn: this.computed(cloudwatchRoleArn) }, {});
     }
 
     private loggingInputs(logging: StageLogging | undefined): { settings: Record<string, unknown> | undefined; deps: string[] } {
@@ -122,7 +117,8 @@ export class StackBuilder {
 
     stage(name: string, api: EngineResource, logging: StageLogging | undefined, extra: Record<string, unknown> = {}): EngineResource {
         const { settings, deps } = this.loggingInputs(logging);
-        const inputs: Record<string, unknown> = { apiId: api.outputs.id, name: "$default", autoDeploy: true, ...extra };
+        const { accessLogSettings: _settings, ...baseline } = compliantStage(api.outputs.id, undefined);
+        const inputs: Record<string, unknown> = { ...baseline, ...extra };
         if (settings !== undefined) {
             inputs.accessLogSettings = settings;
         }
@@ -135,7 +131,7 @@ export class StackBuilder {
 
     nativeStage(name: string, api: EngineResource, logging: StageLogging | undefined): EngineResource {
         const { settings, deps } = this.loggingInputs(logging);
-        const inputs: Record<string, unknown> = { apiId: api.outputs.id, stageName: "prod" };
+        const { accessLogSettings: _settings, ...inputs } = compliantNativeStage(api.outputs.id, undefined);
         if (settings !== undefined) {
             inputs.accessLogSettings = settings;
         }

@@ -39,14 +39,14 @@ describe("pack protocol: stack tags pick the language of fixes", () => {
 
     it("python, from the tags sent when the session starts: resource and stack policies both", async () => {
         const m = await messages();
-        assert.match(m.get("apigatewayv2-stage-access-logging")!, /\(access_log_settings is not set\)\.\nFix: aws\.apigatewayv2\.Stage\("no-logging", \.\.\., access_log_settings=aws\.apigatewayv2\.StageAccessLogSettingsArgs\(destination_arn=log_group\.arn, format=json\.dumps\(/);
-        assert.match(m.get("apigatewayv2-access-log-group-retention")!, /\(retention_in_days is not set\)\.\nFix: aws\.cloudwatch\.LogGroup\("orders-logs", \.\.\., retention_in_days=30\)$/);
+        assert.match(m.get("apigatewayv2-stage-access-logging")!, /\(access_log_settings is not set\)\. .*\nFix on an HTTP API: no_logging_access_logs = aws\.cloudwatch\.LogGroup\("no-logging-access-logs", retention_in_days=30, log_group_class="STANDARD"\); aws\.apigatewayv2\.Stage\("no-logging", \.\.\., access_log_settings=aws\.apigatewayv2\.StageAccessLogSettingsArgs\(destination_arn=no_logging_access_logs\.arn, format=json\.dumps\(/);
+        assert.match(m.get("apigatewayv2-access-log-group-retention")!, /\(retention_in_days is not set\)\. The fix sets retention_in_days to 30\.\nFix: aws\.cloudwatch\.LogGroup\("orders-logs", \.\.\., retention_in_days=30\)$/);
     });
 
     it("dotnet, then yaml, after a new ConfigureStack", async () => {
         await session.configureStack({ project: "orders", stack: "prod", tags: { "pulumi:runtime": "dotnet" } });
         let m = await messages();
-        assert.match(m.get("apigatewayv2-stage-access-logging")!, /\nFix: new Aws\.ApiGatewayV2\.Stage\("no-logging", new\(\) \{ \.\.\., AccessLogSettings = new Aws\.ApiGatewayV2\.Inputs\.StageAccessLogSettingsArgs \{ DestinationArn = logGroup\.Arn, /);
+        assert.match(m.get("apigatewayv2-stage-access-logging")!, /\nFix on an HTTP API: var noLoggingAccessLogs = new Aws\.CloudWatch\.LogGroup\("no-logging-access-logs", new Aws\.CloudWatch\.LogGroupArgs \{ RetentionInDays = 30, LogGroupClass = "STANDARD" \}\); new Aws\.ApiGatewayV2\.Stage\("no-logging", new Aws\.ApiGatewayV2\.StageArgs \{ \.\.\., AccessLogSettings = new Aws\.ApiGatewayV2\.Inputs\.StageAccessLogSettingsArgs \{ DestinationArn = noLoggingAccessLogs\.Arn, /);
         await session.configureStack({ project: "orders", stack: "prod", tags: { "pulumi:runtime": "yaml" } });
         m = await messages();
         assert.match(m.get("apigatewayv2-access-log-group-retention")!, /\nFix: resources: \{ "orders-logs": \{ type: aws:cloudwatch:LogGroup, properties: \{ \.\.\., retentionInDays: 30 \} \} \}$/);
@@ -55,7 +55,7 @@ describe("pack protocol: stack tags pick the language of fixes", () => {
     it("no tags at all, as on a new stack's first preview: TypeScript", async () => {
         await session.configureStack({ project: "orders", stack: "prod", tags: {} });
         const m = await messages();
-        assert.match(m.get("apigatewayv2-stage-access-logging")!, /\nFix: new aws\.apigatewayv2\.Stage\("no-logging", \{ \.\.\., accessLogSettings: \{ destinationArn: logGroup\.arn, format: JSON\.stringify\(/);
+        assert.match(m.get("apigatewayv2-stage-access-logging")!, /\nFix on an HTTP API: const noLoggingAccessLogs = new aws\.cloudwatch\.LogGroup\("no-logging-access-logs", \{ retentionInDays: 30, logGroupClass: "STANDARD" \}\); new aws\.apigatewayv2\.Stage\("no-logging", \{ \.\.\., accessLogSettings: \{ destinationArn: noLoggingAccessLogs\.arn, format: JSON\.stringify\(/);
     });
 
     it("an unknown runtime: TypeScript", async () => {

@@ -12,7 +12,7 @@ const destination = "apigatewayv2-access-log-destination";
 const retention = "apigatewayv2-access-log-group-retention";
 const protocol = "apigatewayv2-access-log-protocol";
 
-/** The README's sample config. */
+/** The sample config of docs/policies.md (Configuration). */
 const readmeConfig = {
     "all": "mandatory",
     "apigatewayv2-access-log-format-fields": "advisory",
@@ -62,7 +62,7 @@ describe("pack protocol: preview and update give the same verdicts", () => {
         return r;
     }
 
-    it("the issue's case: the README config and a new log group named orders-api-access-logs-fe185dc fail preview, not only up", async () => {
+    it("the issue's case: the sample config and a new log group named orders-api-access-logs-fe185dc fail preview, not only up", async () => {
         const r = await assertSameVerdicts((s) => {
             const lg = s.logGroup("orders-api-access-logs", { name: "orders-api-access-logs-fe185dc", retentionInDays: 90 });
             s.stage("orders-api-stage", s.api("orders-api", "HTTP"), { logGroup: lg, format: goodFormat });
@@ -87,7 +87,7 @@ describe("pack protocol: preview and update give the same verdicts", () => {
         }, readmeConfig, [`${destination}@orders-stage:mandatory`]);
     });
 
-    it("a compliant stack under the README config: nothing in either mode", async () => {
+    it("a compliant stack under the sample config: nothing in either mode", async () => {
         await assertSameVerdicts((s) => {
             const lg = s.logGroup("logs", { name: "/aws/apigateway/orders", retentionInDays: 90 });
             s.stage("orders-stage", s.api("orders", "HTTP"), { logGroup: lg, format: goodFormat });

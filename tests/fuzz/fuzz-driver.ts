@@ -1,5 +1,6 @@
 import * as fc from "fast-check";
 import { Secret } from "@pulumi/policy";
+import { policies } from "../../policies";
 import { PolicySession } from "../../engine/protocol/policy-session";
 import { EngineResource, secret, Violation } from "../../engine/resource-model";
 import { anyValue, hostileString, objectWith, sentinel, sharedArn, sometimes } from "../property/helpers/hostile-values";
@@ -36,15 +37,7 @@ export interface FuzzStats {
     failures: number;
 }
 
-const packPolicies = [
-    "apigatewayv2-stage-access-logging",
-    "apigatewayv2-access-log-destination",
-    "apigatewayv2-access-log-format",
-    "apigatewayv2-access-log-format-fields",
-    "apigatewayv2-quick-create-api",
-    "apigatewayv2-access-log-group-retention",
-    "apigatewayv2-access-log-protocol",
-];
+const packPolicies = policies.map((p) => p.name);
 
 /**
  * The string as it can cross the wire: protobuf strings are UTF-8, and the
@@ -216,14 +209,16 @@ export function violationProblem(v: Violation, urns: ReadonlySet<string>): { kin
     if (/^can't run (policy|remediation) /.test(v.message)) {
         return { kind: "can't run", detail: `${where}: ${v.message.slice(0, 300)}` };
     }
-    if (v.message.length > 2000) {
+    // 4,000: a fix that creates a log group, and on WebSocket the role and account, once per protocol.
+    if (v.message.length > 4000) {
         return { kind: "message", detail: `${where}: message of ${v.message.length} characters` };
     }
     const control = rawControl.exec(v.message);
     if (control !== null) {
         return { kind: "message", detail: `${where}: raw control character U+${control[0].charCodeAt(0).toString(16).padStart(4, "0")}` };
     }
-    if (v.message.split("\n").length > 3) {
+    // Description, problem, and a fix, or one per protocol.
+    if (v.message.split("\n").length > 4) {
         return { kind: "message", detail: `${where}: message of ${v.message.split("\n").length} lines` };
     }
     if (!urns.has(v.resourceUrn)) {

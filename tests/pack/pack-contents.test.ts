@@ -2,6 +2,9 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { requireCurrentBuild } from "../current-build";
+
+requireCurrentBuild();
 
 const root = path.resolve(__dirname, "..", "..");
 

@@ -7,6 +7,9 @@ import { EngineResource } from "../../engine/resource-model";
 import { badConfigs, compliantProps, compliantUrns, validConfigs } from "./helpers/bad-configs";
 import { repoRoot } from "./helpers/regex-scan";
 import { types } from "./helpers/stack-cases";
+import { requireCurrentBuild } from "../current-build";
+
+requireCurrentBuild();
 
 // Misconfiguration through the driver, against the built pack (bin/): every
 // bad config stops the run with an error naming the policy, the key and the

@@ -15,15 +15,6 @@ const { serializeProperties } = require("@pulumi/policy/deserialize") as { seria
 const seed = 20251124;
 const numRuns = 1000; // two cases a run: 2,000 generated stacks in about 15 s
 
-const packPolicies = [
-    "apigatewayv2-stage-access-logging",
-    "apigatewayv2-access-log-destination",
-    "apigatewayv2-access-log-format",
-    "apigatewayv2-access-log-format-fields",
-    "apigatewayv2-quick-create-api",
-    "apigatewayv2-access-log-group-retention",
-    "apigatewayv2-access-log-protocol",
-];
 const stagePolicy = "apigatewayv2-stage-access-logging";
 // After remediation these must have nothing left to say about the stage.
 const clearedByRemediation = [stagePolicy, "apigatewayv2-access-log-format", "apigatewayv2-access-log-format-fields"];
@@ -149,11 +140,7 @@ describe("policies on hostile input (property-based, in-process)", function () {
     after(() => {
         console.log(`      property run: ${stats.cases} generated cases, ${stats.resources} resources (${stats.stages} stages, ${stats.expectedStageReports} that must be reported), ` +
             `${stats.violations} violations, ${stats.remediations} remediations, ${stats.withMegabyteString} cases with a 1 MiB string`);
-        console.log(`      violations by policy: ${packPolicies.map((n) => `${n.replace("apigatewayv2-", "")} ${violationsByPolicy.get(n) ?? 0}`).join(", ")}`);
-    });
-
-    it("finds every policy of the pack in policies/", () => {
-        assert.deepStrictEqual(packPolicies.filter((n) => !byName.has(n)), []);
+        console.log(`      violations by policy: ${policies.map(({ name: n }) => `${n.replace("apigatewayv2-", "")} ${violationsByPolicy.get(n) ?? 0}`).join(", ")}`);
     });
 
     it("never throws, keeps messages short and safe, reports every broken stage, and is deterministic", async () => {

@@ -2,6 +2,9 @@ import * as assert from "assert";
 import { FuzzFailure, FuzzStats, generateCases, runCases, startSessions } from "../fuzz/fuzz-driver";
 import { repoRoot } from "./helpers/regex-scan";
 import { PolicySession } from "../../engine/protocol/policy-session";
+import { requireCurrentBuild } from "../current-build";
+
+requireCurrentBuild();
 
 // The short, fixed-seed part of the protocol fuzz: hostile stacks through the
 // built pack (bin/), in preview and in update. `npm run fuzz` runs the long

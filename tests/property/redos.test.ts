@@ -8,6 +8,9 @@ import { AttackResult, attackRegexes } from "./helpers/regex-attack";
 import { packSourceFiles, scanRegexes } from "./helpers/regex-scan";
 import { loadPolicies, Reported, validateResource } from "./helpers/policy-harness";
 import { types } from "./helpers/stack-cases";
+import { requireCurrentBuild } from "../current-build";
+
+requireCurrentBuild();
 
 // ReDoS: every regex in the pack's source (found by parsing it, so new ones
 // are covered), run against 100 KiB inputs built to trigger catastrophic

@@ -59,37 +59,33 @@ describe("unrelated resource types are never reported", () => {
 });
 
 describe("the pack", () => {
-    const levels: Record<string, string> = {
-        [P.stage]: "mandatory", [P.destination]: "mandatory", [P.format]: "mandatory", [P.fields]: "advisory",
-        [P.quickCreate]: "mandatory", [P.retention]: "mandatory", [P.protocol]: "advisory",
-    };
-    const kinds: Record<string, string> = {
-        [P.stage]: "resource", [P.destination]: "resource and stack", [P.format]: "resource", [P.fields]: "resource",
-        [P.quickCreate]: "resource", [P.retention]: "stack", [P.protocol]: "stack",
-    };
+    // Names, levels, kinds and severities are checked against the reference
+    // table in docs/policies.md (tests/pack/docs-reference.test.ts), and what
+    // the pack serves against the registry (tests/engine/pack-protocol.test.ts).
 
-    it("has exactly the seven policies of the spec, with their default levels", () => {
-        assert.deepStrictEqual(Object.fromEntries(packPolicies.map((p) => [p.name, p.enforcementLevel])), levels);
-    });
-
-    it("has resource and stack policies as the spec says", () => {
-        for (const p of packPolicies) {
-            const parts = [..."validateResource" in p ? ["resource"] : [], ..."validateStack" in p ? ["stack"] : []];
-            const kind = parts.length > 0 ? parts.join(" and ") : "none";
-            assert.strictEqual(kind, kinds[p.name], p.name);
+    it("registers every policy that policies/ defines, once, under a unique apigatewayv2- name", () => {
+        const dir = path.join(__dirname, "..", "..", "policies");
+        const defined = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "index.ts").flatMap((file) =>
+            Object.values(require(path.join(dir, file)) as Record<string, unknown>).filter((v): v is object =>
+                v !== null && typeof v === "object" && typeof (v as { name?: unknown }).name === "string" &&
+                ("validateResource" in v || "validateStack" in v)));
+        assert.ok(defined.length > 0);
+        for (const policy of defined) {
+            assert.ok(packPolicies.includes(policy as typeof packPolicies[number]), `${(policy as { name: string }).name} is not in policies/index.ts`);
+        }
+        const names = packPolicies.map((p) => p.name);
+        assert.strictEqual(new Set(names).size, names.length);
+        for (const name of names) {
+            assert.match(name, /^apigatewayv2-[a-z0-9-]+$/);
         }
     });
 
-    it("index.ts assembles the same seven policies under the name aws-apigatewayv2-access-logging", () => {
+    it("index.ts builds the pack aws-apigatewayv2-access-logging from the registry, and lists no policy itself", () => {
         const source = fs.readFileSync(path.join(__dirname, "..", "..", "index.ts"), "utf8");
         assert.match(source, /new PolicyPack\("aws-apigatewayv2-access-logging"/);
-        const list = /policies:\s*\[([^\]]*)\]/.exec(source);
-        assert.ok(list, "index.ts has a policies list");
-        const names = list[1].split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-        assert.deepStrictEqual(names, [
-            "stageAccessLogging", "accessLogDestination", "accessLogFormat", "accessLogFormatFields",
-            "quickCreateApi", "accessLogGroupRetention", "accessLogProtocol",
-        ]);
+        assert.match(source, /^import \{ policies \} from "\.\/policies";$/m);
+        assert.match(source, /^ {4}policies,$/m);
+        assert.doesNotMatch(source, /from "\.\/policies\/[^"]+"/);
     });
 
     it("only the stage policy remediates", () => {
@@ -118,19 +114,19 @@ describe("the pack", () => {
 
     it("documents the spec's defaults in the config schemas", () => {
         const defaults = Object.fromEntries(packPolicies.map((p) => [p.name, schemaDefaults(p)]));
-        // Every policy also takes `exemptions`, empty by default.
-        assert.deepStrictEqual(defaults[P.destination], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "", exemptions: [] });
-        assert.deepStrictEqual(defaults[P.format], { additionalVariables: [], exemptions: [] });
+        // Every policy also takes `exemptions`, empty by default, and `maxExemptionDays` (365).
+        assert.deepStrictEqual(defaults[P.destination], { allowedAccountIds: [], allowedRegions: [], logGroupNamePattern: "", exemptions: [], maxExemptionDays: 365 });
+        assert.deepStrictEqual(defaults[P.format], { additionalVariables: [], exemptions: [], maxExemptionDays: 365 });
         assert.deepStrictEqual(defaults[P.fields], {
-            requireJson: true, requiredVariables: ["requestId", "identity.sourceIp", "requestTime", "routeKey", "status"], exemptions: [],
+            requireJson: true, requiredVariables: ["requestId", "identity.sourceIp", "requestTime", "routeKey", "status"], exemptions: [], maxExemptionDays: 365,
         });
         assert.deepStrictEqual(defaults[P.retention], {
-            minimumRetentionDays: 30, allowNeverExpire: false, requireKmsKey: false, requireDeletionProtection: false, allowedExternalLogGroups: [], exemptions: [],
+            minimumRetentionDays: 30, allowNeverExpire: false, requireKmsKey: false, requireDeletionProtection: false, allowedExternalLogGroups: [], exemptions: [], maxExemptionDays: 365,
         });
         assert.ok("maximumRetentionDays" in (packPolicies.find((p) => p.name === P.retention)!.configSchema!.properties ?? {}),
             "maximumRetentionDays is declared, without a default");
-        assert.deepStrictEqual(defaults[P.protocol], { requireCloudWatchRoleInStack: true, requiredWebSocketVariables: ["connectionId", "eventType"], exemptions: [] });
-        assert.deepStrictEqual(defaults[P.stage], { exemptions: [] });
-        assert.deepStrictEqual(defaults[P.quickCreate], { exemptions: [] });
+        assert.deepStrictEqual(defaults[P.protocol], { requireCloudWatchRoleInStack: true, requiredWebSocketVariables: ["connectionId", "eventType"], exemptions: [], maxExemptionDays: 365 });
+        assert.deepStrictEqual(defaults[P.stage], { exemptions: [], maxExemptionDays: 365 });
+        assert.deepStrictEqual(defaults[P.quickCreate], { exemptions: [], maxExemptionDays: 365 });
     });
 });

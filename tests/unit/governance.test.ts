@@ -171,7 +171,7 @@ describe("governance: exemptions with a reason and an expiry date", () => {
             assert.strictEqual(lines[0], `Exempt until 2030-06-30: "${reason}"`);
             assert.strictEqual(lines[1], stageAccessLogging.description);
             assert.match(lines[2], /Stage "legacy-stage" has no access logging/);
-            assert.match(lines[3], /^Fix: /);
+            assert.match(lines[3], /^Fix on an HTTP API: /);
         });
 
         it("matches by name pattern and by full URN pattern", async () => {
@@ -233,7 +233,7 @@ describe("governance: exemptions with a reason and an expiry date", () => {
         it("reports the violation at its configured level, saying the exemption expired", async () => {
             const [v] = (await validateResource(stageAccessLogging, legacy, exemptLegacy("2030-06-30"))).violations;
             assert.strictEqual(v.enforcementLevel, "mandatory");
-            assert.match(v.message, /^Stage "legacy-stage" has no access logging .* \(exemption expired 2030-06-30\)\nFix: /);
+            assert.match(v.message, /^Stage "legacy-stage" has no access logging .* \(exemption expired 2030-06-30\)\nFix on an HTTP API: /);
             assertMessageShape(v, "\"legacy-stage\"");
         });
 
@@ -251,6 +251,38 @@ describe("governance: exemptions with a reason and an expiry date", () => {
                 const run = "validateStack" in policy ? validateStack(policy, compliantStack(), config) : validateResource(policy, policy.name === P.quickCreate ? httpApi() : awsStage(), config);
                 await assert.rejects(run, new RegExp(`invalid config for policy "${policy.name}": "exemptions" entry \\[0\\]: "reason" "legacy" is too short`));
             });
+        }
+    });
+
+    describe("narrow and short: no match-all pattern, no end date past maxExemptionDays (clock: 2030-06-30)", () => {
+        withClock("2030-06-30T08:00:00Z");
+        const run = (policy: (typeof packPolicies)[number], config: Record<string, unknown>) =>
+            "validateStack" in policy ? validateStack(policy, compliantStack(), config) : validateResource(policy, policy.name === P.quickCreate ? httpApi() : awsStage(), config);
+
+        for (const policy of packPolicies) {
+            it(`${policy.name} rejects "urn:pulumi:*" and an end date a year and a day away, and takes maxExemptionDays`, async () => {
+                await assert.rejects(run(policy, exemptLegacy("2030-12-31", ["legacy-stage", "urn:pulumi:*"])),
+                    new RegExp(`invalid config for policy "${policy.name}": "exemptions" entry \\[0\\]: "resources" entry "urn:pulumi:\\*" matches every resource; .*enforcementLevel`));
+                await assert.rejects(run(policy, exemptLegacy("2031-07-01")),
+                    new RegExp(`invalid config for policy "${policy.name}": "exemptions" entry \\[0\\]: "expires" 2031-07-01 is more than maxExemptionDays \\(365\\) days away; the latest allowed is 2031-06-30`));
+                await run(policy, exemptLegacy("2031-06-30"));
+                await run(policy, { ...exemptLegacy("2032-06-30"), maxExemptionDays: 731 });
+                await assert.rejects(run(policy, { ...exemptLegacy("2030-08-01"), maxExemptionDays: 30 }), /maxExemptionDays \(30\) days away; the latest allowed is 2030-07-30/);
+            });
+        }
+
+        it("a pattern matching several resources still exempts each of them", async () => {
+            for (const name of ["legacy-a", "legacy-b"]) {
+                const [v] = (await validateResource(stageAccessLogging, withName(legacy, name), exemptLegacy("2030-07-07", ["legacy-*"]))).violations;
+                assert.strictEqual(v.enforcementLevel, "advisory", name);
+            }
+        });
+    });
+
+    it("every policy publishes maxExemptionDays, an integer defaulting to 365", () => {
+        for (const policy of packPolicies) {
+            const schema = policy.configSchema?.properties?.maxExemptionDays as { type?: string; default?: unknown; minimum?: number } | undefined;
+            assert.deepStrictEqual([schema?.type, schema?.default, schema?.minimum], ["integer", 365, 1], policy.name);
         }
     });
 

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import {
-    Exemption, exemptionProblem, exemptLine, findExemption, isCalendarDate, matchesResource, matchesWildcard, nameOfUrn, utcDate, withExpiredNote,
+    addDays, daysUntil, Exemption, exemptionProblem, exemptLine, expiresIn, expiresSoon, findExemption, isCalendarDate, matchesResource,
+    matchesWildcard, nameOfUrn, namesNothing, utcDate, withExpiredNote,
 } from "../../lib/exemptions";
 
 const urn = "urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::legacy-stage";
@@ -125,6 +126,52 @@ describe("lib/exemptions", () => {
             assert.strictEqual(withExpiredNote("Stage \"a\" is bad.\nFix: do it", exemption({ expires: "2020-01-01" })),
                 "Stage \"a\" is bad. (exemption expired 2020-01-01)\nFix: do it");
             assert.strictEqual(withExpiredNote("one line", exemption({ expires: "2020-01-01" })), "one line (exemption expired 2020-01-01)");
+        });
+    });
+
+    describe("narrow exemptions: a pattern must name something", () => {
+        const matchAll = ["*", "**", "***", "urn:pulumi:*", "urn:*", "*::*", "urn:pulumi:*::*::*::*", "*:*", " * "];
+        for (const pattern of matchAll) {
+            it(`rejects ${JSON.stringify(pattern)}, pointing at the enforcement level`, () => {
+                assert.ok(namesNothing(pattern));
+                const problem = exemptionProblem(exemption({ resources: ["legacy-stage", pattern] }));
+                assert.match(problem ?? "", /^"resources" entry ".*" matches every resource; name the resources to exempt, or set the policy's enforcementLevel to "disabled" to turn the policy off$/);
+            });
+        }
+        const named = ["legacy-*", "*-stage", "urn:pulumi:prod::orders::*::old-*", "urn:pulumi:prod::*", "*urn*", "urn", "pulumi", "a"];
+        for (const pattern of named) {
+            it(`accepts ${JSON.stringify(pattern)}, which names something`, () => {
+                assert.ok(!namesNothing(pattern));
+                assert.strictEqual(exemptionProblem(exemption({ resources: [pattern] })), undefined);
+            });
+        }
+    });
+
+    describe("short exemptions: maxExemptionDays from today (UTC)", () => {
+        const limits = { today: "2030-06-30", maxDays: 365 };
+        it("counts whole days, across month and leap-year ends", () => {
+            assert.strictEqual(daysUntil("2030-06-30", "2030-06-30"), 0);
+            assert.strictEqual(daysUntil("2030-06-30", "2030-07-07"), 7);
+            assert.strictEqual(daysUntil("2030-06-30", "2030-06-29"), -1);
+            assert.strictEqual(daysUntil("2028-02-28", "2028-03-01"), 2);
+            assert.strictEqual(addDays("2030-06-30", 365), "2031-06-30");
+            assert.strictEqual(addDays("2028-02-28", 1), "2028-02-29");
+        });
+        it("accepts an end date up to exactly today + maxExemptionDays", () => {
+            assert.strictEqual(exemptionProblem(exemption({ expires: "2031-06-30" }), limits), undefined);
+            assert.strictEqual(exemptionProblem(exemption({ expires: "2030-06-30" }), limits), undefined);
+        });
+        it("rejects a later one, naming the date and the limit", () => {
+            assert.strictEqual(exemptionProblem(exemption({ expires: "2031-07-01" }), limits),
+                "\"expires\" 2031-07-01 is more than maxExemptionDays (365) days away; the latest allowed is 2031-06-30: renew the exemption when it runs out instead");
+            assert.match(exemptionProblem(exemption({ expires: "2099-12-31" }), { today: "2030-06-30", maxDays: 30 }) ?? "", /maxExemptionDays \(30\).*latest allowed is 2030-07-30/);
+        });
+        it("without limits (the report's own reading of the config), the date is not judged", () => {
+            assert.strictEqual(exemptionProblem(exemption({ expires: "2099-12-31" })), undefined);
+        });
+        it("warns from 14 days left down to the last day", () => {
+            assert.deepStrictEqual([15, 14, 7, 1, 0, -1].map(expiresSoon), [false, true, true, true, true, false]);
+            assert.deepStrictEqual([7, 1, 0].map(expiresIn), ["expires in 7 days", "expires in 1 day", "expires today"]);
         });
     });
 });

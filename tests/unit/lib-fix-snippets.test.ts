@@ -1,12 +1,22 @@
 import * as assert from "assert";
 import {
-    args, bool, Fix, json, Language, languageOfRuntimeName, languageOfStackTags, languages, num, output, pascalCase, prop,
+    args, bool, Fix, json, jsonObject, JsonValue, Language, languageOfRuntimeName, languageOfStackTags, languages, num, output, pascalCase, prop,
     propertyPath, renderFix, resourceTypeName, runtimes, snakeCase, str, stringLiteral,
 } from "../../lib/fix-snippets";
-import { accessLoggingFix, formatFix } from "../../lib/messages";
+import { accessLoggingFix, formatFix, newFormat } from "../../lib/messages";
+import { RepairedFormat } from "../../lib/format-repair";
 import { T } from "./helpers/fixtures";
 import { sdkStackTags } from "./helpers/policy-harness";
-import { checkJavaSyntax, checkPythonSyntax, checkTypeScriptSyntax, parseYamlFix, unbalanced } from "./helpers/snippet-checks";
+import {
+    checkCSharpSyntax, checkGoSyntax, checkJavaSyntax, checkPythonSyntax, checkTypeScriptSyntax, parseYamlFix, unbalanced,
+} from "./helpers/snippet-checks";
+
+/** Every part of the stage's logging missing: the settings object, so the destination and the format too. */
+const nothing = { settings: true, destination: true, format: true };
+
+function jsonFormat(fields: readonly (readonly [string, JsonValue])[]): RepairedFormat {
+    return { kind: "json", fields };
+}
 
 describe("lib/fix-snippets", () => {
     describe("the language comes from the pulumi:runtime stack tag", () => {
@@ -141,19 +151,19 @@ describe("lib/fix-snippets", () => {
     });
 
     describe("the access-logging fix in every language (aws)", () => {
-        const fix = accessLoggingFix(T.awsStage, "orders-stage", "HTTP");
+        const fix = accessLoggingFix(T.awsStage, "orders-stage", "HTTP", nothing);
         const json5 = [
-            ["requestId", "$context.requestId"], ["ip", "$context.identity.sourceIp"], ["requestTime", "$context.requestTime"],
+            ["requestId", "$context.requestId"], ["sourceIp", "$context.identity.sourceIp"], ["requestTime", "$context.requestTime"],
             ["routeKey", "$context.routeKey"], ["status", "$context.status"],
         ];
         const tsJson = `JSON.stringify({ ${json5.map(([k, v]) => `${k}: "${v}"`).join(", ")} })`;
         const expected: Record<Language, string> = {
-            typescript: `new aws.apigatewayv2.Stage("orders-stage", { ..., accessLogSettings: { destinationArn: logGroup.arn, format: ${tsJson} } })`,
-            python: `aws.apigatewayv2.Stage("orders-stage", ..., access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs(destination_arn=log_group.arn, format=json.dumps(dict(${json5.map(([k, v]) => `${k}="${v}"`).join(", ")}))))`,
-            go: `apigatewayv2.NewStage(ctx, "orders-stage", &apigatewayv2.StageArgs{..., AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: logGroup.Arn, Format: pulumi.String(\`{ ${json5.map(([k, v]) => `"${k}": "${v}"`).join(", ")} }\`)}})`,
-            csharp: `new Aws.ApiGatewayV2.Stage("orders-stage", new() { ..., AccessLogSettings = new Aws.ApiGatewayV2.Inputs.StageAccessLogSettingsArgs { DestinationArn = logGroup.Arn, Format = JsonSerializer.Serialize(new Dictionary<string, object?> { ${json5.map(([k, v]) => `["${k}"] = "${v}"`).join(", ")} }) } })`,
-            java: `new Stage("orders-stage", StageArgs.builder() ... .accessLogSettings(StageAccessLogSettingsArgs.builder().destinationArn(logGroup.arn()).format(serializeJson(jsonObject(${json5.map(([k, v]) => `jsonProperty("${k}", "${v}")`).join(", ")}))).build()).build())`,
-            yaml: `resources: { "orders-stage": { type: aws:apigatewayv2:Stage, properties: { ..., accessLogSettings: { destinationArn: "\${logGroup.arn}", format: { fn::toJSON: { ${json5.map(([k, v]) => `${k}: "${v}"`).join(", ")} } } } } } }`,
+            typescript: `const ordersStageAccessLogs = new aws.cloudwatch.LogGroup("orders-stage-access-logs", { retentionInDays: 30, logGroupClass: "STANDARD" }); new aws.apigatewayv2.Stage("orders-stage", { ..., accessLogSettings: { destinationArn: ordersStageAccessLogs.arn, format: ${tsJson} } })`,
+            python: `orders_stage_access_logs = aws.cloudwatch.LogGroup("orders-stage-access-logs", retention_in_days=30, log_group_class="STANDARD"); aws.apigatewayv2.Stage("orders-stage", ..., access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs(destination_arn=orders_stage_access_logs.arn, format=json.dumps(dict(${json5.map(([k, v]) => `${k}="${v}"`).join(", ")}))))`,
+            go: `ordersStageAccessLogs, err := cloudwatch.NewLogGroup(ctx, "orders-stage-access-logs", &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(30), LogGroupClass: pulumi.String("STANDARD")}); apigatewayv2.NewStage(ctx, "orders-stage", &apigatewayv2.StageArgs{..., AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: ordersStageAccessLogs.Arn, Format: pulumi.String(\`{ ${json5.map(([k, v]) => `"${k}": "${v}"`).join(", ")} }\`)}})`,
+            csharp: `var ordersStageAccessLogs = new Aws.CloudWatch.LogGroup("orders-stage-access-logs", new Aws.CloudWatch.LogGroupArgs { RetentionInDays = 30, LogGroupClass = "STANDARD" }); new Aws.ApiGatewayV2.Stage("orders-stage", new Aws.ApiGatewayV2.StageArgs { ..., AccessLogSettings = new Aws.ApiGatewayV2.Inputs.StageAccessLogSettingsArgs { DestinationArn = ordersStageAccessLogs.Arn, Format = JsonSerializer.Serialize(new Dictionary<string, object> { ${json5.map(([k, v]) => `["${k}"] = "${v}"`).join(", ")} }) } })`,
+            java: `var ordersStageAccessLogs = new LogGroup("orders-stage-access-logs", LogGroupArgs.builder().retentionInDays(30).logGroupClass("STANDARD").build()); new Stage("orders-stage", StageArgs.builder() ... .accessLogSettings(StageAccessLogSettingsArgs.builder().destinationArn(ordersStageAccessLogs.arn()).format(serializeJson(jsonObject(${json5.map(([k, v]) => `jsonProperty("${k}", "${v}")`).join(", ")}))).build()).build())`,
+            yaml: `resources: { "orders-stage-access-logs": { type: aws:cloudwatch:LogGroup, properties: { retentionInDays: 30, logGroupClass: "STANDARD" } }, "orders-stage": { type: aws:apigatewayv2:Stage, properties: { ..., accessLogSettings: { destinationArn: "\${orders-stage-access-logs.arn}", format: { fn::toJSON: { ${json5.map(([k, v]) => `${k}: "${v}"`).join(", ")} } } } } } }`,
         };
         for (const lang of languages) {
             it(lang, () => {
@@ -163,14 +173,14 @@ describe("lib/fix-snippets", () => {
     });
 
     describe("the aws-native stage uses the aws-native SDK's names", () => {
-        const fix = accessLoggingFix(T.nativeStage, "native-stage");
+        const fix = accessLoggingFix(T.nativeStage, "native-stage", "HTTP", nothing);
         const starts: Record<Language, string> = {
-            typescript: `new aws_native.apigatewayv2.Stage("native-stage", { ..., accessLogSettings: { destinationArn: logGroup.arn,`,
-            python: `aws_native.apigatewayv2.Stage("native-stage", ..., access_log_settings=aws_native.apigatewayv2.StageAccessLogSettingsArgs(destination_arn=log_group.arn,`,
-            go: `apigatewayv2.NewStage(ctx, "native-stage", &apigatewayv2.StageArgs{..., AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: logGroup.Arn,`,
-            csharp: `new AwsNative.ApiGatewayV2.Stage("native-stage", new() { ..., AccessLogSettings = new AwsNative.ApiGatewayV2.Inputs.StageAccessLogSettingsArgs { DestinationArn = logGroup.Arn,`,
-            java: `new Stage("native-stage", StageArgs.builder() ... .accessLogSettings(StageAccessLogSettingsArgs.builder().destinationArn(logGroup.arn())`,
-            yaml: `resources: { "native-stage": { type: aws-native:apigatewayv2:Stage, properties: { ..., accessLogSettings: { destinationArn: "\${logGroup.arn}",`,
+            typescript: `const nativeStageAccessLogs = new aws_native.logs.LogGroup("native-stage-access-logs", { retentionInDays: 30, logGroupClass: "STANDARD" }); new aws_native.apigatewayv2.Stage("native-stage", { ..., accessLogSettings: { destinationArn: nativeStageAccessLogs.arn,`,
+            python: `native_stage_access_logs = aws_native.logs.LogGroup("native-stage-access-logs", retention_in_days=30, log_group_class="STANDARD"); aws_native.apigatewayv2.Stage("native-stage", ..., access_log_settings=aws_native.apigatewayv2.StageAccessLogSettingsArgs(destination_arn=native_stage_access_logs.arn,`,
+            go: `nativeStageAccessLogs, err := logs.NewLogGroup(ctx, "native-stage-access-logs", &logs.LogGroupArgs{RetentionInDays: pulumi.Int(30), LogGroupClass: pulumi.String("STANDARD")}); apigatewayv2.NewStage(ctx, "native-stage", &apigatewayv2.StageArgs{..., AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: nativeStageAccessLogs.Arn,`,
+            csharp: `var nativeStageAccessLogs = new AwsNative.Logs.LogGroup("native-stage-access-logs", new AwsNative.Logs.LogGroupArgs { RetentionInDays = 30, LogGroupClass = "STANDARD" }); new AwsNative.ApiGatewayV2.Stage("native-stage", new AwsNative.ApiGatewayV2.StageArgs { ..., AccessLogSettings = new AwsNative.ApiGatewayV2.Inputs.StageAccessLogSettingsArgs { DestinationArn = nativeStageAccessLogs.Arn,`,
+            java: `var nativeStageAccessLogs = new LogGroup("native-stage-access-logs", LogGroupArgs.builder().retentionInDays(30).logGroupClass("STANDARD").build()); new Stage("native-stage", StageArgs.builder() ... .accessLogSettings(StageAccessLogSettingsArgs.builder().destinationArn(nativeStageAccessLogs.arn())`,
+            yaml: `resources: { "native-stage-access-logs": { type: aws-native:logs:LogGroup, properties: { retentionInDays: 30, logGroupClass: "STANDARD" } }, "native-stage": { type: aws-native:apigatewayv2:Stage, properties: { ..., accessLogSettings: { destinationArn: "\${native-stage-access-logs.arn}",`,
         };
         for (const lang of languages) {
             it(lang, () => {
@@ -198,7 +208,7 @@ describe("lib/fix-snippets", () => {
             typescript: `remove accessLogSettings.destinationArn from "my\\napi" and add aws.apigatewayv2.Api, then const logGroup = new aws.cloudwatch.LogGroup("access-logs", { retentionInDays: 30, kmsKeyId: key.arn }); new aws.apigatewayv2.Stage("s", { apiId: api.id, autoDeploy: true, name: "$default", accessLogSettings: { ..., destinationArn: logGroup.arn } }) // set retentionInDays`,
             python: `remove access_log_settings.destination_arn from "my\\napi" and add aws.apigatewayv2.Api, then log_group = aws.cloudwatch.LogGroup("access-logs", retention_in_days=30, kms_key_id=key.arn); aws.apigatewayv2.Stage("s", api_id=api.id, auto_deploy=True, name="$default", access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs(..., destination_arn=log_group.arn)) # set retention_in_days`,
             go: `remove AccessLogSettings.DestinationArn from "my\\napi" and add apigatewayv2.Api, then logGroup, err := cloudwatch.NewLogGroup(ctx, "access-logs", &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(30), KmsKeyId: key.Arn}); apigatewayv2.NewStage(ctx, "s", &apigatewayv2.StageArgs{ApiId: api.ID(), AutoDeploy: pulumi.Bool(true), Name: pulumi.String("$default"), AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{..., DestinationArn: logGroup.Arn}}) // set RetentionInDays`,
-            csharp: `remove AccessLogSettings.DestinationArn from "my\\napi" and add Aws.ApiGatewayV2.Api, then var logGroup = new Aws.CloudWatch.LogGroup("access-logs", new() { RetentionInDays = 30, KmsKeyId = key.Arn }); new Aws.ApiGatewayV2.Stage("s", new() { ApiId = api.Id, AutoDeploy = true, Name = "$default", AccessLogSettings = new Aws.ApiGatewayV2.Inputs.StageAccessLogSettingsArgs { ..., DestinationArn = logGroup.Arn } }) // set RetentionInDays`,
+            csharp: `remove AccessLogSettings.DestinationArn from "my\\napi" and add Aws.ApiGatewayV2.Api, then var logGroup = new Aws.CloudWatch.LogGroup("access-logs", new Aws.CloudWatch.LogGroupArgs { RetentionInDays = 30, KmsKeyId = key.Arn }); new Aws.ApiGatewayV2.Stage("s", new Aws.ApiGatewayV2.StageArgs { ApiId = api.Id, AutoDeploy = true, Name = "$default", AccessLogSettings = new Aws.ApiGatewayV2.Inputs.StageAccessLogSettingsArgs { ..., DestinationArn = logGroup.Arn } }) // set RetentionInDays`,
             java: `remove accessLogSettings.destinationArn from "my\\napi" and add Api, then var logGroup = new LogGroup("access-logs", LogGroupArgs.builder().retentionInDays(30).kmsKeyId(key.arn()).build()); new Stage("s", StageArgs.builder().apiId(api.id()).autoDeploy(true).name("$default").accessLogSettings(StageAccessLogSettingsArgs.builder() ... .destinationArn(logGroup.arn()).build()).build()) // set retentionInDays`,
             yaml: `remove accessLogSettings.destinationArn from "my\\napi" and add aws:apigatewayv2:Api, then resources: { "access-logs": { type: aws:cloudwatch:LogGroup, properties: { retentionInDays: 30, kmsKeyId: "\${key.arn}" } }, "s": { type: aws:apigatewayv2:Stage, properties: { apiId: "\${api.id}", autoDeploy: true, name: "$default", accessLogSettings: { ..., destinationArn: "\${access-logs.arn}" } } } } # set retentionInDays`,
         };
@@ -211,11 +221,15 @@ describe("lib/fix-snippets", () => {
 
     describe("rendered code is well-formed", () => {
         const fixes: [string, Fix][] = [
-            ["access logging (aws)", accessLoggingFix(T.awsStage, "a")],
-            ["access logging (aws-native)", accessLoggingFix(T.nativeStage, "b")],
-            ["format only", formatFix(T.awsStage, "c", [["requestId", "$context.requestId"], ["identity.userAgent", "$context.identity.userAgent"]], ["note"])],
-            ["a hostile name", accessLoggingFix(T.awsStage, "x\")\n`; drop {[(\u202e")],
-            ["a JSON value with a backtick", formatFix(T.awsStage, "d", [["requestId", "$context.requestId"], ["q", "`"]])],
+            ["access logging (aws)", accessLoggingFix(T.awsStage, "a", "HTTP", nothing)],
+            ["access logging (aws-native)", accessLoggingFix(T.nativeStage, "b", "HTTP", nothing)],
+            ["access logging on WebSocket, with the account-level role", accessLoggingFix(T.awsStage, "ws", "WEBSOCKET", nothing)],
+            ["access logging on WebSocket (aws-native)", accessLoggingFix(T.nativeStage, "ws", "WEBSOCKET", nothing)],
+            ["format only", formatFix(T.awsStage, "c", jsonFormat([["requestId", "$context.requestId"], ["identity.userAgent", "$context.identity.userAgent"]]), ["note"])],
+            ["a nested JSON format", formatFix(T.awsStage, "n", jsonFormat([["requestId", "$context.requestId"], ["auth", jsonObject([["sub", "$context.authorizer.claims.sub"], ["list", ["a", jsonObject([["b", "c"]])]]])]]))],
+            ["a long text format kept whole", formatFix(T.awsStage, "t", { kind: "text", text: `$context.requestId ${"$context.identity.sourceIp ".repeat(8)}"quoted\\" \`tick\`` })],
+            ["a hostile name", accessLoggingFix(T.awsStage, "x\")\n`; drop {[(\u202e", "HTTP", nothing)],
+            ["a JSON value with a backtick", formatFix(T.awsStage, "d", jsonFormat([["requestId", "$context.requestId"], ["q", "`"]]))],
         ];
 
         for (const [title, fix] of fixes) {
@@ -258,6 +272,40 @@ describe("lib/fix-snippets", () => {
             assert.throws(() => parseYamlFix("resources: { \"a\": { type: x, properties: { a: [ } } }"));
         });
 
+        it("the Go of every fix above parses (gofmt)", function () {
+            const problem = checkGoSyntax(fixes.map(([, fix]) => renderFix(fix, "go")));
+            if (problem === "no gofmt") {
+                this.skip();
+            }
+            assert.strictEqual(problem, undefined);
+        });
+
+        it("the C# of every fix above parses (mcs --parse)", function () {
+            this.timeout(60000);
+            const problem = checkCSharpSyntax(fixes.map(([, fix]) => renderFix(fix, "csharp")));
+            if (problem === "no mcs") {
+                this.skip();
+            }
+            assert.strictEqual(problem, undefined);
+        });
+
+        it("gofmt and mcs reject broken code (controls for the two checks above)", function () {
+            this.timeout(60000);
+            const go = checkGoSyntax(["apigatewayv2.NewStage(ctx, \"a\", &apigatewayv2.StageArgs{"]);
+            assert.ok(go === "no gofmt" || go !== undefined);
+            const csharp = checkCSharpSyntax(["new Aws.ApiGatewayV2.Stage(\"a\", new() { A = 1 }"]);
+            assert.ok(csharp === "no mcs" || csharp !== undefined);
+        });
+
+        it("a long text format is written whole, in pieces of at most 80 characters", () => {
+            const text = `$context.requestId ${"$context.identity.sourceIp ".repeat(8)}end`;
+            const rendered = renderFix(formatFix(T.awsStage, "t", { kind: "text", text }), "typescript");
+            const literal = /format: (".*") \} \}\)$/.exec(rendered);
+            assert.ok(literal, rendered);
+            assert.strictEqual(new Function(`return ${literal[1]};`)(), text);
+            assert.ok(!rendered.includes("…"), rendered);
+        });
+
         it("the Java of every fix above parses", function () {
             this.timeout(60000);
             const problem = checkJavaSyntax(fixes.map(([, fix]) => renderFix(fix, "java")));
@@ -268,34 +316,34 @@ describe("lib/fix-snippets", () => {
         });
 
         it("YAML: the format is fn::toJSON of the fields, the destination an interpolation", () => {
-            const parsed = parseYamlFix(renderFix(accessLoggingFix(T.awsStage, "a"), "yaml"));
+            const parsed = parseYamlFix(renderFix(accessLoggingFix(T.awsStage, "a", "HTTP", nothing), "yaml"));
             const settings = (parsed.a.properties as Record<string, Record<string, unknown>>).accessLogSettings;
-            assert.strictEqual(settings.destinationArn, "${logGroup.arn}");
+            assert.strictEqual(settings.destinationArn, "${a-access-logs.arn}");
             assert.deepStrictEqual(Object.keys(settings.format as object), ["fn::toJSON"]);
             assert.strictEqual((settings.format as Record<string, Record<string, string>>)["fn::toJSON"].requestId, "$context.requestId");
         });
 
         it("Go: the JSON in the raw literal is the JSON the other languages encode", () => {
-            const text = renderFix(formatFix(T.awsStage, "c"), "go");
+            const text = renderFix(formatFix(T.awsStage, "c", newFormat("HTTP")), "go");
             const raw = /pulumi\.String\(`([^`]*)`\)/.exec(text);
             assert.ok(raw, text);
-            const ts = renderFix(formatFix(T.awsStage, "c"), "typescript");
+            const ts = renderFix(formatFix(T.awsStage, "c", newFormat("HTTP")), "typescript");
             const tsObject = /JSON\.stringify\((\{.*?\})\)/.exec(ts);
             assert.ok(tsObject, ts);
             assert.deepStrictEqual(JSON.parse(raw[1]), new Function(`return (${tsObject[1]});`)());
         });
 
         it("a JSON key that is not an identifier is quoted in TypeScript and YAML, and Python falls back to a dict literal", () => {
-            const fix = formatFix(T.awsStage, "c", [["identity.userAgent", "$context.identity.userAgent"]]);
+            const fix = formatFix(T.awsStage, "c", jsonFormat([["identity.userAgent", "$context.identity.userAgent"]]));
             assert.ok(renderFix(fix, "typescript").includes(`{ "identity.userAgent": "$context.identity.userAgent" }`));
             assert.ok(renderFix(fix, "yaml").includes(`{ "identity.userAgent": "$context.identity.userAgent" }`));
             assert.ok(renderFix(fix, "python").includes(`json.dumps({"identity.userAgent": "$context.identity.userAgent"})`));
         });
 
         it("no rendering of a JSON format is the compact JSON text itself (a user's format is often exactly that)", () => {
-            const fix = formatFix(T.awsStage, "c");
+            const fix = formatFix(T.awsStage, "c", newFormat("HTTP"));
             const compact = JSON.stringify(Object.fromEntries([
-                ["requestId", "$context.requestId"], ["ip", "$context.identity.sourceIp"], ["requestTime", "$context.requestTime"],
+                ["requestId", "$context.requestId"], ["sourceIp", "$context.identity.sourceIp"], ["requestTime", "$context.requestTime"],
                 ["routeKey", "$context.routeKey"], ["status", "$context.status"],
             ]));
             const spaced = JSON.stringify(JSON.parse(compact), null, 1).replace(/\n */g, " ").replace("{ ", "{").replace(" }", "}");

@@ -7,7 +7,9 @@ import { analyze, compliantStack, httpApi, logGroup, nativeApi, P, replaceIn, wi
 import { changed, Scenario, scenarios } from "./helpers/message-scenarios";
 import { assertMessageShape } from "./helpers/assertions";
 import { assertViolations, resourceUrn, StackTags, TestResource, Violation, violationKeys } from "./helpers/policy-harness";
-import { checkJavaSyntax, checkPythonSyntax, checkTypeScriptSyntax, parseYamlFix, unbalanced } from "./helpers/snippet-checks";
+import {
+    checkCSharpSyntax, checkGoSyntax, checkJavaSyntax, checkPythonSyntax, checkTypeScriptSyntax, parseYamlFix, unbalanced,
+} from "./helpers/snippet-checks";
 
 // Every message path of every policy, run with each `pulumi:runtime` stack
 // tag: the verdicts never change, the fix is written in the program's
@@ -30,8 +32,13 @@ function allScenarios(): Scenario[] {
     ];
 }
 
+/** The code of each fix line (one, or one per protocol). */
+function fixLines(v: Violation): string[] {
+    return v.message.split("\n").slice(1).map((line) => line.slice(line.indexOf(": ") + 2));
+}
+
 function fixLine(v: Violation): string {
-    return v.message.split("\n")[1].slice("Fix: ".length);
+    return fixLines(v)[0];
 }
 
 // Property names the pack writes, in each spelling. A message in one language
@@ -51,7 +58,7 @@ const marker: Record<Language, RegExp> = {
     typescript: /\bnew aws(_native)?\.\w+\.[A-Z]\w*\("/,
     python: /(^|[^.\w])aws(_native)?\.\w+\.[A-Z]\w*\("/,
     go: /\b[a-z0-9]+\.New[A-Z]\w*\(ctx, "/,
-    csharp: /\bnew Aws(Native)?\.[A-Z]\w*\.[A-Z]\w*\("[^"]*", new\(\) \{/,
+    csharp: /\bnew Aws(Native)?\.[A-Z]\w*\.[A-Z]\w*\("[^"]*", new Aws(Native)?\.[A-Z]\w*\.[A-Z]\w*Args \{/,
     java: /\bnew [A-Z]\w*\("[^"]*", [A-Z]\w*Args\.builder\(\)/,
     yaml: /resources: \{ "[^"]*": \{ type: aws(-native)?:[a-z0-9]+:[A-Z]\w*, properties: \{/,
 };
@@ -92,9 +99,14 @@ describe("messages in the program's language", () => {
                     for (const v of runs.get(s.title)!.get(lang)!) {
                         const name = nameOf(s.stack, v);
                         assertMessageShape(v, quote(name));
-                        const fix = fixLine(v);
-                        assert.match(fix, marker[lang], `${lang} fix: ${fix}`);
-                        assert.strictEqual(unbalanced(fix, lang), undefined, `${lang}: ${fix}`);
+                        for (const fix of fixLines(v)) {
+                            assert.match(fix, marker[lang], `${lang} fix: ${fix}`);
+                            assert.strictEqual(unbalanced(fix, lang), undefined, `${lang}: ${fix}`);
+                            // Issue 15: no TypeScript comment (or TypeScript object syntax) in another language's fix.
+                            if (lang !== "typescript") {
+                                assert.ok(!/\/\/ on a WebSocket API|connectionId: "\$context/.test(fix) || lang === "yaml", `${lang} fix has TypeScript text: ${fix}`);
+                            }
+                        }
                         for (const foreign of foreignSpellings(lang)) {
                             assert.ok(!new RegExp(`\\b${foreign}\\b`).test(v.message), `${lang} message spells ${foreign}: ${v.message}`);
                         }
@@ -108,7 +120,7 @@ describe("messages in the program's language", () => {
         for (const s of allScenarios()) {
             for (const lang of languageList) {
                 // The missing account-wide role is a new resource, not a change to the stage.
-                for (const v of runs.get(s.title)!.get(lang)!.filter((x) => !x.message.includes("account-level CloudWatch Logs role"))) {
+                for (const v of runs.get(s.title)!.get(lang)!.filter((x) => !x.message.includes("sets no account-level CloudWatch Logs role"))) {
                     const fix = fixLine(v);
                     const reported = nameOf(s.stack, v);
                     // Retention problems are fixed on the log group, named in the problem line; all else on the reported resource.
@@ -122,7 +134,7 @@ describe("messages in the program's language", () => {
     });
 
     it("every Python fix parses (python3's own parser)", function () {
-        const lines = allScenarios().flatMap((s) => runs.get(s.title)!.get("python")!.map(fixLine));
+        const lines = allScenarios().flatMap((s) => runs.get(s.title)!.get("python")!.flatMap(fixLines));
         assert.ok(lines.length > 20);
         const problem = checkPythonSyntax(lines);
         if (problem === "no python3") {
@@ -132,15 +144,35 @@ describe("messages in the program's language", () => {
     });
 
     it("every TypeScript fix parses (the TypeScript compiler's parser)", () => {
-        const lines = allScenarios().flatMap((s) => runs.get(s.title)!.get("typescript")!.map(fixLine));
+        const lines = allScenarios().flatMap((s) => runs.get(s.title)!.get("typescript")!.flatMap(fixLines));
         assert.strictEqual(checkTypeScriptSyntax(lines), undefined);
     });
 
     it("every Java fix parses (javac's parser)", function () {
         this.timeout(60000);
-        const lines = allScenarios().flatMap((s) => runs.get(s.title)!.get("java")!.map(fixLine));
+        const lines = allScenarios().flatMap((s) => runs.get(s.title)!.get("java")!.flatMap(fixLines));
         const problem = checkJavaSyntax(lines);
         if (problem === "no java") {
+            this.skip();
+        }
+        assert.strictEqual(problem, undefined);
+    });
+
+    it("every Go fix parses (gofmt)", function () {
+        const lines = allScenarios().flatMap((s) => runs.get(s.title)!.get("go")!.flatMap(fixLines));
+        assert.ok(lines.length > 20);
+        const problem = checkGoSyntax(lines);
+        if (problem === "no gofmt") {
+            this.skip();
+        }
+        assert.strictEqual(problem, undefined);
+    });
+
+    it("every C# fix parses (mcs --parse)", function () {
+        this.timeout(60000);
+        const lines = allScenarios().flatMap((s) => runs.get(s.title)!.get("csharp")!.flatMap(fixLines));
+        const problem = checkCSharpSyntax(lines);
+        if (problem === "no mcs") {
             this.skip();
         }
         assert.strictEqual(problem, undefined);
@@ -150,7 +182,7 @@ describe("messages in the program's language", () => {
         let checked = 0;
         for (const s of allScenarios()) {
             for (const v of runs.get(s.title)!.get("yaml")!) {
-                for (const resource of Object.values(parseYamlFix(fixLine(v)))) {
+                for (const resource of fixLines(v).flatMap((line) => Object.values(parseYamlFix(line)))) {
                     const type = String(resource.type);
                     assert.match(type, /^aws(-native)?:[a-z0-9]+:[A-Z]\w*$/);
                     if (type.startsWith("aws:")) {
@@ -166,7 +198,7 @@ describe("messages in the program's language", () => {
         it("Python: a log group that keeps logs forever", async () => {
             const v = await analyze(changed(withProp(logGroup(), ["retentionInDays"], undefined)), {}, tags("python"));
             assert.strictEqual(v.find((x) => x.resource === "http-stage")?.message,
-                `Stage "http-stage" logs to log group "/aws/apigateway/access-logs", which keeps logs forever (retention_in_days is not set).\n` +
+                `Stage "http-stage" logs to log group "/aws/apigateway/access-logs", which keeps logs forever (retention_in_days is not set). The fix sets retention_in_days to 30.\n` +
                 `Fix: aws.cloudwatch.LogGroup("access-logs", ..., retention_in_days=30)`);
         });
 
@@ -175,30 +207,30 @@ describe("messages in the program's language", () => {
             const v = await analyze(changed(stage), {}, tags("go"));
             assert.strictEqual(v.length, 1);
             assert.ok(v[0].message.startsWith(
-                `Stage "http-stage" has no access logging (AccessLogSettings is not set).\n` +
-                `Fix: apigatewayv2.NewStage(ctx, "http-stage", &apigatewayv2.StageArgs{..., AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: logGroup.Arn, Format: pulumi.String(\`{ "requestId": "$context.requestId", `), v[0].message);
+                `Stage "http-stage" has no access logging (AccessLogSettings is not set). The fix creates log group "http-stage-access-logs" of class STANDARD that keeps logs for 30 days (the retention policy's default minimum) and sets a JSON format; on a WebSocket API it also adds the account-level CloudWatch Logs role WebSocket logging needs.\n` +
+                `Fix on an HTTP API: httpStageAccessLogs, err := cloudwatch.NewLogGroup(ctx, "http-stage-access-logs", &cloudwatch.LogGroupArgs{RetentionInDays: pulumi.Int(30), LogGroupClass: pulumi.String("STANDARD")}); apigatewayv2.NewStage(ctx, "http-stage", &apigatewayv2.StageArgs{..., AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: httpStageAccessLogs.Arn, Format: pulumi.String(\`{ "requestId": "$context.requestId", `), v[0].message);
         });
 
         it("C#: incomplete access logging names both properties in C#", async () => {
             const stage = withProp(withProp(compliantStack().find((r) => r.name === "http-stage")!, ["accessLogSettings", "format"], ""), ["accessLogSettings", "destinationArn"], null);
             const v = await analyze(changed(stage), {}, tags("csharp"));
             assert.strictEqual(v[0].message.split("\n")[0],
-                `Stage "http-stage" has incomplete access logging: AccessLogSettings.DestinationArn is missing and AccessLogSettings.Format is empty.`);
+                `Stage "http-stage" has incomplete access logging: AccessLogSettings.DestinationArn is missing and AccessLogSettings.Format is empty. The fix creates log group "http-stage-access-logs" of class STANDARD that keeps logs for 30 days (the retention policy's default minimum) and sets a JSON format; on a WebSocket API it also adds the account-level CloudWatch Logs role WebSocket logging needs.`);
         });
 
         it("Java: quick create", async () => {
             const v = await analyze(changed(withProp(httpApi(), ["target"], "arn:aws:lambda:us-east-1:123456789012:function:f")), {}, tags("java"));
             assert.strictEqual(v.length, 1);
             assert.ok(v[0].message.startsWith(
-                `API "http-api" is created with quick create (target is set), so API Gateway manages its $default stage; only the console or CloudFormation (AWS::ApiGatewayV2::ApiGatewayManagedOverrides) can turn on its access logging, and neither @pulumi/aws nor aws-native can manage that.\n` +
-                `Fix: remove target from "http-api", add Integration and Route, then new Stage("http-api-default", StageArgs.builder().apiId(api.id()).name("$default").autoDeploy(true).accessLogSettings(StageAccessLogSettingsArgs.builder().destinationArn(logGroup.arn()).format(serializeJson(jsonObject(jsonProperty("requestId", "$context.requestId"), `),
+                `API "http-api" is created with quick create (target is set), so API Gateway manages its $default stage; only the console or CloudFormation (AWS::ApiGatewayV2::ApiGatewayManagedOverrides) can turn on its access logging, and neither @pulumi/aws nor aws-native can manage that. The fix creates the stage, and a log group of class STANDARD for it that keeps logs for 30 days.\n` +
+                `Fix: remove target from "http-api", add Integration and Route, then var httpApiDefaultAccessLogs = new LogGroup("http-api-default-access-logs", LogGroupArgs.builder().retentionInDays(30).logGroupClass("STANDARD").build()); new Stage("http-api-default", StageArgs.builder().apiId(api.id()).name("$default").autoDeploy(true).accessLogSettings(StageAccessLogSettingsArgs.builder().destinationArn(httpApiDefaultAccessLogs.arn()).format(serializeJson(jsonObject(jsonProperty("requestId", "$context.requestId"), `),
             v[0].message);
         });
 
         it("YAML: the aws-native quick-create fix uses stageName", async () => {
             const v = await analyze(changed(withProp(nativeApi(), ["target"], "x")), {}, tags("yaml"));
             const parsed = parseYamlFix(fixLine(v[0]));
-            assert.deepStrictEqual(Object.keys(parsed), ["native-api-default"]);
+            assert.deepStrictEqual(Object.keys(parsed), ["native-api-default-access-logs", "native-api-default"]);
             assert.strictEqual(parsed["native-api-default"].type, "aws-native:apigatewayv2:Stage");
             const props = parsed["native-api-default"].properties as Record<string, unknown>;
             assert.strictEqual(props.stageName, "$default");
@@ -206,11 +238,13 @@ describe("messages in the program's language", () => {
             assert.ok(fixLine(v[0]).startsWith("remove target from \"native-api\", add aws-native:apigatewayv2:Integration and aws-native:apigatewayv2:Route, then resources: {"));
         });
 
-        it("dotnet: the missing WebSocket role, with a comment in C# syntax", async () => {
+        it("dotnet: the missing WebSocket role, created with its trust policy and managed policy, all in C#", async () => {
             const stack = compliantStack().filter((r) => r.name !== "apigw-account");
             const v = await analyze(stack, {}, tags("csharp"));
             assert.deepStrictEqual(v.map((x) => fixLine(x)), [
-                `new Aws.ApiGateway.Account("account", new() { CloudwatchRoleArn = role.Arn }) // role trusted by apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs`,
+                `var apiGatewayLogsRole = new Aws.Iam.Role("apigateway-cloudwatch-logs", new Aws.Iam.RoleArgs { AssumeRolePolicy = JsonSerializer.Serialize(new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = new object[] { new Dictionary<string, object> { ["Effect"] = "Allow", ["Principal"] = new Dictionary<string, object> { ["Service"] = "apigateway.amazonaws.com" }, ["Action"] = "sts:AssumeRole" } } }) }); ` +
+                `new Aws.Iam.RolePolicyAttachment("apigateway-cloudwatch-logs-policy", new Aws.Iam.RolePolicyAttachmentArgs { Role = apiGatewayLogsRole.Name, PolicyArn = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" }); ` +
+                `new Aws.ApiGateway.Account("apigateway-account", new Aws.ApiGateway.AccountArgs { CloudwatchRoleArn = apiGatewayLogsRole.Arn })`,
             ]);
         });
     });

@@ -2,10 +2,11 @@ import * as assert from "assert";
 import { setClock } from "../../lib/governance";
 import { accessLogDestination } from "../../policies/access-log-destination";
 import {
-    accountId, analyze, goodFormat, httpApi, httpApiId, P, unknownSentinels,
+    accountId, analyze, httpApi, httpApiId, P, unknownSentinels,
 } from "./helpers/fixtures";
 import { PolicyConfigs, resourceUrn, TestResource, validateResource, validateStack, violationKeys } from "./helpers/policy-harness";
 import { assertMessageShape } from "./helpers/assertions";
+import { compliantLogGroup, compliantNativeLogGroup, compliantNativeStage, compliantStage } from "../fixtures/compliant";
 
 // Issue 9, item 1: any violation `up` reports is already reported in preview
 // when the values it depends on are known. The destination rules
@@ -31,16 +32,15 @@ function stack(mode: Mode, group: GroupSpec = {}): TestResource[] {
     const region = group.region ?? "us-east-1";
     const arn = `arn:aws:logs:${region}:${group.account ?? accountId}:log-group:${name}${group.native ? ":*" : ""}`;
     const known = mode === "update" || group.exists === true;
+    const lgArn = known ? arn : unknownSentinels.string;
     const lg: TestResource = group.native
-        ? { type: "aws-native:logs:LogGroup", name: "access-logs", props: { logGroupName: name, retentionInDays: 30, arn: known ? arn : unknownSentinels.string } }
-        : { type: "aws:cloudwatch/logGroup:LogGroup", name: "access-logs", props: { name, region, retentionInDays: 30, arn: known ? arn : unknownSentinels.string } };
+        ? { type: "aws-native:logs:LogGroup", name: "access-logs", props: { ...compliantNativeLogGroup(name), arn: lgArn } }
+        : { type: "aws:cloudwatch/logGroup:LogGroup", name: "access-logs", props: { ...compliantLogGroup(name), region, arn: lgArn } };
+    const destinationArn = known ? arn : unknownSentinels.string;
     const stage: TestResource = {
         type: group.native ? "aws-native:apigatewayv2:Stage" : "aws:apigatewayv2/stage:Stage",
         name: "orders-stage",
-        props: {
-            apiId: httpApiId, [group.native ? "stageName" : "name"]: "$default",
-            accessLogSettings: { destinationArn: known ? arn : unknownSentinels.string, format: goodFormat },
-        },
+        props: group.native ? { ...compliantNativeStage(httpApiId, destinationArn), stageName: "$default" } : compliantStage(httpApiId, destinationArn),
         propertyDependencies: { apiId: [resourceUrn(httpApi())], accessLogSettings: [resourceUrn(lg)] },
     };
     return [httpApi(), lg, stage];
@@ -58,7 +58,7 @@ describe("preview and update agree wherever preview knows the facts", () => {
         ["a name that matches", { name: "/aws/apigateway/orders" }, { [P.destination]: { logGroupNamePattern: "^/aws/apigateway/" } }, []],
         ["a log group whose region is not allowed", { name: "/aws/apigateway/orders", region: "ap-south-1" }, { [P.destination]: { allowedRegions: ["us-east-1"] } }, [`${P.destination} @ orders-stage`]],
         ["an allowed region", { name: "/aws/apigateway/orders", region: "eu-west-1" }, { [P.destination]: readmeDestination }, []],
-        ["the README's sample config, a name and a region both outside it (two violations in both modes)", { region: "ap-south-1" }, { [P.destination]: readmeDestination }, [`${P.destination} @ orders-stage`, `${P.destination} @ orders-stage`]],
+        ["the docs' sample config, a name and a region both outside it (two violations in both modes)", { region: "ap-south-1" }, { [P.destination]: readmeDestination }, [`${P.destination} @ orders-stage`, `${P.destination} @ orders-stage`]],
         ["an existing log group (ARN known in preview) in an account not allowed", { name: "/aws/apigateway/x", exists: true, account: "210987654321" }, { [P.destination]: { allowedAccountIds: ["123456789012"] } }, [`${P.destination} @ orders-stage`]],
         ["an aws-native log group whose name misses the pattern", { native: true }, { [P.destination]: { logGroupNamePattern: "^/aws/apigateway/" } }, [`${P.destination} @ orders-stage`]],
         ["no destination rules configured", { region: "ap-south-1" }, {}, []],

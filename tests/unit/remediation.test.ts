@@ -146,7 +146,7 @@ describe("apigatewayv2-stage-access-logging remediation", () => {
 
     describe("the remediated stage passes every policy of the pack with default config", () => {
         // A WebSocket stage shows its protocol through execution logging (loggingLevel), which only WebSocket stages have.
-        const wsWithExecutionLogging = withProp(wsStage(), ["defaultRouteSettings"], { loggingLevel: "INFO", throttlingRateLimit: 100 });
+        const wsWithExecutionLogging = withProp(withProp(wsStage(), ["defaultRouteSettings", "loggingLevel"], "INFO"), ["defaultRouteSettings", "throttlingRateLimit"], 100);
         for (const [protocol, base] of [["HTTP", awsStage()], ["WebSocket (with execution logging)", wsWithExecutionLogging], ["aws-native HTTP", nativeStage()]] as const) {
             it(`${protocol} stage with a missing format, in a stack with an Account role and a log group with retention`, async () => {
                 const broken = withProp(base, format, undefined);
@@ -174,7 +174,7 @@ describe("apigatewayv2-stage-access-logging remediation", () => {
         });
 
         it("passes with the engine's filled-in schema defaults as config too", async () => {
-            const broken = withProp(withProp(wsStage(), ["defaultRouteSettings"], { loggingLevel: "ERROR" }), format, undefined);
+            const broken = withProp(withProp(wsStage(), ["defaultRouteSettings", "loggingLevel"], "ERROR"), format, undefined);
             const out = await remediate(broken);
             assert.ok(out);
             const configs = Object.fromEntries(packPolicies.map((p) => [p.name, schemaDefaults(p)]));

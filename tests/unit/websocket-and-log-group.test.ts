@@ -111,7 +111,7 @@ describe("the log group keeps the audit trail", () => {
             assertViolations(v, sharedGroupStages);
             for (const x of v) {
                 assertMessageShape(x);
-                assert.match(x.message, /is of class DELIVERY, which keeps events for one day/);
+                assert.match(x.message, /is of class DELIVERY, so it keeps events for 1 day/);
                 assert.ok(!/retentionInDays 2/.test(x.message), x.message);
                 assert.match(x.message.split("\n")[1], /logGroupClass: "STANDARD", retentionInDays: 30/);
             }
@@ -172,7 +172,7 @@ describe("the log group keeps the audit trail", () => {
             const v = await retentionRun(stackWith(withProp(logGroup(), ["retentionInDays"], 7)), { ...on, requireKmsKey: true });
             assertViolations(v, [...sharedGroupStages, [P.retention, "native-stage"]]);
             const http = v.find((x) => x.resource === "http-stage")!;
-            assert.match(http.message, /keeps logs for 7 days.* and is not encrypted .* and can be deleted with its logs/);
+            assert.match(http.message, /keeps logs for 7 days, less than the required 30 days, is not encrypted .* and can be deleted with its logs \(deletionProtectionEnabled is not true\)\. The fix sets retentionInDays to 30, sets kmsKeyId to a KMS key .* and sets deletionProtectionEnabled to true\.\n/);
             assert.match(http.message.split("\n")[1], /retentionInDays: 30, kmsKeyId: key\.arn, deletionProtectionEnabled: true/);
         });
 

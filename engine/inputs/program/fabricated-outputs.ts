@@ -40,13 +40,28 @@ export const AUTONAMED: Record<string, { prop: string; prefix?: string }> = {
     "aws-native:iam:Role": { prop: "roleName" },
 };
 
-/** The provider's Check: inputs plus the autonames it fills in. */
-export function checkInputs(inputs: Record<string, unknown>, ctx: MockContext): Record<string, unknown> {
-    const rule = AUTONAMED[ctx.type];
+/** The provider's Check: inputs plus the autonames it fills in, keeping a deployed resource's (`olds`). */
+export function checkInputs(inputs: Record<string, unknown>, ctx: MockContext, olds?: Record<string, unknown>): Record<string, unknown> {
+    const rule = AUTONAMED[ctx.type] ?? nativeAutoname(ctx);
     if (!rule || inputs[rule.prop] !== undefined || (rule.prefix && inputs[rule.prefix] !== undefined)) {
         return inputs;
     }
-    return { ...inputs, [rule.prop]: `${ctx.name}-${hash(ctx.urn, "autoname").slice(0, 7)}` };
+    const kept = olds ? knownString(olds[rule.prop]) : undefined;
+    return { ...inputs, [rule.prop]: kept ?? `${ctx.name}-${hash(ctx.urn, "autoname").slice(0, 7)}` };
+}
+
+/**
+ * @pulumi/aws-native autonames the `<kind>Name` property of most types
+ * (`aws-native:dynamodb:Table` -> `tableName`) at Check, so a preview already
+ * knows it; the package's types say whether the type has one.
+ */
+export function nativeAutoname(ctx: MockContext): { prop: string } | undefined {
+    const kind = ctx.type.startsWith("aws-native:") ? ctx.type.split(":")[2] : undefined;
+    if (!kind || !ctx.outputFields) {
+        return undefined;
+    }
+    const prop = `${kind.charAt(0).toLowerCase()}${kind.slice(1)}Name`;
+    return ctx.outputFields.some((f) => f.name === prop && f.shape.kind === "string") ? { prop } : undefined;
 }
 
 export interface Fabricated {
@@ -260,4 +275,79 @@ export function partitionOf(region: string): string {
         return "aws-us-gov";
     }
     return "aws";
+}
+
+// Reads and lookups
+
+/**
+ * What a resource's id alone determines, for the types whose ARN and name
+ * follow from it exactly. `LogGroup.get("shared", "/central/api-access")` has
+ * the ARN its name gives, so `allowedExternalLogGroups` can match it.
+ */
+export function identityFromId(type: string, id: string, ctx: Pick<MockContext, "region" | "account" | "partition">): Record<string, unknown> {
+    const { partition, region, account } = ctx;
+    switch (type) {
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { name: id, arn: logGroupArn(id, ctx) };
+        case "aws-native:logs:LogGroup":
+            // Cloud Control's LogGroup ARN ends in ":*".
+            return { logGroupName: id, arn: `${logGroupArn(id, ctx)}:*` };
+        case "aws:apigatewayv2/api:Api":
+            return { arn: `arn:${partition}:apigateway:${region}::/apis/${id}`, executionArn: `arn:${partition}:execute-api:${region}:${account}:${id}` };
+        case "aws:s3/bucket:Bucket":
+        case "aws:s3/bucketV2:BucketV2":
+            return { bucket: id, arn: `arn:${partition}:s3:::${id}` };
+        case "aws:lambda/function:Function":
+            return { name: id, arn: `arn:${partition}:lambda:${region}:${account}:function:${id}` };
+        case "aws:iam/role:Role":
+            // The ARN also holds the role's path, which the id does not give.
+            return { name: id };
+        case "aws:sns/topic:Topic":
+            return { arn: id };
+        case "aws:sqs/queue:Queue":
+            return { url: id };
+        default:
+            return {};
+    }
+}
+
+export function logGroupArn(name: string, ctx: Pick<MockContext, "region" | "account" | "partition">): string {
+    return `arn:${ctx.partition}:logs:${ctx.region}:${ctx.account}:log-group:${name}`;
+}
+
+/**
+ * The state of a resource read with `Resource.get`: its id, the state the
+ * program passed, and what the id determines. The cloud holds the rest, so
+ * every other output the schema declares is `unknown` (an unknown output value,
+ * which stays unknown in an update too), never made up.
+ */
+export function readOutputs(given: Record<string, unknown>, ctx: MockContext, id: string, unknown: unknown): Record<string, unknown> {
+    const outputs: Record<string, unknown> = {};
+    for (const f of ctx.outputFields ?? []) {
+        if (f.name !== "id" && f.name !== "urn") {
+            outputs[f.name] = unknown;
+        }
+    }
+    for (const [k, v] of Object.entries(given)) {
+        if (v !== undefined && v !== null) {
+            outputs[k] = v;
+        }
+    }
+    return { ...outputs, ...identityFromId(ctx.type, id, ctx), id };
+}
+
+/**
+ * The resource type a lookup reads: `aws:cloudwatch/getLogGroup:getLogGroup`
+ * -> `aws:cloudwatch/logGroup:LogGroup`, `aws-native:logs:getLogGroup` ->
+ * `aws-native:logs:LogGroup`. Its ARNs are shaped as that type's.
+ */
+export function lookupResourceType(token: string): string | undefined {
+    const [pkg, mod, member] = token.split(":");
+    if (!pkg || mod === undefined || !member || !/^get[A-Z]/.test(member)) {
+        return undefined;
+    }
+    const kind = member.slice(3);
+    const [dir, file] = mod.split("/");
+    const module = file === undefined ? dir : `${dir}/${kind.charAt(0).toLowerCase()}${kind.slice(1)}`;
+    return `${pkg}:${module}:${kind}`;
 }

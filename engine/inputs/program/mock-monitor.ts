@@ -2,17 +2,20 @@
 import * as path from "path";
 
 import { EngineResource, secretSig, specialSigKey } from "../../resource-model";
-import { checkInputs, fabricate, MockContext, partitionOf, uuidFrom } from "./fabricated-outputs";
+import { checkInputs, fabricate, identityFromId, providerOutputs, lookupResourceType, MockContext, partitionOf, readOutputs, uuidFrom } from "./fabricated-outputs";
 import { PulumiSdk, resolveModule } from "./module-loading";
 import { ProgramLayout } from "./program-layout";
 import { Field, invokeResult, resourceOutputs } from "./provider-schema";
 import { schemaValues } from "./schema-outputs";
-import { StackReferences, STACK_REFERENCE_TYPE } from "./stack-references";
+import { StackReferences, STACK_REFERENCE_TYPE, unknownOutputValue } from "./stack-references";
 import { isSecretEnvelope, knownString, plain, UNKNOWN } from "./property-values";
 import { RunMode } from "./run-program";
-import { fromRegistration } from "../source-position";
+import { EngineTransforms, Transformed } from "./transforms";
+import { DeployedStack } from "./deployed-stack";
+import { fromRegistration, fromStackTrace, isProgramFile } from "../source-position";
 
 export const DEFAULT_REGION = "us-east-1";
+/** The account ARNs get without `--account-id`: AWS's documentation placeholder. */
 export const MOCK_ACCOUNT = "123456789012";
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -39,13 +42,19 @@ export class Recorder {
     readonly pending = new Map<string, number>();
     /** Told of each resource the engine would analyze, as it is registered (streaming analysis). */
     onResource: (resource: EngineResource) => void = () => undefined;
+    readonly transforms: EngineTransforms;
 
     constructor(
         private readonly sdk: PulumiSdk,
         private readonly layout: ProgramLayout,
         private readonly mode: RunMode,
         private readonly stackReferences: StackReferences,
-    ) {}
+        private readonly account: string = MOCK_ACCOUNT,
+        /** The deployed stack a preview is compared with (`--state FILE`). */
+        private readonly deployed?: DeployedStack,
+    ) {
+        this.transforms = new EngineTransforms(sdk);
+    }
 
     resources(): EngineResource[] {
         // Read resources (`Resource.get`) are not analyzed by the engine and
@@ -55,7 +64,21 @@ export class Recorder {
 
     attach(monitor: any): void {
         const original = { invoke: monitor.invoke.bind(monitor) };
-        monitor.registerResource = (req: any, cb: any) => this.respond(cb, () => this.register(req, monitor));
+        monitor.registerResource = (req: any, cb: any) => {
+            const chain = this.transforms.chain(req, (urn) => this.byUrn.get(urn)?.resource.parent);
+            if (chain.length === 0) {
+                this.respond(cb, () => this.register(req, monitor));
+                return;
+            }
+            this.transforms.run(chain, req, structToJs(req.getObject())).then(
+                (transformed) => this.respond(cb, () => this.register(req, monitor, transformed)),
+                (err) => cb(err),
+            );
+        };
+        monitor.registerStackTransform = (callback: any, cb: any) => {
+            this.transforms.addStackTransform(callback);
+            cb(null, {});
+        };
         monitor.readResource = (req: any, cb: any) => this.respond(cb, () => this.readResource(req, monitor));
         monitor.registerResourceOutputs = (req: any, cb: any) =>
             this.respond(cb, () => {
@@ -112,7 +135,7 @@ export class Recorder {
             name,
             urn,
             region,
-            account: MOCK_ACCOUNT,
+            account: this.account,
             partition: partitionOf(region),
             apiProtocols: this.apiProtocols,
             outputFields: this.schemaOf(type, (dir) => resourceOutputs(dir, type)),
@@ -133,7 +156,7 @@ export class Recorder {
         return dir ? read(dir) : undefined;
     }
 
-    private register(req: any, monitor: any): unknown {
+    private register(req: any, monitor: any, transformed?: Transformed): unknown {
         const type: string = req.getType();
         const name: string = req.getName();
         const parent: string = req.getParent();
@@ -144,20 +167,31 @@ export class Recorder {
             throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
         }
         const isProvider = type.startsWith("pulumi:providers:");
-        let providerRef: string = req.getProvider();
+        // After transforms, the options they returned stand in for the request's.
+        const opts = transformed?.options;
+        let providerRef: string = opts ? opts.getProvider() : req.getProvider();
         if (custom && !isProvider && providerRef === "") {
-            providerRef = this.defaultProvider(type, req.getVersion());
+            providerRef = this.defaultProvider(type, opts ? opts.getVersion() : req.getVersion());
         }
-        const raw = structToJs(req.getObject());
+        const raw = transformed?.props ?? structToJs(req.getObject());
         const ctx = this.context(type, name, urn, raw, providerRef);
         let inputs = raw;
         let outputs: Record<string, unknown> = {};
         let id: string | undefined;
         if (custom) {
-            inputs = isProvider ? raw : checkInputs(raw, ctx);
-            const made = fabricate(inputs, ctx, req.getImportid() || undefined);
-            id = made.id;
-            outputs = markSecretOutputs(made.outputs, req.getAdditionalsecretoutputsList());
+            inputs = isProvider ? raw : checkInputs(raw, ctx, this.deployed?.find(urn, type)?.inputs);
+            const defaults = isProvider ? {} : providerOutputs(inputs, ctx).defaults;
+            const kept = this.deployed?.unchangedResource(urn, type, inputs, defaults);
+            if (kept !== undefined) {
+                // Unchanged in the deployed stack: its known id and outputs, as a real preview shows them.
+                id = this.deployed!.idOf(urn, type) ?? knownString(kept.outputs.id) ?? uuidFrom(urn);
+                outputs = { ...kept.outputs, id };
+            } else {
+                const made = fabricate(inputs, ctx, (opts ? opts.getImport() : req.getImportid()) || undefined);
+                id = made.id;
+                outputs = made.outputs;
+            }
+            outputs = markSecretOutputs(outputs, opts ? opts.getAdditionalSecretOutputsList() : req.getAdditionalsecretoutputsList());
             if (type === "aws:apigatewayv2/api:Api" && id !== undefined) {
                 this.apiProtocols.set(id, String(plain(inputs.protocolType) ?? "HTTP"));
             }
@@ -169,15 +203,21 @@ export class Recorder {
             inputs,
             outputs,
             ...(parent ? { parent } : {}),
-            dependencies: [...req.getDependenciesList()],
+            dependencies: [...(opts ? opts.getDependsOnList() : req.getDependenciesList())],
             propertyDependencies: propertyDependencies(req),
             ...(custom && providerRef ? { provider: providerRef } : {}),
         };
-        const source = fromRegistration(req.getSourceposition());
+        // The user's own call, not a library's: the SDK's own position is the first frame outside
+        // @pulumi/pulumi, which for a stage made inside a component is the component's code.
+        // SDKs before 3.134 send no source position (nor stack trace).
+        const frames = typeof req.getStacktrace === "function" ? req.getStacktrace()?.getFramesList?.() ?? [] : [];
+        const fallback = typeof req.getSourceposition === "function" ? fromRegistration(req.getSourceposition()) : undefined;
+        const source = fromStackTrace(frames, this.layout.root) ?? (fallback !== undefined && isProgramFile(fallback.file, this.layout.root) ? fallback : undefined);
         if (source !== undefined) {
             resource.source = source;
         }
         this.add({ resource, read: false }, monitor, id);
+        this.transforms.remember(urn, req);
         return this.response("RegisterResourceResponse", urn, id, outputs);
     }
 
@@ -188,11 +228,17 @@ export class Recorder {
         const urn = this.urnFor(parent, type, name);
         this.settle(type, name);
         const raw = structToJs(req.getProperties());
-        const ctx = { ...this.context(type, name, urn, raw, req.getProvider()), preview: false };
-        const made =
-            type === STACK_REFERENCE_TYPE
-                ? { outputs: this.stackReferences.outputs(knownString(raw.name) ?? req.getId()) }
-                : fabricate(raw, ctx, req.getId());
+        const ctx = this.context(type, name, urn, raw, req.getProvider());
+        // A resource the deployed stack has read before holds what the cloud returned.
+        const deployed = type === STACK_REFERENCE_TYPE ? undefined : this.deployed?.find(urn, type);
+        const made = {
+            outputs:
+                type === STACK_REFERENCE_TYPE
+                    ? this.stackReferences.outputs(knownString(raw.name) ?? req.getId())
+                    : deployed !== undefined && this.deployed!.idOf(urn, type) === req.getId()
+                      ? { ...deployed.outputs, id: req.getId() }
+                      : readOutputs(raw, ctx, req.getId(), unknownOutputValue()),
+        };
         const resource: EngineResource = {
             urn,
             type,
@@ -265,7 +311,7 @@ export class Recorder {
         if (version) {
             inputs.version = version;
         }
-        const id = this.mode === "preview" ? UNKNOWN : uuidFrom(urn);
+        const id = this.deployed?.idOf(urn, providerType) ?? (this.mode === "preview" ? UNKNOWN : uuidFrom(urn));
         const ref = `${urn}::${id}`;
         const resource: EngineResource = {
             urn,
@@ -302,21 +348,22 @@ export class Recorder {
                 present[f.name] = args[f.name];
             }
         }
-        const region = knownString(args.region) ?? this.layout.config["aws:region"] ?? DEFAULT_REGION;
-        const name = knownString(args.name) ?? knownString(args.domain) ?? token.split(":")[2].replace(/^get/, "").toLowerCase();
-        const made = schemaValues(fields, present, {
-                token,
-                name,
-                region,
-                account: MOCK_ACCOUNT,
-                partition: partitionOf(region),
-                seed: `${token}\0${JSON.stringify(args)}`,
-        });
+        const native = token.startsWith("aws-native:");
+        const region = knownString(args.region) ?? (native ? this.layout.config["aws-native:region"] : undefined) ?? this.layout.config["aws:region"] ?? DEFAULT_REGION;
+        const given = ["name", "logGroupName", "domain", "functionName", "bucket", "roleName"].map((k) => knownString(args[k])).find((v) => v !== undefined);
+        const name = given ?? token.split(":")[2].replace(/^get/, "").toLowerCase();
+        // ARNs shaped as the type the lookup reads, not as the lookup's own token.
+        const resourceType = lookupResourceType(token) ?? token;
+        const values = { region, account: this.account, partition: partitionOf(region) };
+        const made = schemaValues(fields, present, { token: resourceType, name, ...values, seed: `${token}\0${JSON.stringify(args)}` });
+        const declared = new Set(fields.map((f) => f.name));
+        const exact = given === undefined ? {} : identityFromId(resourceType, given, values);
         return {
             ...present,
             ...made.added,
             ...made.completed,
-            ...(fields.some((f) => f.name === "id") && present.id === undefined ? { id: name } : {}),
+            ...Object.fromEntries(Object.entries(exact).filter(([k]) => declared.has(k) && present[k] === undefined)),
+            ...(declared.has("id") && present.id === undefined ? { id: name } : {}),
         };
     }
 
@@ -326,9 +373,9 @@ export class Recorder {
         switch (token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return {
-                    accountId: MOCK_ACCOUNT,
-                    arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:user/mock`,
-                    id: MOCK_ACCOUNT,
+                    accountId: this.account,
+                    arn: `arn:${partition}:iam::${this.account}:user/mock`,
+                    id: this.account,
                     userId: "AIDAMOCKUSERID000000",
                 };
             case "aws:index/getRegion:getRegion":
@@ -336,7 +383,7 @@ export class Recorder {
             case "aws:index/getPartition:getPartition":
                 return { id: partition, partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
             case "aws-native:index:getAccountId":
-                return { accountId: MOCK_ACCOUNT };
+                return { accountId: this.account };
             case "aws-native:index:getRegion":
                 return { region: this.layout.config["aws-native:region"] ?? region };
             case "aws-native:index:getPartition":

@@ -11,7 +11,8 @@ export interface PulumiSdk {
     dir: string;
     runtime: any;
     settings: any;
-    state: any;
+    /** runtime/state, absent before about 3.46. */
+    state: any | undefined;
     rpc: any;
     log: any;
     /** runtime/resource: where every registration and read starts. */
@@ -37,14 +38,18 @@ export function resolveModule(request: string, fromDir: string): string | undefi
     }
 }
 
-export function loadPulumi(codeDir: string): PulumiSdk {
+export function loadPulumi(codeDir: string, root: string = codeDir): PulumiSdk {
     const pkg = resolveModule("@pulumi/pulumi/package.json", codeDir);
     if (!pkg) {
         throw new InputError(`cannot find @pulumi/pulumi for the program in ${quote(codeDir)}; run npm install there`);
     }
+    checkPulumiMajor(root, codeDir, pkg);
     const dir = path.dirname(pkg);
     const load = (rel: string) => require(path.join(dir, rel));
-    const state = load("runtime/state");
+    // SDKs before about 3.46 have no per-deployment store: their state lives in
+    // module variables and process.env, which each run resets (setMocks) and
+    // `preserveEnvironment` restores.
+    const state = fs.existsSync(path.join(dir, "runtime", "state.js")) ? load("runtime/state") : undefined;
     return {
         dir,
         runtime: load("runtime"),
@@ -60,8 +65,77 @@ export function loadPulumi(codeDir: string): PulumiSdk {
         // `withLocalStorage` arrived after 3.200; earlier SDKs keep the same
         // AsyncLocalStorage and store class as exports.
         withLocalStorage: (fn) =>
-            typeof state.withLocalStorage === "function" ? state.withLocalStorage(fn) : state.asyncLocalStorage.run(new state.LocalStore(), fn),
+            state === undefined
+                ? fn()
+                : typeof state.withLocalStorage === "function"
+                  ? state.withLocalStorage(fn)
+                  : state.asyncLocalStorage.run(new state.LocalStore(), fn),
     };
+}
+
+/**
+ * Installs `mocks` as the run's monitor. SDKs before about 3.60 keep the mock
+ * monitor in a module variable that `getMonitor()` ignores inside a local
+ * store, so the store's own slot gets the SDK's MockMonitor too.
+ */
+export async function setMocks(sdk: PulumiSdk, mocks: unknown, project: string, stack: string, preview: boolean): Promise<any> {
+    await sdk.runtime.setMocks(mocks, project, stack, preview);
+    let monitor = sdk.settings.getMonitor();
+    if (monitor === undefined || monitor === null) {
+        const { MockMonitor } = require(path.join(sdk.dir, "runtime", "mocks"));
+        monitor = new MockMonitor(mocks);
+        sdk.state.getStore().settings.monitor = monitor;
+    }
+    return monitor;
+}
+
+/** Older SDKs keep their options in PULUMI_* variables, which a run must not leave behind. */
+export function preserveEnvironment(): Restore {
+    const saved = Object.entries(process.env).filter(([k]) => k.startsWith("PULUMI_"));
+    return () => {
+        for (const k of Object.keys(process.env)) {
+            if (k.startsWith("PULUMI_")) {
+                delete process.env[k];
+            }
+        }
+        for (const [k, v] of saved) {
+            process.env[k] = v;
+        }
+    };
+}
+
+/**
+ * Pulumi 2 programs cannot run here (their SDK lacks what the runner drives,
+ * and `npm install` would not change that): one line that says so, whether
+ * the program installed its SDK 2 or only declares it.
+ */
+export function checkPulumiMajor(root: string, codeDir: string, resolvedPackageJson: string): void {
+    const installed = readJson(resolvedPackageJson)?.version;
+    const declared = [codeDir, root]
+        .map((dir) => readJson(path.join(dir, "package.json")))
+        .map((doc) => doc?.dependencies?.["@pulumi/pulumi"] ?? doc?.devDependencies?.["@pulumi/pulumi"])
+        .find((range): range is string => typeof range === "string");
+    // One character class, so the match stays linear on any input.
+    const major = (v: string | undefined) => (typeof v === "string" ? /^\d+/.exec(v.replace(/^[\s^~=v<>]+/, ""))?.[0] : undefined);
+    const own = !path.relative(root, resolvedPackageJson).startsWith("..");
+    const old = [own ? installed : undefined, declared].find((v) => {
+        const m = major(v);
+        return m !== undefined && Number(m) < 3;
+    });
+    if (old !== undefined) {
+        throw new InputError(
+            `${quote(root)} is a Pulumi 2 program (@pulumi/pulumi ${quote(old)}), and npm run analyze supports only Pulumi 3: ` +
+            "upgrade it (npm install @pulumi/pulumi@3 and Pulumi 3 versions of its provider packages), or run `pulumi preview --policy-pack PATH-TO-THIS-PACK` with the Pulumi CLI",
+        );
+    }
+}
+
+function readJson(file: string): any {
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+        return undefined;
+    }
 }
 
 export type Restore = () => void;

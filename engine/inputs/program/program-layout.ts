@@ -6,6 +6,7 @@ import Module = require("module");
 import { InputError } from "../../errors";
 import { firstLine, quote } from "./program-errors";
 import { isPlainObject } from "../../../lib/read-property";
+import { escapeControlChars } from "../../../lib/quote";
 
 export interface ProgramLayout {
     /** Directory holding Pulumi.yaml (or the program). */
@@ -16,6 +17,8 @@ export interface ProgramLayout {
     entry: string;
     project: string;
     stack: string;
+    /** What `pulumi.getOrganization()` returns. */
+    organization: string;
     config: Record<string, string>;
     /** Full keys whose stack-file value is encrypted (`secure:`) and so unavailable here. */
     secureKeys: string[];
@@ -26,7 +29,14 @@ export interface ProgramLayout {
     hasTsconfig: boolean;
 }
 
-export function locateProgram(dir: string): ProgramLayout {
+export interface LocateOptions {
+    /** The stack to analyze the program as; default: pickStack's choice. */
+    stack?: string;
+    /** What `pulumi.getOrganization()` returns. */
+    organization?: string;
+}
+
+export function locateProgram(dir: string, opts: LocateOptions = {}): ProgramLayout {
     const given = path.resolve(dir);
     let stat: fs.Stats;
     try {
@@ -37,17 +47,76 @@ export function locateProgram(dir: string): ProgramLayout {
     const root = stat.isDirectory() ? given : path.dirname(given);
     const yaml = readProjectFile(root);
     const project = projectName(yaml, root);
-    let codeDir = root;
-    if (stat.isDirectory() && typeof yaml.main === "string" && yaml.main !== "") {
-        codeDir = path.resolve(root, yaml.main);
-    }
-    const entry = stat.isDirectory() ? findEntry(codeDir) : given;
-    const stack = pickStack(root);
+    const { codeDir, entry } = stat.isDirectory() ? programEntry(root, yaml.main) : { codeDir: root, entry: given };
+    const stack = opts.stack ?? pickStack(root);
     const secureKeys: string[] = [];
     const config = readConfig(root, project, stack, yaml, secureKeys);
     const hasTsconfig = fs.existsSync(path.join(codeDir, "tsconfig.json"));
     const stackFile = stackConfigFile(root, stack);
-    return { root, codeDir, entry, project, stack, config, secureKeys, secretKeys: [], ...(stackFile ? { stackFile } : {}), hasTsconfig };
+    return {
+        root, codeDir, entry, project, stack, organization: opts.organization ?? defaultOrganization,
+        config, secureKeys, secretKeys: [], ...(stackFile ? { stackFile } : {}), hasTsconfig,
+    };
+}
+
+/**
+ * What a stack on a DIY backend (`pulumi login --local` or a bucket) gets from
+ * `pulumi.getOrganization()`: there is no organization there, and the CLI
+ * says `organization`.
+ */
+export const defaultOrganization = "organization";
+
+/**
+ * Pulumi.yaml's `main` names the program's directory or its entry file, as
+ * for the language host; a `main` that does not exist is most often a build
+ * output not built yet, and the error says so.
+ */
+export function programEntry(root: string, main: unknown): { codeDir: string; entry: string } {
+    if (typeof main !== "string" || main.trim() === "") {
+        return { codeDir: root, entry: findEntry(root) };
+    }
+    const target = path.resolve(root, main);
+    let stat: fs.Stats | undefined;
+    try {
+        stat = fs.statSync(target);
+    } catch {
+        stat = undefined;
+    }
+    if (stat === undefined && !resolvesToFile(target)) {
+        throw new InputError(`Pulumi.yaml's main names ${shownPath(root, target)}, which does not exist: ${buildHint(root)}`);
+    }
+    if (stat?.isDirectory()) {
+        return { codeDir: target, entry: findEntry(target) };
+    }
+    // A file: the program's packages and tsconfig.json stay the project's.
+    return { codeDir: root, entry: target };
+}
+
+/** A path under the program as written relative to it, else absolute; control characters escaped. */
+function shownPath(root: string, file: string): string {
+    const rel = path.relative(root, file);
+    return escapeControlChars(rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/"));
+}
+
+/** How to make the missing file: the program's own build script when it has one. */
+function buildHint(dir: string): string {
+    const scripts = readScripts(dir);
+    if (scripts !== undefined && typeof scripts.build === "string") {
+        return "build the program first, e.g. npm run build";
+    }
+    if (fs.existsSync(path.join(dir, "tsconfig.json"))) {
+        return "build the program first, e.g. npx tsc";
+    }
+    return "build the program first, or correct main";
+}
+
+function readScripts(dir: string): Record<string, unknown> | undefined {
+    try {
+        const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+        return isPlainObject(pkg) && isPlainObject(pkg.scripts) ? pkg.scripts : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 /** `--config-value key=value` pairs: a bare key belongs to the project, as in `pulumi config set`. */
@@ -123,7 +192,7 @@ export function findEntry(codeDir: string): string {
             if (resolvesToFile(main)) {
                 return main;
             }
-            throw new InputError(`the program's package.json main ${quote(pkg.main)} does not exist in ${quote(codeDir)}`);
+            throw new InputError(`package.json's main names ${shownPath(codeDir, main)}, which does not exist: ${buildHint(codeDir)}`);
         }
     }
     // Like the language host, prefer index.js when both exist.
@@ -141,14 +210,19 @@ export function resolvesToFile(p: string): boolean {
     );
 }
 
-/** The single Pulumi.<stack>.yaml, else `dev` if present, else the first; `dev` when there is none. */
-export function pickStack(root: string): string {
-    const stacks = fs
+/** The stacks that have a config file (Pulumi.<stack>.yaml), sorted. */
+export function stackNames(root: string): string[] {
+    const names = fs
         .readdirSync(root)
         .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f))
         .filter((m): m is RegExpExecArray => m !== null)
-        .map((m) => m[1])
-        .sort();
+        .map((m) => m[1]);
+    return [...new Set(names)].sort();
+}
+
+/** The single Pulumi.<stack>.yaml, else `dev` if present, else the first; `dev` when there is none. */
+export function pickStack(root: string): string {
+    const stacks = stackNames(root);
     if (stacks.length === 0 || stacks.includes("dev")) {
         return "dev";
     }

@@ -15,10 +15,11 @@
 import { InputError } from "../../errors";
 import { EngineResource } from "../../resource-model";
 import { Recorder } from "./mock-monitor";
-import { evictProgramModules, installResolverFallback, installTypeScriptHook, loadPulumi, PulumiSdk, Restore } from "./module-loading";
+import { evictProgramModules, installResolverFallback, installTypeScriptHook, loadPulumi, PulumiSdk, preserveEnvironment, Restore, setMocks } from "./module-loading";
 import { describeError, failureHints, quote, secureNotes, versionMismatches } from "./program-errors";
 import { locateProgram, ProgramLayout, withConfigValues } from "./program-layout";
 import { StackOutputs, StackReferences } from "./stack-references";
+import { DeployedStack } from "./deployed-stack";
 
 export type RunMode = "preview" | "update";
 
@@ -28,10 +29,18 @@ export interface RunOptions {
     stackReferenceOutputs?: StackOutputs;
     /** Config values given on the command line (`--config-value key=value`), e.g. for encrypted ones. */
     configValues?: Record<string, string>;
+    /** The stack to run as (its Pulumi.<stack>.yaml config, `pulumi.getStack()`); default: pickStack's choice. */
+    stack?: string;
+    /** What `pulumi.getOrganization()` returns; default: `organization`, as on a DIY backend. */
+    organization?: string;
     /** How long a program may wait on nothing before it is reported as hung (default 120 s). */
     timeoutMs?: number;
     /** Told of each resource the engine would analyze as it registers, so analysis can run alongside the program. */
     onResource?: (resource: EngineResource) => void;
+    /** The AWS account ARNs are built with (`--account-id`); default MOCK_ACCOUNT. */
+    accountId?: string;
+    /** The deployed stack to compare with (`--state FILE`). */
+    deployed?: DeployedStack;
 }
 
 export interface ProgramRun {
@@ -61,11 +70,43 @@ export async function runProgramWithNotes(dir: string, opts: RunOptions): Promis
     return run;
 }
 
-/** Program output would otherwise land in the middle of `--json` on stdout. */
-export function redirectConsoleToStderr(): Restore {
-    const saved = { log: console.log, info: console.info, debug: console.debug };
-    console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
-    return () => Object.assign(console, saved);
+/** How the program's own output is marked on stderr, apart from the analyzer's lines. */
+export const programOutputMark = "[program] ";
+
+type Write = (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
+
+/**
+ * Sends whatever is written to `from` (the program's console.log, its
+ * process.stdout.write, an apply's logging) to `to` instead, each line marked
+ * as the program's: stdout holds the report alone, whatever its format.
+ */
+export function divertProgramOutput(from: NodeJS.WriteStream = process.stdout, to: NodeJS.WritableStream = process.stderr): Restore {
+    const stream = from as unknown as { write: Write };
+    const own = Object.prototype.hasOwnProperty.call(stream, "write");
+    const saved = stream.write;
+    let lineStart = true;
+    stream.write = (chunk, encoding, callback) => {
+        const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+        const marked = markLines(text, lineStart);
+        lineStart = text === "" ? lineStart : text.endsWith("\n");
+        const done = typeof encoding === "function" ? encoding : callback;
+        return to.write(marked, done as (err?: Error | null) => void);
+    };
+    return () => {
+        if (own) {
+            stream.write = saved;
+        } else {
+            delete (stream as { write?: Write }).write;
+        }
+    };
+}
+
+/** `text` with the mark at the start of each line it begins. */
+export function markLines(text: string, lineStart: boolean): string {
+    const parts = text.split("\n");
+    return parts
+        .map((part, i) => ((i > 0 || lineStart) && part !== "" ? `${programOutputMark}${part}` : part))
+        .join("\n");
 }
 
 /** Collects uncaught errors of the run; other listeners (mocha's) are parked meanwhile. */
@@ -105,7 +146,7 @@ export function enableSourceMaps(): Restore {
 export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun> {
     const { mode } = opts;
     const timeoutMs = opts.timeoutMs ?? RUN_TIMEOUT_MS;
-    const layout = withConfigValues(locateProgram(dir), opts.configValues ?? {});
+    const layout = withConfigValues(locateProgram(dir, { stack: opts.stack, organization: opts.organization }), opts.configValues ?? {});
     const compiled = new Set<string>();
     const elided: string[] = [];
     const errors: unknown[] = [];
@@ -115,10 +156,11 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
     let recorder: Recorder | undefined;
     evictProgramModules(layout.root, compiled);
     try {
-        const sdk = loadPulumi(layout.codeDir);
+        const sdk = loadPulumi(layout.codeDir, layout.root);
+        restores.push(preserveEnvironment());
         restores.push(installResolverFallback());
         restores.push(installTypeScriptHook(layout, compiled, elided));
-        restores.push(redirectConsoleToStderr());
+        restores.push(divertProgramOutput());
         // The first error the program throws anywhere (an apply callback, a
         // promise nobody awaits) ends the run at once: the registrations that
         // waited on it would never come, and the run would only time out.
@@ -128,7 +170,8 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
         restores.push(enableSourceMaps());
         process.chdir(layout.codeDir);
         const references = new StackReferences(opts.stackReferenceOutputs);
-        const rec = new Recorder(sdk, layout, mode, references);
+        opts.deployed?.begin();
+        const rec = new Recorder(sdk, layout, mode, references, opts.accountId, opts.deployed);
         if (opts.onResource !== undefined) {
             rec.onResource = opts.onResource;
         }
@@ -142,6 +185,7 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
         const notes = [
             ...[...new Set(elided)].map((m) => `a type-only re-export from ${quote(m)} was left out, as TypeScript's type-aware compile does (the package has types but no JavaScript)`),
             ...[references.note()].filter((n): n is string => n !== undefined),
+            ...(opts.deployed ? [opts.deployed.note()] : []),
             ...secureNotes(layout),
             ...versions.map((v) => `${v} (its verdicts may differ from what that version would give)`),
         ];
@@ -187,14 +231,10 @@ function pendingList(recorder: Recorder): string {
 }
 
 export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMode, recorder: Recorder, errors: unknown[]) {
-    await sdk.runtime.setMocks(
-        { newResource: () => ({ id: undefined, state: {} }), call: () => ({}) },
-        layout.project,
-        layout.stack,
-        mode === "preview",
-    );
+    const monitor = await setMocks(sdk, { newResource: () => ({ id: undefined, state: {} }), call: () => ({}) }, layout.project, layout.stack, mode === "preview");
+    setOrganization(sdk, layout.organization);
     sdk.runtime.setAllConfig(layout.config, layout.secretKeys);
-    recorder.attach(sdk.settings.getMonitor());
+    recorder.attach(monitor);
     let failure: unknown;
     try {
         await sdk.runtime.runInPulumiStack(async () => {
@@ -208,6 +248,7 @@ export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMo
     // Registrations still in flight must land before we read the recorder,
     // and must not leak into the next run.
     await sdk.settings.waitForRPCs();
+    closeCallbacks(sdk, recorder);
     // A rejection nobody handles (an apply that throws, say) is only reported
     // once the microtask queue drains: give it a few turns while we listen.
     for (let turn = 0; turn < 3; turn++) {
@@ -221,6 +262,29 @@ export async function execute(sdk: PulumiSdk, layout: ProgramLayout, mode: RunMo
     }
     if (sdk.log.hasErrors()) {
         throw new Error("the program logged errors (see stderr)");
+    }
+}
+
+/** Older SDKs' setMocks (3.40) takes no organization; they keep one all the same, settable for tests. */
+export function setOrganization(sdk: PulumiSdk, organization: string): void {
+    let current: unknown;
+    try {
+        current = sdk.settings.getOrganization?.();
+    } catch {
+        current = undefined;
+    }
+    if (current !== organization && typeof sdk.settings._setOrganization === "function") {
+        sdk.settings._setOrganization(organization);
+    }
+}
+
+/** The SDK's callbacks service (transforms) would otherwise keep listening after the run. */
+function closeCallbacks(sdk: PulumiSdk, recorder: Recorder): void {
+    recorder.transforms.close();
+    const store = typeof sdk.state?.getStore === "function" ? sdk.state.getStore() : undefined;
+    if (store?.callbacks && typeof store.callbacks.shutdown === "function") {
+        store.callbacks.shutdown();
+        store.callbacks = undefined;
     }
 }
 

@@ -43,6 +43,11 @@ export function readStackReferenceOutputs(file: string): StackOutputs {
     return doc as StackOutputs;
 }
 
+/** A value the SDK reads as an unknown Output in an update as in a preview (a plain unknown sentinel becomes undefined there). */
+export function unknownOutputValue(): Record<string, unknown> {
+    return { [specialSigKey]: OUTPUT_VALUE_SIG };
+}
+
 /** Answers each StackReference read and remembers which ones stayed unknown. */
 export class StackReferences {
     readonly unknown = new Set<string>();
@@ -57,7 +62,7 @@ export class StackReferences {
             // An output value without a value is unknown to the SDK in an update
             // too; the plain unknown sentinel would become undefined there, and
             // `getOutput` would then throw inside the SDK.
-            const unknown = { [specialSigKey]: OUTPUT_VALUE_SIG };
+            const unknown = unknownOutputValue();
             return { name: stack, outputs: unknown, secretOutputNames: unknown };
         }
         return { name: stack, outputs: values, secretOutputNames: [] };

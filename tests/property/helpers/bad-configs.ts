@@ -1,5 +1,7 @@
 // Configs that must stop a deployment, each with the key and the problem the
 // error has to name. Shared by the in-process and the through-the-driver tests.
+import { addDays, utcDate } from "../../../lib/exemptions";
+import { compliantApi, compliantLogGroup, compliantStage, logGroupArn } from "../../fixtures/compliant";
 
 export interface BadConfig {
     group: string;
@@ -60,7 +62,8 @@ const badArnPatterns: [string, RegExp][] = [
     [`arn:aws:logs:us-east-1:123456789012:log-group:${"a".repeat(1100)}`, /at most 1024 characters/],
 ];
 
-const goodExemption = { resources: ["legacy-stage"], reason: "Partner integration, migrating in Q3", expires: "2030-06-30" };
+// Exemptions may end at most maxExemptionDays (365) after the day of the run, so a good one ends soon after it.
+const goodExemption = { resources: ["legacy-stage"], reason: "Partner integration, migrating in Q3", expires: addDays(utcDate(new Date()), 30) };
 
 /** Bad `exemptions` (every policy takes the key): the error names the entry and the problem. */
 const badExemptions: [string, unknown, RegExp][] = [
@@ -78,6 +81,10 @@ const badExemptions: [string, unknown, RegExp][] = [
     [retention, { ...goodExemption, expiry: "2030-06-30" }, /entry \[1\] has an unknown key "expiry"; did you mean "expires"\?/],
     [protocol, "legacy-stage", /entry \[1\] must be an object/],
     [stageLogging, { ...goodExemption, resources: "legacy-stage" }, /entry \[1\]: "resources" must be a list of strings/],
+    [stageLogging, { ...goodExemption, resources: ["legacy-stage", "*"] }, /entry \[1\]: "resources" entry "\*" matches every resource; .*enforcementLevel/],
+    [destination, { ...goodExemption, resources: ["urn:pulumi:*"] }, /entry \[1\]: "resources" entry "urn:pulumi:\*" matches every resource/],
+    [format, { ...goodExemption, resources: ["*::*"] }, /entry \[1\]: "resources" entry "\*::\*" matches every resource/],
+    [retention, { ...goodExemption, expires: "2099-12-31" }, /entry \[1\]: "expires" 2099-12-31 is more than maxExemptionDays \(365\) days away; the latest allowed is \d{4}-\d{2}-\d{2}/],
     [quickCreate, { ...goodExemption, reason: 42 }, /entry \[1\]: "reason" must be a string/],
 ];
 
@@ -86,14 +93,16 @@ export const badConfigs: BadConfig[] = [
         group: "exemptions", policy, config: { exemptions: [goodExemption, JSON.parse(JSON.stringify(entry))] }, key: "exemptions", problem,
     })),
     { group: "exemptions", policy: destination, config: { exemptions: { resources: ["x"] } }, key: "exemptions", problem: /must be a list of objects/ },
+    { group: "exemptions", policy: protocol, config: { maxExemptionDays: 0 }, key: "maxExemptionDays", problem: /must be at least 1/ },
+    { group: "exemptions", policy: quickCreate, config: { maxExemptionDays: "30" }, key: "maxExemptionDays", problem: /must be an integer/ },
     { group: "unknown key", policy: destination, config: { exemption: [] }, key: "exemption", problem: /not a known key; did you mean "exemptions"\?/ },
     ...typos.map(([policy, typo, meant]): BadConfig => ({
         group: "unknown key", policy, config: { [typo]: true }, key: typo,
         problem: new RegExp(`not a known key; did you mean "${meant}"\\?`),
     })),
     { group: "unknown key", policy: retention, config: { colour: "blue" }, key: "colour", problem: /not a known key; valid keys: minimumRetentionDays, maximumRetentionDays/ },
-    { group: "unknown key", policy: stageLogging, config: { minimumRetentionDays: 30 }, key: "minimumRetentionDays", problem: /not a known key; valid keys: exemptions$/ },
-    { group: "unknown key", policy: quickCreate, config: { target: false }, key: "target", problem: /not a known key; valid keys: exemptions$/ },
+    { group: "unknown key", policy: stageLogging, config: { minimumRetentionDays: 30 }, key: "minimumRetentionDays", problem: /not a known key; valid keys: exemptions, maxExemptionDays$/ },
+    { group: "unknown key", policy: quickCreate, config: { target: false }, key: "target", problem: /not a known key; valid keys: exemptions, maxExemptionDays$/ },
     ...["(", "[a-", "*", "a{2,1}", "(?<n>a)(?<n>b)", "\\"].map((pattern): BadConfig => ({
         group: "logGroupNamePattern", policy: destination, config: { logGroupNamePattern: pattern }, key: "logGroupNamePattern", problem: /is not a valid regular expression/,
     })),
@@ -131,8 +140,7 @@ export const validConfigs: Record<string, Record<string, unknown>> = {
     [quickCreate]: {},
 };
 
-export const compliantArn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/access";
-export const compliantFormat = JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" });
+export const compliantArn = logGroupArn("/aws/apigateway/access");
 
 export const compliantUrns = {
     api: "urn:pulumi:dev::proj::aws:apigatewayv2/api:Api::api",
@@ -140,9 +148,10 @@ export const compliantUrns = {
     stage: "urn:pulumi:dev::proj::aws:apigatewayv2/stage:Stage::stage",
 };
 
-/** The props of a fully compliant API, log group and stage (the stage links to both). */
+/** The props of a fully compliant API, log group and stage (the stage links to both), from the baseline. */
 export const compliantProps = {
-    api: { protocolType: "HTTP", id: "a1b2c3d4e5" },
-    logs: { name: "/aws/apigateway/access", arn: compliantArn, retentionInDays: 30, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1" },
-    stage: { apiId: "a1b2c3d4e5", name: "$default", accessLogSettings: { destinationArn: compliantArn, format: compliantFormat } },
+    api: { ...compliantApi("api", "HTTP"), id: "a1b2c3d4e5" },
+    // With a KMS key, so validConfigs' requireKmsKey holds.
+    logs: { ...compliantLogGroup("/aws/apigateway/access"), arn: compliantArn, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1" },
+    stage: compliantStage("a1b2c3d4e5", compliantArn),
 };

@@ -1,5 +1,6 @@
 import * as fc from "fast-check";
 import { Secret } from "@pulumi/policy";
+import { compliantFormat } from "../../fixtures/compliant";
 
 // Arbitraries for hostile property values, as a policy can receive them from
 // the engine (unknown sentinels, secrets) or from a careless program (wrong
@@ -147,13 +148,7 @@ const variableNames = [
 const variableToken = fc.constantFrom(...variableNames).map((n) => `$context.${n}`);
 const formatPunctuation = fc.constantFrom("{", "}", "\"", ":", ",", "[", "]", " ", "\n", "\r", "\u2028", "\u2029", "$context", "$", ".", "\\", "null", "1");
 
-export const recommendedLikeFormat = JSON.stringify({
-    requestId: "$context.requestId",
-    ip: "$context.identity.sourceIp",
-    requestTime: "$context.requestTime",
-    routeKey: "$context.routeKey",
-    status: "$context.status",
-});
+export const recommendedLikeFormat = compliantFormat;
 
 /** Access-log formats: JSON objects, CLF lines, token soup, and those with a break inserted. */
 export const nearFormat: fc.Arbitrary<string> = fc.oneof(

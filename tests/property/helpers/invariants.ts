@@ -4,7 +4,9 @@ import { isUnknownSentinel } from "./hostile-values";
 // The checks every policy outcome must pass, written independently of the
 // pack's own helpers so that a bug there cannot hide itself.
 
-export const maxMessageLength = 2000;
+// A fix that creates a log group, and on WebSocket the role and the account, once per protocol (issue 15):
+// 2,600 characters in C# for a stage of a short name, 3,900 for an 80-character name of escaped controls.
+export const maxMessageLength = 4000;
 export const maxQuoted = 80;
 
 // C0 (a lone "\n" between problem and fix is checked separately), DEL, C1,
@@ -27,8 +29,10 @@ export function messageProblems(message: unknown, description: string): string[]
         problems.push(`raw control character U+${control[0].charCodeAt(0).toString(16).padStart(4, "0")} at offset ${control.index}`);
     }
     const lines = message.split("\n");
-    if (lines.length !== 2 || !lines[1].startsWith("Fix: ") || lines[0].trim() === "") {
-        problems.push(`message is not "<problem>\\nFix: <fix>" (${lines.length} lines)`);
+    const oneFix = lines.length === 2 && lines[1].startsWith("Fix: ");
+    const perProtocol = lines.length === 3 && lines[1].startsWith("Fix on an HTTP API: ") && lines[2].startsWith("Fix on a WebSocket API: ");
+    if (!(oneFix || perProtocol) || lines[0].trim() === "") {
+        problems.push(`message is not "<problem>\\nFix: <fix>", nor a fix per protocol (${lines.length} lines)`);
     }
     return problems;
 }

@@ -1,9 +1,8 @@
-import * as fs from "fs";
-import * as path from "path";
 import {
     PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs,
     StackValidationPolicy, unknownCheckingProxy,
 } from "@pulumi/policy";
+import { policies } from "../../../policies";
 import { GeneratedResource, PackConfig, PolicyCase } from "./stack-cases";
 
 // Runs the pack's policies in-process exactly as @pulumi/policy's server does
@@ -25,26 +24,9 @@ export function isStackPolicy(p: AnyPolicy): p is StackValidationPolicy {
     return "validateStack" in p;
 }
 
-/**
- * Every policy exported from policies/, found by loading the files, so a
- * policy added later is covered without touching the tests.
- */
+/** The pack's policies, from the registry. */
 export function loadPolicies(): AnyPolicy[] {
-    const dir = path.resolve(__dirname, "../../../policies");
-    const found: AnyPolicy[] = [];
-    for (const file of fs.readdirSync(dir).sort()) {
-        if (!/\.(ts|js)$/.test(file) || file.endsWith(".d.ts")) {
-            continue;
-        }
-        const mod = require(path.join(dir, file)) as Record<string, unknown>;
-        for (const value of Object.values(mod)) {
-            if (value !== null && typeof value === "object" && typeof (value as AnyPolicy).name === "string" &&
-                ("validateResource" in value || "validateStack" in value || "remediateResource" in value)) {
-                found.push(value as AnyPolicy);
-            }
-        }
-    }
-    return found;
+    return [...policies];
 }
 
 export interface Reported {

@@ -26,14 +26,19 @@ const rawControl = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * The message rules of the spec: one line naming the problem, then one
- * "Fix:" line; no raw unknown sentinel, no "undefined", no raw control
+ * "Fix:" line, or one for each protocol where the policy cannot know it; no raw unknown sentinel, no "undefined", no raw control
  * characters; the resource named (as the pack quotes it).
  */
 export function assertMessageShape(v: Violation, resourceName?: string): void {
     const lines = v.message.split("\n");
-    assert.strictEqual(lines.length, 2, `two lines (problem, fix), got ${lines.length}: ${JSON.stringify(v.message.slice(0, 300))}`);
+    assert.ok(lines.length === 2 || lines.length === 3, `two lines (problem, fix), or three (a fix per protocol), got ${lines.length}: ${JSON.stringify(v.message.slice(0, 300))}`);
     assert.ok(lines[0].trim().length > 0, "the problem line is not empty");
-    assert.ok(lines[1].startsWith("Fix: ") && lines[1].length > "Fix: ".length, `second line is a fix: ${JSON.stringify(lines[1].slice(0, 100))}`);
+    if (lines.length === 2) {
+        assert.ok(lines[1].startsWith("Fix: ") && lines[1].length > "Fix: ".length, `second line is a fix: ${JSON.stringify(lines[1].slice(0, 100))}`);
+    } else {
+        assert.ok(lines[1].startsWith("Fix on an HTTP API: "), `second line is the HTTP fix: ${JSON.stringify(lines[1].slice(0, 100))}`);
+        assert.ok(lines[2].startsWith("Fix on a WebSocket API: "), `third line is the WebSocket fix: ${JSON.stringify(lines[2].slice(0, 100))}`);
+    }
     for (const s of sentinelValues) {
         assert.ok(!v.message.includes(s), `raw unknown sentinel ${s} in: ${v.message.slice(0, 200)}`);
     }

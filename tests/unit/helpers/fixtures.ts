@@ -1,16 +1,22 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { policies } from "../../../policies";
 import { secret, unknownSentinels } from "../../../engine/resource-model";
-import { accessLogDestination, accessLogDestinationName } from "../../../policies/access-log-destination";
-import { accessLogFormat, accessLogFormatName } from "../../../policies/access-log-format";
-import { accessLogFormatFields, accessLogFormatFieldsName } from "../../../policies/access-log-format-fields";
-import { accessLogGroupRetention, accessLogGroupRetentionName } from "../../../policies/access-log-group-retention";
-import { accessLogProtocol, accessLogProtocolName } from "../../../policies/access-log-protocol";
-import { quickCreateApi, quickCreateApiName } from "../../../policies/quick-create-api";
-import { stageAccessLogging, stageAccessLoggingName } from "../../../policies/stage-access-logging";
+import { accessLogDestinationName } from "../../../policies/access-log-destination";
+import { accessLogFormatName } from "../../../policies/access-log-format";
+import { accessLogFormatFieldsName } from "../../../policies/access-log-format-fields";
+import { accessLogGroupRetentionName } from "../../../policies/access-log-group-retention";
+import { accessLogProtocolName } from "../../../policies/access-log-protocol";
+import { quickCreateApiName } from "../../../policies/quick-create-api";
+import { stageAccessLoggingName } from "../../../policies/stage-access-logging";
+import {
+    accountId, compliantAccount, compliantApi, compliantFormat, compliantLogGroup, compliantNativeLogGroup, compliantNativeStage,
+    compliantStage, compliantWebSocketFormat, logGroupArn as arnOf, region,
+} from "../../fixtures/compliant";
 import { analyzePack, AnyPolicy, PolicyConfigs, resourceUrn, StackTags, TestResource, Violation } from "./policy-harness";
 
-// Compliant baseline resources. Every test starts from these and changes one
-// thing, so the exact set of violations it expects is caused by that change.
+// Compliant baseline resources, built from tests/fixtures/compliant.ts. Every
+// test starts from these and changes one thing, so the exact set of violations
+// it expects is caused by that change.
 
 export { secret, unknownSentinels };
 
@@ -25,21 +31,13 @@ export const P = {
     protocol: accessLogProtocolName,
 } as const;
 
-/** The pack's policies, in index.ts order (index.ts itself starts a gRPC server, so it is not imported). */
-export const packPolicies: AnyPolicy[] = [
-    stageAccessLogging,
-    accessLogDestination,
-    accessLogFormat,
-    accessLogFormatFields,
-    quickCreateApi,
-    accessLogGroupRetention,
-    accessLogProtocol,
-];
+/** The pack's policies, from the registry (index.ts itself starts a gRPC server, so it is not imported). */
+export const packPolicies: AnyPolicy[] = policies;
 
-export const resourcePolicies: ResourceValidationPolicy[] = [
-    stageAccessLogging, accessLogDestination, accessLogFormat, accessLogFormatFields, quickCreateApi,
-];
-export const stackPolicies: StackValidationPolicy[] = [accessLogGroupRetention, accessLogProtocol];
+/** Policies with a resource check (the destination policy also has a stack check). */
+export const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
+/** Policies with only a stack check. */
+export const stackPolicies = policies.filter((p): p is StackValidationPolicy => !("validateResource" in p));
 
 export const T = {
     awsStage: "aws:apigatewayv2/stage:Stage",
@@ -54,32 +52,21 @@ export const T = {
     bucket: "aws:s3/bucket:Bucket",
 } as const;
 
-export const accountId = "123456789012";
+export { accountId, region };
 export const otherAccountId = "210987654321";
-export const region = "us-east-1";
 
 export const logGroupName = "/aws/apigateway/access-logs";
 /** What @pulumi/aws reports as `arn`: no trailing `:*`. */
-export const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
+export const logGroupArn = arnOf(logGroupName);
 export const nativeLogGroupName = "native-access-logs";
 /** What aws-native reports as `arn`: with a trailing `:*`. */
-export const nativeLogGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${nativeLogGroupName}:*`;
+export const nativeLogGroupArn = `${arnOf(nativeLogGroupName)}:*`;
 
 /** A format every policy accepts for HTTP and WebSocket alike. */
-export const goodFormat = JSON.stringify({
-    requestId: "$context.requestId",
-    ip: "$context.identity.sourceIp",
-    requestTime: "$context.requestTime",
-    routeKey: "$context.routeKey",
-    status: "$context.status",
-});
+export const goodFormat = compliantFormat;
 
 /** A format every policy accepts on a WebSocket stage: goodFormat plus the connection fields. */
-export const goodWebSocketFormat = JSON.stringify({
-    ...JSON.parse(goodFormat) as Record<string, string>,
-    connectionId: "$context.connectionId",
-    eventType: "$context.eventType",
-});
+export const goodWebSocketFormat = compliantWebSocketFormat;
 
 /** goodWebSocketFormat with the given fields added: for WebSocket stages. */
 export function wsFormatWith(extra: Record<string, string>): string {
@@ -95,43 +82,34 @@ export const httpApiId = "a1b2c3d4e5";
 export const wsApiId = "w1s2k3t4v5";
 
 export function httpApi(): TestResource {
-    return { type: T.awsApi, name: "http-api", props: { name: "http-api", protocolType: "HTTP", id: httpApiId } };
+    return { type: T.awsApi, name: "http-api", props: { ...compliantApi("http-api", "HTTP"), id: httpApiId } };
 }
 
 export function wsApi(): TestResource {
-    return {
-        type: T.awsApi, name: "ws-api",
-        props: { name: "ws-api", protocolType: "WEBSOCKET", routeSelectionExpression: "$request.body.action", id: wsApiId },
-    };
+    return { type: T.awsApi, name: "ws-api", props: { ...compliantApi("ws-api", "WEBSOCKET"), id: wsApiId } };
 }
 
 export function nativeApi(): TestResource {
-    return { type: T.nativeApi, name: "native-api", props: { name: "native-api", protocolType: "HTTP", apiId: "n1a2t3i4v5" } };
+    return { type: T.nativeApi, name: "native-api", props: { ...compliantApi("native-api", "HTTP"), apiId: "n1a2t3i4v5" } };
 }
 
 export function logGroup(): TestResource {
-    return { type: T.awsLogGroup, name: "access-logs", props: { name: logGroupName, retentionInDays: 30, arn: logGroupArn } };
+    return { type: T.awsLogGroup, name: "access-logs", props: { ...compliantLogGroup(logGroupName), arn: logGroupArn } };
 }
 
 export function nativeLogGroup(): TestResource {
-    return {
-        type: T.nativeLogGroup, name: "native-access-logs",
-        props: { logGroupName: nativeLogGroupName, retentionInDays: 30, arn: nativeLogGroupArn },
-    };
+    return { type: T.nativeLogGroup, name: "native-access-logs", props: { ...compliantNativeLogGroup(nativeLogGroupName), arn: nativeLogGroupArn } };
 }
 
 export function apiGatewayAccount(): TestResource {
-    return { type: T.account, name: "apigw-account", props: { cloudwatchRoleArn: `arn:aws:iam::${accountId}:role/apigw-cloudwatch` } };
+    return { type: T.account, name: "apigw-account", props: compliantAccount() };
 }
 
 /** An aws HTTP stage logging to logGroup(), linked to httpApi() by propertyDependencies. */
 export function awsStage(): TestResource {
     return {
         type: T.awsStage, name: "http-stage",
-        props: {
-            apiId: httpApiId, name: "$default", autoDeploy: true,
-            accessLogSettings: { destinationArn: logGroupArn, format: goodFormat },
-        },
+        props: compliantStage(httpApiId, logGroupArn),
         propertyDependencies: {
             apiId: [resourceUrn(httpApi())],
             accessLogSettings: [resourceUrn(logGroup())],
@@ -142,12 +120,10 @@ export function awsStage(): TestResource {
 
 /** An aws WebSocket stage logging to logGroup(), linked to wsApi(). */
 export function wsStage(): TestResource {
+    const { autoDeploy: _autoDeploy, ...props } = compliantStage(wsApiId, logGroupArn, goodWebSocketFormat);
     return {
         type: T.awsStage, name: "ws-stage",
-        props: {
-            apiId: wsApiId, name: "prod",
-            accessLogSettings: { destinationArn: logGroupArn, format: goodWebSocketFormat },
-        },
+        props: { ...props, name: "prod" },
         propertyDependencies: {
             apiId: [resourceUrn(wsApi())],
             accessLogSettings: [resourceUrn(logGroup())],
@@ -160,10 +136,7 @@ export function wsStage(): TestResource {
 export function nativeStage(): TestResource {
     return {
         type: T.nativeStage, name: "native-stage",
-        props: {
-            apiId: httpApiId, stageName: "prod",
-            accessLogSettings: { destinationArn: nativeLogGroupArn, format: goodFormat },
-        },
+        props: compliantNativeStage(httpApiId, nativeLogGroupArn),
         propertyDependencies: {
             apiId: [resourceUrn(httpApi())],
             accessLogSettings: [resourceUrn(nativeLogGroup())],

@@ -105,3 +105,37 @@ export function checkJavaSyntax(fixTexts: readonly string[]): string | undefined
     }
     return run.status === 0 ? undefined : `${run.stdout}${run.stderr}`.trim().split("\n").slice(0, 5).join(" | ");
 }
+
+/**
+ * Undefined when every line parses as Go statements (gofmt's parser, no type
+ * checking); "no gofmt" when it cannot be checked; else the errors. `ctx` and
+ * the SDK packages are left unresolved: gofmt checks syntax only.
+ */
+export function checkGoSyntax(fixTexts: readonly string[]): string | undefined {
+    const body = fixTexts.map((t, i) => `func f${i}() {\n${withoutElision(codeOf(t))}\n}`).join("\n");
+    const run = spawnSync("gofmt", ["-e"], { input: `package main\n${body}\n`, encoding: "utf8" });
+    if (run.error !== undefined) {
+        return "no gofmt";
+    }
+    return run.status === 0 ? undefined : run.stderr.trim().split("\n").slice(0, 5).join(" | ");
+}
+
+/** Undefined when every line parses as C# statements (mcs --parse); "no mcs" when it cannot be checked; else the errors. */
+export function checkCSharpSyntax(fixTexts: readonly string[]): string | undefined {
+    const fs = require("fs") as typeof import("fs");
+    const os = require("os") as typeof import("os");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "csharp-fix-"));
+    try {
+        const file = path.join(dir, "Fix.cs");
+        // The statement's `;` on a line of its own: a fix may end in a comment.
+        const body = fixTexts.map((t, i) => `    void M${i}() {\n${withoutElision(codeOf(t))}\n;\n    }`).join("\n");
+        fs.writeFileSync(file, `class Fixes {\n${body}\n}\n`);
+        const run = spawnSync("mcs", ["--parse", file], { encoding: "utf8" });
+        if (run.error !== undefined) {
+            return "no mcs";
+        }
+        return run.status === 0 ? undefined : `${run.stdout}${run.stderr}`.trim().split("\n").slice(0, 5).join(" | ");
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
