@@ -106,6 +106,8 @@ export interface Figure {
     judgement?: Judgement;
     /** Set when the figure could not be measured or its verdict check failed. */
     error?: string;
+    /** Figures 3 and 3b: the ratio over the silent no-op pack (answers nothing), shown and not judged. */
+    silent?: string;
 }
 
 export function statusOf(f: Figure): Status {
@@ -141,14 +143,14 @@ export function fmtKiB(kib: number): string {
     return Number.isFinite(kib) ? `${(kib / 1024).toFixed(0)} MiB` : "n/a";
 }
 
-const columns = [4, 50, 28, 36, 7, 27, 9];
+const columns = [4, 50, 28, 36, 7, 27, 9, 8];
 
 function pad(text: string, width: number): string {
     return text.length >= width ? `${text} ` : text + " ".repeat(width - text.length);
 }
 
 export function headerLine(): string {
-    return ["#", "figure", "measured", "baseline", "ratio", "spread (confidence, rounds)", "target", "result"].map((t, i) => (i < columns.length ? pad(t, columns[i]) : t)).join("");
+    return ["#", "figure", "measured", "baseline", "ratio", "spread (confidence, rounds)", "target", "result", "vs silent no-op (not judged)"].map((t, i) => (i < columns.length ? pad(t, columns[i]) : t)).join("");
 }
 
 export function figureLine(f: Figure): string {
@@ -162,7 +164,8 @@ export function figureLine(f: Figure): string {
         f.maxRatio === undefined ? "none" : `<= ${f.maxRatio.toFixed(2)}`,
     ];
     const close = f.judgement?.close && f.error === undefined ? " (close: decided by the median)" : "";
-    const line = cells.map((c, i) => pad(c, columns[i])).join("") + statusOf(f) + close;
+    const silent = f.silent === undefined ? "" : `${close === "" ? "" : " "}${f.silent}`;
+    const line = cells.map((c, i) => pad(c, columns[i])).join("") + (pad(statusOf(f) + close, columns[7]) + silent).trimEnd();
     return f.error !== undefined ? `${line}  (${f.error})` : line;
 }
 

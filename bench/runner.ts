@@ -66,7 +66,7 @@ interface CliRun {
     packProcesses: number;
 }
 
-function runNode(script: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Omit<CliRun, "packProcesses">> {
+export function runNode(script: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Omit<CliRun, "packProcesses">> {
     return new Promise((resolve, reject) => {
         const start = nowMs();
         const cpuBefore = reapedChildrenCpuMs();

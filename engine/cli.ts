@@ -25,6 +25,7 @@ import { readStateFile, StateFileResult } from "./inputs/state-file";
 import { oneLine, PackError } from "./protocol/pack-process";
 import { checkOutput, writeOutput } from "./output-file";
 import { AnalyzeResourcesResult, PolicySession, StackIdentity } from "./protocol/policy-session";
+import { StreamingAnalysis } from "./protocol/streaming-analysis";
 import { colourEnabled } from "./reports/colour";
 import { inputReport } from "./reports/input-report";
 import { renderReport } from "./reports/render-report";
@@ -135,18 +136,28 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
             }
             await session.configureStack(stackOf(input));
             const state = states.get(input.path);
+            const isProgram = input.kind === "program";
             let resources: EngineResource[];
             let notes: string[];
+            let result: AnalyzeResourcesResult;
             if (state !== undefined) {
                 resources = state.resources;
                 notes = state.notes;
+                result = await session.analyzeResources(resources, { applyRemediations: isProgram });
             } else {
-                const run = await runProgramWithNotes(input.path, { mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues, ...programRun, stack: input.stack, organization });
+                // As the engine does: each resource is analyzed as the program registers it.
+                const streaming = new StreamingAnalysis(session, { applyRemediations: isProgram });
+                const run = await runProgramWithNotes(input.path, {
+                    mode: opts.mode, stackReferenceOutputs, configValues: opts.configValues, ...programRun, stack: input.stack, organization,
+                    onResource: (r) => streaming.add(r),
+                }).catch(async (e) => {
+                    await streaming.abandon();
+                    throw e;
+                });
                 resources = run.resources;
                 notes = run.notes;
+                result = await streaming.finish(resources);
             }
-            const isProgram = input.kind === "program";
-            const result = await session.analyzeResources(resources, { applyRemediations: isProgram });
             const unchecked = uncheckedStages({
                 mode: opts.mode,
                 resources,

@@ -74,8 +74,38 @@ export function forEachContextVariable(format: string, visit: (nameStart: number
     }
 }
 
+/** Formats longer than this are scanned on every question instead of remembered. */
+const rememberedFormatChars = 64 * 1024;
+let rememberedFormat: string | undefined;
+let rememberedNames: Set<string> = new Set();
+
+/**
+ * The distinct variable names of the format, in order of first appearance,
+ * or undefined for a format too long to remember. The last format is
+ * remembered: the policies ask several questions about each stage's format,
+ * and the stages of a stack mostly share one.
+ */
+function variableNames(format: string): ReadonlySet<string> | undefined {
+    if (format.length > rememberedFormatChars) {
+        return undefined;
+    }
+    if (format !== rememberedFormat) {
+        const names = new Set<string>();
+        forEachContextVariable(format, (start, end) => {
+            names.add(format.slice(start, end));
+        });
+        rememberedFormat = format;
+        rememberedNames = names;
+    }
+    return rememberedNames;
+}
+
 /** Whether the format contains `$context.<name>` exactly (not as a prefix of a longer name). */
 export function hasVariable(format: string, name: string): boolean {
+    const names = variableNames(format);
+    if (names !== undefined) {
+        return names.has(name);
+    }
     let found = false;
     forEachContextVariable(format, (start, end) => {
         found = end - start === name.length && format.startsWith(name, start);
@@ -96,6 +126,20 @@ export function hasRequestIdVariable(format: string): boolean {
 export function selectVariables(format: string, select: (name: string) => boolean, limit: number): { names: string[]; more: boolean } {
     const names: string[] = [];
     let more = false;
+    const known = variableNames(format);
+    if (known !== undefined) {
+        for (const name of known) {
+            if (!select(name)) {
+                continue;
+            }
+            if (names.length === limit) {
+                more = true;
+                break;
+            }
+            names.push(name);
+        }
+        return { names, more };
+    }
     forEachContextVariable(format, (start, end) => {
         const name = format.slice(start, end);
         if (!select(name) || names.includes(name)) {
@@ -180,6 +224,19 @@ const enum Expect {
  * down more than linearly on deeply nested or very wide input.
  */
 export function jsonShapeOfFormat(format: string): JsonShape {
+    if (format.length > rememberedFormatChars) {
+        return scanJsonShape(format);
+    }
+    if (format !== rememberedShape.format) {
+        rememberedShape = { format, shape: scanJsonShape(format) };
+    }
+    return rememberedShape.shape;
+}
+
+/** The last format's shape, for the same reason as its variable names. */
+let rememberedShape: { format: string | undefined; shape: JsonShape } = { format: undefined, shape: "invalid" };
+
+function scanJsonShape(format: string): JsonShape {
     const n = format.length;
     let i = 0;
     const skipWhiteSpace = (): void => {

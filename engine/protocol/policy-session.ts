@@ -21,6 +21,7 @@ import { findProvider, makeAnalyzeRequest, makeAnalyzerResource, ResourceWithOpt
 import { PackProcess, unary } from "./pack-process";
 import { levelName, levelValue, policyDescriptorOf, policyMetadataOf, PolicyMetadata } from "./analyzer-info";
 import { loadProto } from "./proto";
+import { StreamingAnalysis } from "./streaming-analysis";
 import { EngineResource, NotApplicableResult, Violation } from "../resource-model";
 
 export interface AnalyzerInfo {
@@ -123,8 +124,6 @@ export interface PolicySessionOptions extends StackIdentity {
 }
 
 const defaultCallTimeoutMs = 300_000;
-/** Resources analyzed concurrently; each resource's Remediate->Analyze stays in order. */
-const concurrency = 8;
 
 const cantRunPattern = /^can't run (policy|remediation) /;
 
@@ -170,25 +169,6 @@ export function applyRemediationToOutputs(
         }
     }
     return result;
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-    const results = new Array<R>(items.length);
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i], i);
-            } catch (e) {
-                failed = true;
-                throw e;
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
 }
 
 export class PolicySession {
@@ -373,56 +353,7 @@ export class PolicySession {
      * then Analyze, then one AnalyzeStack over every resource's outputs.
      */
     async analyzeResources(resources: readonly ResourceWithOptions[], opts: AnalyzeResourcesOptions = {}): Promise<AnalyzeResourcesResult> {
-        if (this.configuration === undefined) {
-            await this.configure();
-        }
-        const apply = opts.applyRemediations !== false;
-        const byUrn = new Map<string, EngineResource>(resources.map((r) => [r.urn, r]));
-        const remediated = new Map<string, Record<string, unknown>>();
-        const requests = { remediate: 0, analyze: 0, analyzeStack: 0 };
-        const remediations: RemediationRecord[] = [];
-
-        const perResource = await mapLimited(resources, concurrency, async (resource) => {
-            requests.remediate++;
-            const rem = await this.remediate(resource, { byUrn });
-            let inputs = resource.inputs;
-            if (rem.properties !== undefined && !sameJson(rem.properties, resource.inputs)) {
-                remediated.set(resource.urn, rem.properties);
-                if (apply) {
-                    inputs = rem.properties;
-                }
-            }
-            requests.analyze++;
-            const found = await this.analyzeDetailed(resource, { properties: inputs, byUrn });
-            return { remediations: rem.remediations, violations: [...rem.violations, ...found.violations], notApplicable: found.notApplicable };
-        });
-
-        const violations: Violation[] = [];
-        const notApplicable: NotApplicableResult[] = [];
-        for (const r of perResource) {
-            remediations.push(...r.remediations);
-            violations.push(...r.violations);
-            notApplicable.push(...r.notApplicable);
-        }
-
-        const stackResources = apply && remediated.size > 0
-            ? resources.map((r) => {
-                const fixed = remediated.get(r.urn);
-                return fixed === undefined ? r : { ...r, outputs: applyRemediationToOutputs(r.outputs, r.inputs, fixed) };
-            })
-            : resources;
-        requests.analyzeStack++;
-        const stack = await this.analyzeStackDetailed(stackResources, { byUrn });
-        violations.push(...stack.violations);
-        notApplicable.push(...stack.notApplicable);
-
-        return {
-            violations,
-            stackViolations: stack.violations,
-            notApplicable,
-            remediated,
-            diagnostics: { cantRun: violations.filter(isCantRun), remediations, requests },
-        };
+        return new StreamingAnalysis(this, opts).finish(resources);
     }
 
     /** What the pack wrote to stderr (the last few KiB). */

@@ -40,6 +40,8 @@ export class Recorder {
     readonly lookups = new Map<string, { fromSchema: boolean }>();
     /** `type::name` of registrations the SDK started but the monitor has not seen yet. */
     readonly pending = new Map<string, number>();
+    /** Told of each resource the engine would analyze, as it is registered (streaming analysis). */
+    onResource: (resource: EngineResource) => void = () => undefined;
     readonly transforms: EngineTransforms;
 
     constructor(
@@ -275,6 +277,9 @@ export class Recorder {
         this.byUrn.set(entry.resource.urn, entry);
         // Keeps the mock's own `pulumi:pulumi:getResource` invoke working.
         monitor.resources?.set(entry.resource.urn, { urn: entry.resource.urn, id: id ?? null, state: entry.resource.outputs });
+        if (!entry.read) {
+            this.onResource(entry.resource);
+        }
     }
 
     private response(kind: string, urn: string, id: string | undefined, outputs: Record<string, unknown>): unknown {
@@ -321,6 +326,7 @@ export class Recorder {
         this.entries.push(entry);
         this.byUrn.set(urn, entry);
         this.defaultProviders.set(key, ref);
+        this.onResource(resource);
         return ref;
     }
 

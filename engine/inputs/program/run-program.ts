@@ -35,6 +35,8 @@ export interface RunOptions {
     organization?: string;
     /** How long a program may wait on nothing before it is reported as hung (default 120 s). */
     timeoutMs?: number;
+    /** Told of each resource the engine would analyze as it registers, so analysis can run alongside the program. */
+    onResource?: (resource: EngineResource) => void;
     /** The AWS account ARNs are built with (`--account-id`); default MOCK_ACCOUNT. */
     accountId?: string;
     /** The deployed stack to compare with (`--state FILE`). */
@@ -170,6 +172,9 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
         const references = new StackReferences(opts.stackReferenceOutputs);
         opts.deployed?.begin();
         const rec = new Recorder(sdk, layout, mode, references, opts.accountId, opts.deployed);
+        if (opts.onResource !== undefined) {
+            rec.onResource = opts.onResource;
+        }
         recorder = rec;
         restores.push(trackRegistrations(sdk, rec));
         await withTimeout(
