@@ -28,6 +28,7 @@ export const usage = [
     "  --preview       analyze as `pulumi preview` does: outputs not yet known stay unknown (default)",
     "  --update        analyze as `pulumi up` does: programs get plausible outputs",
     "  --config FILE   policy config JSON, as for `pulumi preview --policy-pack-config`",
+    "                  (--policy-pack-config FILE is the same)",
     "  --policy-pack DIR  the policy pack to run (default: this repository)",
     ...formatHelp(),
     "  --json          the same as --format json",
@@ -89,7 +90,7 @@ export interface CliOptions {
     help: boolean;
 }
 
-const flags = ["--json", "--format", "--output", "--no-color", "--junit-not-applicable", "--preview", "--update", "--config", "--policy-pack", "--stack-reference-outputs", "--config-value", "--runtime", "--help", "--state", "--account-id", "--stack", "--organization", "--strict"];
+const flags = ["--json", "--format", "--output", "--no-color", "--junit-not-applicable", "--preview", "--update", "--config", "--policy-pack-config", "--policy-pack", "--stack-reference-outputs", "--config-value", "--runtime", "--help", "--state", "--account-id", "--stack", "--organization", "--strict"];
 
 function formatValue(value: string): ReportFormat {
     if (!isReportFormat(value)) {
@@ -198,9 +199,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
                 noValue();
                 setMode("--update", "update");
                 break;
+            // The Pulumi CLI's own name for it, so a command copied from `pulumi preview` works.
             case "--config":
+            case "--policy-pack-config":
                 if (opts.config !== undefined) {
-                    throw new InputError("--config may be given only once");
+                    throw new InputError("--config may be given only once (--policy-pack-config is the same flag)");
                 }
                 opts.config = value();
                 break;

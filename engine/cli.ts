@@ -29,7 +29,7 @@ import { StreamingAnalysis } from "./protocol/streaming-analysis";
 import { colourEnabled } from "./reports/colour";
 import { inputReport } from "./reports/input-report";
 import { renderReport } from "./reports/render-report";
-import { hasMandatory, hasUnchecked, InputReport, RunReport, UpOutcome } from "./reports/run-report";
+import { hasMandatory, hasUnchecked, InputReport, RunReport, uncheckedStageCount, UpOutcome } from "./reports/run-report";
 import { uncheckedStages } from "./reports/unchecked";
 import { packHomepage, repositoryRoot, stateFileLines } from "./reports/sarif-context";
 import { EngineResource, Violation } from "./resource-model";
@@ -203,11 +203,20 @@ export async function main(argv: readonly string[], io: RunEnvironment = process
         sarif: { baseDir: repositoryRoot(cwd) ?? cwd, resourceLines: stateFileLines(opts.format, inputs) },
     });
     const code = hasMandatory(run) || (opts.strict && hasUnchecked(run)) ? 1 : 0;
+    if (opts.strict && hasUnchecked(run)) {
+        // Otherwise a strict failure with "0 violations" in the report would not say why it failed.
+        io.progress(strictFailureLine(run.inputs.reduce((n, i) => n + uncheckedStageCount(i), 0)));
+    }
     if (output !== undefined) {
         writeOutput(output, opts.output!, text);
         return { code, stdout: "" };
     }
     return { code, stdout: text };
+}
+
+/** Why --strict fails a run, on stderr, whatever the report's format. */
+export function strictFailureLine(stages: number): string {
+    return `--strict: ${stages} unchecked stage${stages === 1 ? "" : "s"} fail${stages === 1 ? "s" : ""} this run: supply the values this run could not know (e.g. --stack-reference-outputs FILE), or run without --strict to let them pass as unchecked`;
 }
 
 /** `--organization`, else PULUMI_ORGANIZATION, else what a DIY backend's stack gets. */

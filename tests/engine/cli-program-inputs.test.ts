@@ -140,6 +140,8 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
             assert.match(text.stdout, /; 1 unchecked stage;/);
 
             assert.strictEqual(strict.code, 1, strict.stderr);
+            assert.match(strict.stderr, /^--strict: 1 unchecked stage fails this run: /m);
+            assert.ok(!text.stderr.includes("--strict:"), text.stderr);
 
             const notes = JSON.parse(sarif.stdout).runs[0].results.filter((r: any) => r.level === "note");
             assert.ok(notes.some((n: any) => n.ruleId === "apigatewayv2-access-log-destination" && /^Unchecked: .*stack reference/.test(n.message.text)), sarif.stdout);

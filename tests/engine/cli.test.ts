@@ -61,6 +61,8 @@ describe("engine CLI arguments and error lines", () => {
             format: "json", noColor: false, junitNotApplicable: false, mode: "update", config: "c.json", paths: ["a.json", "--odd-name"], help: false, configValues: {}, strict: false,
         });
         assert.strictEqual(parseArgs(["--format", "junit", "--junit-not-applicable"]).junitNotApplicable, true);
+        assert.strictEqual(parseArgs(["--policy-pack-config", "p.json"]).config, "p.json");
+        assert.throws(() => parseArgs(["--config", "a.json", "--policy-pack-config", "b.json"]), /may be given only once/);
         assert.throws(() => parseArgs(["--junit-not-applicable"]), /--junit-not-applicable applies to --format junit only/);
         assert.strictEqual(parseArgs(["--format", "markdown"]).format, "markdown");
         assert.strictEqual(parseArgs(["--format", "sarif"]).format, "sarif");
