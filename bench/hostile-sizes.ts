@@ -15,6 +15,7 @@ import { ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, S
 import { policies } from "../policies";
 import { Figure, fmtMs, judgedFigure, median, selfCpuMs } from "./measure";
 import { configDefaults, SdkResource, sdkProps } from "./sdk-shapes";
+import { answeredBySdk, throwNotApplicable } from "./stack-policies-inprocess";
 
 const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
 /** Each policy's validation functions (the SDK accepts one or a list). */
@@ -112,22 +113,6 @@ export function makeEvaluation(format: string, destinationArn: string): () => nu
     };
 }
 
-/** What the SDK's args.notApplicable throws, and catches again around each policy. */
-class NotApplicable extends Error {}
-
-function throwNotApplicable(reason: string): never {
-    throw new NotApplicable(reason);
-}
-
-function answeredBySdk(validate: () => unknown): void {
-    try {
-        void validate();
-    } catch (e) {
-        if (!(e instanceof NotApplicable)) {
-            throw e;
-        }
-    }
-}
 
 /**
  * Distinct inputs of one size, evaluated in turn (never the same one twice in

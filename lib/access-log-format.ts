@@ -74,8 +74,14 @@ export function forEachContextVariable(format: string, visit: (nameStart: number
     }
 }
 
-/** Formats longer than this are scanned on every question instead of remembered. */
-const rememberedFormatChars = 64 * 1024;
+/**
+ * Formats longer than this are scanned on every question instead of
+ * remembered. Only one format is kept (a reference, not a copy), so the bound
+ * is high: a lower one made a format just above it cost several scans where one
+ * just below it cost one, which the bench's 1 MiB / 64 KiB figure showed as 2.6x
+ * worse than linear.
+ */
+const rememberedFormatChars = 8 * 1024 * 1024;
 let rememberedFormat: string | undefined;
 let rememberedNames: Set<string> = new Set();
 
