@@ -3,8 +3,7 @@ import MarkdownIt from "markdown-it";
 import * as path from "path";
 import { main } from "../../engine/cli";
 import { isInputError } from "../../engine/errors";
-import { todayVariable } from "../../lib/governance";
-import { scratchFiles, stateFixture } from "./helpers";
+import { pinToday, scratchFiles, stateFixture } from "./helpers";
 import { validateSarif } from "./sarif-multitool";
 
 // Issue 17 through `npm run analyze` and the real pack process: exemptions that
@@ -28,18 +27,7 @@ async function failure(run: () => Promise<unknown>): Promise<Error> {
 }
 
 describe("exemptions through npm run analyze (date pinned to 2030-06-30)", () => {
-    let previous: string | undefined;
-    before(() => {
-        previous = process.env[todayVariable];
-        process.env[todayVariable] = pinnedToday;
-    });
-    after(() => {
-        if (previous === undefined) {
-            delete process.env[todayVariable];
-        } else {
-            process.env[todayVariable] = previous;
-        }
-    });
+    pinToday(pinnedToday);
     const files = scratchFiles("exemption-cli-");
     const config = {
         [stagePolicy]: { exemptions: [{ resources: ["orders-*"], reason, expires: "2030-07-07" }] },

@@ -4,9 +4,8 @@ import { main } from "../../engine/cli";
 import { PackProcess, unary } from "../../engine/protocol/pack-process";
 import { PolicySession } from "../../engine/protocol/policy-session";
 import { loadProto } from "../../engine/protocol/proto";
-import { todayVariable } from "../../lib/governance";
 import { policies } from "../../policies";
-import { analyzeChecked, repoRoot, resource, scratchFiles, stateFixture, verdicts } from "./helpers";
+import { analyzeChecked, pinToday, repoRoot, resource, scratchFiles, stateFixture, verdicts } from "./helpers";
 import { compliantHttp, goodFormat, StackBuilder } from "./scenarios";
 
 // Governance through the real pack process and the Analyzer protocol: the
@@ -24,20 +23,6 @@ const resourcePolicies = policies.filter((p) => "validateResource" in p).map((p)
 /** Of those, all but the quick-create policy check stages and skip APIs. */
 const stagePolicies = resourcePolicies.filter((name) => name !== quickCreate);
 
-function pinToday(): void {
-    let previous: string | undefined;
-    before(() => {
-        previous = process.env[todayVariable];
-        process.env[todayVariable] = pinnedToday;
-    });
-    after(() => {
-        if (previous === undefined) {
-            delete process.env[todayVariable];
-        } else {
-            process.env[todayVariable] = previous;
-        }
-    });
-}
 
 describe("governance through the protocol: metadata Pulumi Cloud shows", () => {
     let info: analyzerTypes.AnalyzerInfo;
@@ -158,7 +143,7 @@ describe("governance through the protocol: not_applicable in Analyze and Analyze
 });
 
 describe("governance through the protocol: exemptions (pack date pinned to 2030-06-30)", () => {
-    pinToday();
+    pinToday(pinnedToday);
     let session: PolicySession;
 
     before(async () => {
@@ -244,7 +229,7 @@ describe("governance through the protocol: exemptions (pack date pinned to 2030-
 });
 
 describe("governance through npm run analyze: not-applicable results and exemptions in the reports", () => {
-    pinToday();
+    pinToday(pinnedToday);
     const files = scratchFiles("gov-cli-");
     const config = {
         "apigatewayv2-access-log-group-retention": { exemptions: [{ resources: ["audit-*"], reason, expires: "2030-06-30" }] },

@@ -5,6 +5,7 @@ import * as os from "os";
 import { AnalyzeResourcesResult, PolicySession } from "../../engine/protocol/policy-session";
 import { EngineResource, Violation } from "../../engine/resource-model";
 import { requireCurrentBuild } from "../current-build";
+import { todayVariable } from "../../lib/governance";
 
 // Every test that imports these helpers drives bin/: refuse a stale one.
 requireCurrentBuild();
@@ -124,4 +125,23 @@ export function tempPrograms(prefix: string): { make: (files: Record<string, str
             }
         },
     };
+}
+
+/**
+ * Pins the pack's clock (APIGW_ACCESS_LOGGING_TODAY) to `date` for the
+ * enclosing describe, for the pack processes its tests start, and restores it.
+ */
+export function pinToday(date: string): void {
+    let previous: string | undefined;
+    before(() => {
+        previous = process.env[todayVariable];
+        process.env[todayVariable] = date;
+    });
+    after(() => {
+        if (previous === undefined) {
+            delete process.env[todayVariable];
+        } else {
+            process.env[todayVariable] = previous;
+        }
+    });
 }
