@@ -48,6 +48,8 @@ export interface Violation {
     enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
     /** Where the violating resource is declared, when known (added by the CLI, not sent by the pack). */
     source?: SourceLocation;
+    /** The outermost component under the stack the resource was made in, if any (added by the CLI). */
+    component?: ComponentLabel;
     /**
      * --update only: a stack policy's result that `pulumi up` would never
      * reach, because a mandatory Analyze violation stops the update first.
@@ -64,6 +66,13 @@ export interface SourceLocation {
     file: string;
     line: number;
     column: number;
+}
+
+/** A component resource, as reports name it. */
+export interface ComponentLabel {
+    type: string;
+    name: string;
+    urn: string;
 }
 
 /** A policy that did not apply to a resource (Analyze) or to the stack (AnalyzeStack, resourceUrn ""). */

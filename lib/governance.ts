@@ -201,6 +201,8 @@ function after(result: void | Promise<void>, then: () => void): void | Promise<v
 export interface ResourceScope {
     /** The resource types the policy checks. */
     types: readonly string[];
+    /** Sees every resource, of any type, before the type test (what a policy learns from other resources' Analyze). */
+    observe?: (args: ResourceValidationArgs) => void;
     /**
      * For a resource of those types on which the policy reported nothing: why
      * it was not actually evaluated (a value it needs is unknown until the
@@ -265,6 +267,11 @@ export function governResourcePolicy<P extends ResourceValidationPolicy>(policy:
         configSchema,
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             const exemptions = readAll(args);
+            try {
+                scope.observe?.(args);
+            } catch {
+                // What a policy notes about other resources only words its messages; it never fails a run.
+            }
             if (!scope.types.includes(args.type)) {
                 notApplicable(args, notThisType);
             }

@@ -5,7 +5,7 @@ import {
     accessLoggingFix, byProtocol, defaultLogGroupSettings, describeLogGroupSettings, logGroupNameFor, stageLabel, withFixes,
 } from "../lib/messages";
 import { quote } from "../lib/quote";
-import { componentNote, componentOf } from "../lib/component";
+import { componentNote, componentOf, loggingSwitchAbove, rememberComponent } from "../lib/component";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { isPlainObject, rawOwnEntries, readProperty } from "../lib/read-property";
 import { recommendedAccessLogFormat, recommendedWebSocketAccessLogFormat } from "../lib/recommended-format";
@@ -149,11 +149,16 @@ export const stageAccessLogging: ResourceValidationPolicy = governResourcePolicy
         if (problem !== undefined) {
             const missing = missingParts(readStageLogging(args.props));
             const protocol = protocolOfStageSettings(args.props);
-            const component = componentOf(readProperty(args.opts, "parent"));
-            const inComponent = component === undefined ? "" : ` ${componentNote(component)}`;
+            const parent = readProperty(args.opts, "parent");
+            const component = componentOf(parent);
+            const inComponent = component === undefined ? "" : ` ${componentNote(component, loggingSwitchAbove(parent), lang)}`;
             reportViolation(withFixes(`${stageLabel(args.name)} ${problem}.${inComponent} ${fixSummary(args.name, missing, protocol)}`,
                 byProtocol(protocol, (p) => accessLoggingFix(args.type, args.name, p, missing)), lang));
         }
     },
     remediateResource: remediateStageFormat,
-}, { types: stageTypes, notEvaluated: stageLoggingNotEvaluated });
+}, {
+    types: stageTypes,
+    notEvaluated: stageLoggingNotEvaluated,
+    observe: (args) => rememberComponent(args.urn, readProperty(args.opts, "parent"), args.props),
+});

@@ -4,6 +4,7 @@ import { RemediationRecord } from "../protocol/policy-session";
 import { EngineResource, Violation } from "../resource-model";
 import { propertyChanges } from "./remediation-changes";
 import { InputReport } from "./run-report";
+import { outermostComponent } from "./source-label";
 
 /** One input's part of the report: its violations located in the source, and what remediations changed. */
 export function inputReport(
@@ -16,8 +17,12 @@ export function inputReport(
 ): InputReport {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const located = violations.map((v) => {
-        const source = byUrn.get(v.resourceUrn)?.source;
-        return source !== undefined ? { ...v, source } : v;
+        const resource = byUrn.get(v.resourceUrn);
+        const component = outermostComponent(resource, byUrn);
+        // A state file records where the component's code made the resource, a library's line;
+        // the user's lever is the outermost component's own call, when the file records it.
+        const source = component !== undefined && input.kind === "state" ? byUrn.get(component.urn)?.source : resource?.source;
+        return { ...v, ...(source !== undefined ? { source } : {}), ...(component !== undefined ? { component } : {}) };
     });
     // Each remediation is compared with the properties before it: the resource's inputs, or the previous remediation's result.
     const current = new Map<string, Record<string, unknown>>();

@@ -18,6 +18,8 @@ export function jsonReport(report: RunReport): string {
         enforcementLevel: v.enforcementLevel,
         // `file` is relative to the program's directory (or as the state file records it); `location` is "file:line:column".
         source: v.source ? { file: sourceFile(v.source, input), line: v.source.line, column: v.source.column, location: sourceLabel(v.source, input) } : null,
+        // Only for a resource made inside a component: the outermost one under the stack, the user's own call.
+        ...(v.component !== undefined ? { component: { type: v.component.type, name: v.component.name, urn: v.component.urn } } : {}),
         ...(v.notReachedByUp === true ? { notReachedByUp: true } : {}),
     })));
     const remediations = report.inputs.flatMap((input) => input.changes.map((r) => ({

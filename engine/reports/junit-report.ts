@@ -13,7 +13,7 @@ import { escapeControlChars, quote } from "../../lib/quote";
 import { Violation } from "../resource-model";
 import { activeExemptionOf, ExemptionUsage } from "./exemptions";
 import { InputReport, RunReport } from "./run-report";
-import { sourceFile } from "./source-label";
+import { componentLabel, sourceFile } from "./source-label";
 
 /** Escapes text for XML; control characters are already visible escapes, so none reaches the XML (1.0 forbids most). */
 export function xmlText(text: string): string {
@@ -102,8 +102,12 @@ function testCase(c: Case, input: InputReport, exemptions: readonly ExemptionUsa
         return { failed: false, skipped: false };
     }
     out.push(`${open}>`);
-    if (advisory.length > 0) {
+    const component = c.violations.find((v) => v.component !== undefined)?.component;
+    if (advisory.length > 0 || component !== undefined) {
         out.push("      <properties>");
+        if (component !== undefined) {
+            out.push(`        <property name="component" value="${attr(componentLabel(component))}"/>`);
+        }
         for (const v of advisory) {
             out.push(`        <property name="${attr(v.enforcementLevel)}" value="${attr(v.message)}"/>`);
         }

@@ -121,6 +121,16 @@ function rowsOf(report: RunReport): Row[] {
 
 /** Where the resource is declared; with several inputs, also which input (a stack's state file, a program). */
 function sourceCell(row: Row, manyInputs: boolean): string {
+    const where = declaredCell(row, manyInputs);
+    const component = row.v.component;
+    if (component === undefined) {
+        return where;
+    }
+    const label = `component ${code(component.type)} ${code(component.name)}`;
+    return where === "" ? label : `${where} in ${label}`;
+}
+
+function declaredCell(row: Row, manyInputs: boolean): string {
     const s = row.v.source;
     if (s === undefined) {
         return manyInputs ? code(row.input.path) : "";

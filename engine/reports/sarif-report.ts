@@ -42,8 +42,11 @@ function artifactUri(file: string, opts: SarifOptions): { uri: string; uriBaseId
     return { uri: rel.split(path.sep).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
 }
 
-function location(v: Pick<Violation, "resourceUrn" | "source">, input: InputReport, opts: SarifOptions): Record<string, unknown> {
-    const logicalLocations = [{ fullyQualifiedName: v.resourceUrn === "" ? "(stack)" : v.resourceUrn, kind: "resource" }];
+function location(v: Pick<Violation, "resourceUrn" | "source" | "component">, input: InputReport, opts: SarifOptions): Record<string, unknown> {
+    const logicalLocations = [
+        { fullyQualifiedName: v.resourceUrn === "" ? "(stack)" : v.resourceUrn, kind: "resource" },
+        ...(v.component !== undefined ? [{ fullyQualifiedName: v.component.urn, kind: "module" }] : []),
+    ];
     let file: string | undefined;
     let region: { startLine: number; startColumn?: number } | undefined;
     if (v.source !== undefined) {
@@ -60,7 +63,8 @@ function location(v: Pick<Violation, "resourceUrn" | "source">, input: InputRepo
         region = { startLine: v.source.line, startColumn: v.source.column };
     } else if (input.kind === "state") {
         file = input.absolutePath;
-        const line = opts.resourceLines.get(input.absolutePath)?.get(v.resourceUrn);
+        // A resource made inside a component points at the outermost component's entry: the user's own call.
+        const line = opts.resourceLines.get(input.absolutePath)?.get(v.component?.urn ?? v.resourceUrn);
         region = { startLine: line ?? 1 };
     } else {
         file = path.join(input.absolutePath, "Pulumi.yaml");

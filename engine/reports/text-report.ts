@@ -5,7 +5,7 @@ import { Palette, palette } from "./colour";
 import { expiresIn, expiresSoon } from "../../lib/exemptions";
 import { ExemptionUsage, unmatchedExemptions } from "./exemptions";
 import { countLevel, RunReport, summarize, UpOutcome } from "./run-report";
-import { sourceLabel } from "./source-label";
+import { componentLabel, sourceLabel } from "./source-label";
 
 function plural(n: number, one: string, many = `${one}s`): string {
     return `${n} ${n === 1 ? one : many}`;
@@ -21,6 +21,15 @@ function resourceLabel(urn: string): string {
         return "(stack)";
     }
     return escapeControlChars(urn);
+}
+
+/** " (src/api.ts:4:5, in component "acme:x:Api" "orders")": where it is declared, and the component it is made in. */
+function whereLabel(v: Violation, input: RunReport["inputs"][number]): string {
+    const parts = [
+        ...(v.source ? [sourceLabel(v.source, input)] : []),
+        ...(v.component ? [`in ${componentLabel(v.component)}`] : []),
+    ];
+    return parts.length === 0 ? "" : ` (${escapeControlChars(parts.join(", "))})`;
 }
 
 function levelColour(colours: Palette, level: Violation["enforcementLevel"]): (t: string) => string {
@@ -93,8 +102,7 @@ export function humanReport(report: RunReport, colour = false): string {
             byUrn.set(v.resourceUrn, list);
         }
         for (const [urn, vs] of byUrn) {
-            const source = vs[0].source;
-            out.push(`        ${resourceLabel(urn)}${source ? ` (${escapeControlChars(sourceLabel(source, input))})` : ""}`);
+            out.push(`        ${resourceLabel(urn)}${whereLabel(vs[0], input)}`);
             for (const v of vs) {
                 out.push(`            - ${levelColour(colours, v.enforcementLevel)(`[${v.enforcementLevel}]`)}  ${escapeControlChars(v.policyName)}${v.notReachedByUp === true ? "  (not reached by up)" : ""}`);
                 for (const line of messageLines(v.message)) {
