@@ -75,8 +75,8 @@ export const accessLogFormatFields: ResourceValidationPolicy = governResourcePol
         if (config.requireJson) {
             const shape = jsonShapeOfFormat(format);
             if (shape !== "object") {
-                // A new shape breaks what parses the old one: space-delimited filter patterns.
-                report(`${label} has an access-log format that ${shapeProblem[shape]}. A metric or subscription filter on its log group with a space-delimited pattern ([...]) stops matching; give it a JSON pattern such as { $.status = "4*" }.`);
+                // A new shape breaks what parses the old one; the filters are another resource's defect, reported there.
+                report(`${label} has an access-log format that ${shapeProblem[shape]}. A metric or subscription filter of this stack that parses its current shape is reported by apigatewayv2-access-log-filter-match, with its new pattern: change both in one go.`);
             }
         }
         const skipRequestId = !hasRequestIdVariable(format);

@@ -5,6 +5,7 @@
 import { Policies } from "@pulumi/policy";
 import { accessLogDestination } from "./access-log-destination";
 import { accessLogDestinationAllowed } from "./access-log-destination-allowed";
+import { accessLogFilterMatch } from "./access-log-filter-match";
 import { accessLogFormat } from "./access-log-format";
 import { accessLogFormatFields } from "./access-log-format-fields";
 import { accessLogGroupRetention } from "./access-log-group-retention";
@@ -21,4 +22,5 @@ export const policies: Policies = [
     quickCreateApi,
     accessLogGroupRetention,
     accessLogProtocol,
+    accessLogFilterMatch,
 ];

@@ -134,10 +134,10 @@ describe("issue 15: fixes that finish the job", () => {
     });
 
     describe("5. what reads the logs", () => {
-        it("a fix that makes a CLF format JSON warns that space-delimited filter patterns stop matching", async () => {
+        it("a fix that makes a CLF format JSON points to the policy that names the filters it breaks", async () => {
             const clf = "$context.requestId $context.identity.sourceIp [$context.requestTime] \"$context.routeKey\" $context.status";
             const v = (await analyze(replaceIn(compliantStack(), withProp(awsStage(), ["accessLogSettings", "format"], clf)))).find((x) => x.policy === P.fields);
-            assert.match(problemOf(v), /space-delimited pattern \(\[\.\.\.\]\) stops matching; give it a JSON pattern such as \{ \$\.status = "4\*" \}/);
+            assert.match(problemOf(v), /parses its current shape is reported by apigatewayv2-access-log-filter-match, with its new pattern/);
             assert.match(problemOf(v), /writes it as JSON, one field per variable/);
         });
     });

@@ -3,6 +3,7 @@ import { policies } from "../../../policies";
 import { secret, unknownSentinels } from "../../../engine/resource-model";
 import { accessLogDestinationName } from "../../../policies/access-log-destination";
 import { accessLogDestinationAllowedName } from "../../../policies/access-log-destination-allowed";
+import { accessLogFilterMatchName } from "../../../policies/access-log-filter-match";
 import { accessLogFormatName } from "../../../policies/access-log-format";
 import { accessLogFormatFieldsName } from "../../../policies/access-log-format-fields";
 import { accessLogGroupRetentionName } from "../../../policies/access-log-group-retention";
@@ -10,7 +11,7 @@ import { accessLogProtocolName } from "../../../policies/access-log-protocol";
 import { quickCreateApiName } from "../../../policies/quick-create-api";
 import { stageAccessLoggingName } from "../../../policies/stage-access-logging";
 import {
-    accountId, compliantAccount, compliantApi, compliantFormat, compliantLogGroup, compliantNativeLogGroup, compliantNativeStage,
+    accountId, compliantAccount, compliantApi, compliantFormat, compliantLogGroup, compliantMetricFilter, compliantNativeLogGroup, compliantNativeStage,
     compliantStage, compliantWebSocketFormat, logGroupArn as arnOf, region,
 } from "../../fixtures/compliant";
 import { analyzePack, AnyPolicy, PolicyConfigs, resourceUrn, StackTags, TestResource, Violation } from "./policy-harness";
@@ -31,6 +32,7 @@ export const P = {
     quickCreate: quickCreateApiName,
     retention: accessLogGroupRetentionName,
     protocol: accessLogProtocolName,
+    filterMatch: accessLogFilterMatchName,
 } as const;
 
 /** The pack's policies, from the registry (index.ts itself starts a gRPC server, so it is not imported). */
@@ -52,6 +54,7 @@ export const T = {
     nativeAccount: "aws-native:apigateway:Account",
     restStage: "aws:apigateway/stage:Stage",
     bucket: "aws:s3/bucket:Bucket",
+    metricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
 } as const;
 
 export { accountId, region };
@@ -147,9 +150,18 @@ export function nativeStage(): TestResource {
     };
 }
 
+/** A metric filter on logGroup() whose pattern fits any format. */
+export function metricFilter(): TestResource {
+    return {
+        type: T.metricFilter, name: "unauthorized", props: compliantMetricFilter(logGroupName),
+        propertyDependencies: { logGroupName: [resourceUrn(logGroup())] },
+        dependencies: [resourceUrn(logGroup())],
+    };
+}
+
 /** Every baseline resource: a stack no policy reports anything in. */
 export function compliantStack(): TestResource[] {
-    return [httpApi(), wsApi(), logGroup(), nativeLogGroup(), apiGatewayAccount(), awsStage(), wsStage(), nativeStage()];
+    return [httpApi(), wsApi(), logGroup(), nativeLogGroup(), apiGatewayAccount(), awsStage(), wsStage(), nativeStage(), metricFilter()];
 }
 
 export function clone<T>(value: T): T {
