@@ -95,11 +95,12 @@ describe("governance through the protocol: not_applicable in Analyze and Analyze
         }
     });
 
-    it("AnalyzeStack of a stack without stages: the three stack policies say they do not apply", async () => {
+    it("AnalyzeStack of a stack without stages: the four stack policies say they do not apply", async () => {
         const result = await session.analyzeStackDetailed([resource("aws:s3/bucket:Bucket", "assets", { bucket: "assets" })]);
         assert.deepStrictEqual(result.violations, []);
         assert.deepStrictEqual(result.notApplicable.map((n) => `${n.policyName} ${n.resourceUrn === "" ? "(stack)" : n.resourceUrn}`).sort(), [
             "apigatewayv2-access-log-destination-allowed (stack)",
+            "apigatewayv2-access-log-filter-match (stack)",
             "apigatewayv2-access-log-group-retention (stack)",
             "apigatewayv2-access-log-protocol (stack)",
         ]);
@@ -112,13 +113,15 @@ describe("governance through the protocol: not_applicable in Analyze and Analyze
         assert.deepStrictEqual(result.violations, []);
         const stage = s.resources.find((r) => r.name === "orders-stage")!;
         const api = s.resources.find((r) => r.name === "orders")!;
-        // The stage: only the API policy does not apply. At the stack level only the allowed-destination
-        // policy says so: no allowedAccountIds, allowedRegions or logGroupNamePattern is configured.
+        // The stage: only the API policy does not apply. At the stack level the allowed-destination
+        // policy says so (no allowedAccountIds, allowedRegions or logGroupNamePattern is configured),
+        // and the filter policy (no metric or subscription filter reads the log group).
         assert.deepStrictEqual(result.notApplicable.filter((n) => n.resourceUrn === stage.urn).map((n) => n.policyName), [
             "apigatewayv2-quick-create-api",
         ]);
-        assert.deepStrictEqual(result.notApplicable.filter((n) => n.resourceUrn === "").map((n) => n.policyName), [
+        assert.deepStrictEqual(result.notApplicable.filter((n) => n.resourceUrn === "").map((n) => n.policyName).sort(), [
             "apigatewayv2-access-log-destination-allowed",
+            "apigatewayv2-access-log-filter-match",
         ]);
         assert.deepStrictEqual(result.notApplicable.filter((n) => n.resourceUrn === api.urn).map((n) => n.policyName).sort(), stagePolicies);
     });
@@ -136,6 +139,7 @@ describe("governance through the protocol: not_applicable in Analyze and Analyze
         ]);
         assert.deepStrictEqual(result.notApplicable.filter((n) => n.resourceUrn === "").map((n) => n.policyName).sort(), [
             "apigatewayv2-access-log-destination-allowed",
+            "apigatewayv2-access-log-filter-match",
             "apigatewayv2-access-log-group-retention",
             "apigatewayv2-access-log-protocol",
         ]);

@@ -3,7 +3,7 @@ import { json, prop } from "../../lib/fix-snippets";
 import { accessLogSettings, stageFix } from "../../lib/messages";
 import { applyFix, fixFor, startRecordingFixes, stopRecordingFixes } from "./helpers/apply-fix";
 import {
-    accountId, analyze, apiGatewayAccount, awsStage, compliantStack, formatWith, goodFormat, httpApi, logGroup,
+    accountId, analyze, apiGatewayAccount, awsStage, compliantStack, formatWith, goodFormat, httpApi, logGroup, metricFilter,
     nativeLogGroup, nativeStage, P, region, replaceIn, T, without, withProp, wsFormatWith, wsStage,
 } from "./helpers/fixtures";
 import { PolicyConfigs, resourceUrn, TestResource, Violation } from "./helpers/policy-harness";
@@ -59,6 +59,13 @@ function accountOn(role: TestResource): TestResource {
 
 const kmsOn = { [P.retention]: { requireKmsKey: true } };
 
+/** A metric filter on logGroup(), the log group of the HTTP stage, with a pattern. */
+function filterOn(pattern: string): TestResource {
+    return withProp(metricFilter(), ["pattern"], pattern);
+}
+
+const clfFormat = "$context.identity.sourceIp - - [$context.requestTime] \"$context.httpMethod $context.routeKey $context.protocol\" $context.status $context.responseLength $context.requestId";
+
 const cases: FixCase[] = [
     { title: "an HTTP stage without accessLogSettings", stack: replaceIn(compliantStack(), withProp(awsStage(), settings, undefined)) },
     { title: "a WebSocket stage without accessLogSettings", stack: replaceIn(compliantStack(), withProp(wsStage(), settings, undefined)) },
@@ -84,6 +91,10 @@ const cases: FixCase[] = [
     { title: "an account whose role only Lambda can assume", stack: replaceIn(compliantStack(), lambdaRole, accountOn(lambdaRole)) },
     { title: "the user's own JSON fields with a REST-only variable", stack: replaceIn(compliantStack(), withProp(awsStage(), format, JSON.stringify({ id: "$context.requestId", method: "$context.httpMethod", latency: "$context.integrationLatency", sub: "$context.authorizer.claims.sub", rp: "$context.resourcePath" }))) },
     { title: "an HTTP format with a WebSocket variable and the user's own fields", stack: replaceIn(compliantStack(), withProp(awsStage(), format, formatWith({ method: "$context.httpMethod", conn: "$context.connectionId" }))) },
+    // Issue 15, item 5: what reads the logs. Both fixes of one round (the format and the filter) together.
+    { title: "a CLF format read by a metric filter with a space-delimited pattern", stack: replaceIn(compliantStack(), withProp(awsStage(), format, clfFormat), filterOn("[ip, ..., status=4*, ...]")), severalDefects: true },
+    { title: "a JSON format read by a metric filter with a space-delimited pattern", stack: replaceIn(compliantStack(), filterOn("[ip, id, user, timestamp, request, status=4*, size, rid]")) },
+    { title: "a CLF format read by a metric filter with a JSON pattern", stack: replaceIn(compliantStack(), withProp(awsStage(), format, clfFormat), filterOn("{ $.status = \"5*\" }")) },
     { title: "a quick-create API", stack: replaceIn(compliantStack(), withProp(httpApi(), ["target"], "arn:aws:lambda:us-east-1:123456789012:function:f")) },
     { title: "a log group without retention", stack: replaceIn(compliantStack(), withProp(logGroup(), ["retentionInDays"], undefined)) },
     { title: "a log group kept for 7 days", stack: replaceIn(compliantStack(), withProp(logGroup(), ["retentionInDays"], 7)) },
