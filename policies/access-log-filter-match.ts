@@ -179,7 +179,7 @@ export function filterVerdict(filter: StackResource, pattern: FilterPattern, tar
             return undefined;
         }
         const rewrite = rewriteForJson(filter, pattern, undefined, json.fields, variablesOf(json.fields));
-        return { message: `${label} reads the access logs of ${stage} with a space-delimited pattern ([...]), but that format writes JSON, so the pattern's fields no longer line up and it stops matching. ${rewrite.message}`, fix: rewrite.fix };
+        return { message: `${label} reads the access logs of ${stage} with a space-delimited pattern ([...]), but that format writes JSON, so the pattern's fields do not line up with it and it matches nothing it was written for. ${rewrite.message}`, fix: rewrite.fix };
     }
     if (shape !== "invalid") {
         return undefined; // JSON patterns on JSON formats, and arrays or scalars: no verdict.
