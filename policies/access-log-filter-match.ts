@@ -148,8 +148,11 @@ function namedCount(pattern: Delimited): string {
 
 interface Verdict {
     message: string;
-    fix?: Fix;
+    fix: Fix;
 }
+
+/** What the user writes where the pack cannot be sure of the new pattern. */
+const jsonPatternPlaceholder = "<a JSON pattern on the format's keys, such as { $.status = \"4*\" }>";
 
 /** A space-delimited pattern, rewritten for the JSON format `fields` (or said why not). */
 function rewriteForJson(filter: StackResource, pattern: Delimited, lineFields: readonly FormatField[] | undefined,
@@ -158,7 +161,10 @@ function rewriteForJson(filter: StackResource, pattern: Delimited, lineFields: r
     const rewritten = toJsonPattern(pattern, lineFields, keyOf, variableByName(variables, keyOf));
     return rewritten !== undefined
         ? { message: `The fix gives it the JSON pattern ${excerpt(rewritten)}.`, fix: patternFix(filter, rewritten) }
-        : { message: `Rewrite it by hand as a JSON pattern on the format's keys (${someKeys(jsonFields)}), such as { $.status = "4*" }: one of its conditions has no JSON equivalent this pack can be sure of.` };
+        : {
+            message: `Rewrite it by hand as a JSON pattern on the format's keys (${someKeys(jsonFields)}), such as { $.status = "4*" }: one of its conditions has no JSON equivalent this pack can be sure of.`,
+            fix: patternFix(filter, jsonPatternPlaceholder),
+        };
 }
 
 function variablesOf(fields: readonly (readonly [string, unknown])[]): string[] {
@@ -195,7 +201,13 @@ export function filterVerdict(filter: StackResource, pattern: FilterPattern, tar
                 fix: formatFix(target.stage.type, target.stage.name, repaired),
             };
         }
-        return { message: `${problem} Make the format JSON with the keys it selects (${quoteList(missing.map((s) => `$.${s}`))} are not among those a JSON fix would write), or give it a space-delimited pattern.` };
+        // No JSON format this pack would write has the keys it selects: the format and the pattern both change.
+        return {
+            message: `${problem} Make the format JSON and give the filter a pattern on its keys (${quoteList(missing.map((s) => `$.${s}`))} are not among those a JSON fix would write), or give it a space-delimited pattern.`,
+            fix: repaired.kind === "json"
+                ? { resources: [...formatFix(target.stage.type, target.stage.name, repaired).resources, ...patternFix(filter, jsonPatternPlaceholder).resources] }
+                : patternFix(filter, "<a space-delimited pattern of the format's fields>"),
+        };
     }
     if (pattern.kind !== "delimited") {
         return undefined;
@@ -207,7 +219,10 @@ export function filterVerdict(filter: StackResource, pattern: FilterPattern, tar
     if (fields !== undefined && !fitsFieldCount(pattern, fields.length)) {
         const problem = `${label} reads the access logs of ${stage} with a pattern of ${namedCount(pattern)}, but that format writes ${fields.length} ${fields.length === 1 ? "field" : "fields"}, so it never matches.`;
         if (jsonLater === undefined) {
-            return { message: `${problem} Give the pattern one name per field of the format, or an ellipsis (...) for the fields it skips.` };
+            return {
+                message: `${problem} Give the pattern one name per field of the format, or an ellipsis (...) for the fields it skips.`,
+                fix: patternFix(filter, `<a space-delimited pattern of ${fields.length} fields, or with ...>`),
+            };
         }
         // Positions cannot be trusted when the counts differ: names only.
         const rewrite = rewriteForJson(filter, pattern, undefined, jsonLater, variables);
@@ -240,7 +255,7 @@ export function filterMatchNotEvaluated(resources: readonly StackResource[]): st
 }
 
 function report(verdict: Verdict, lang: Language): string {
-    return verdict.fix === undefined ? verdict.message : withFix(verdict.message, verdict.fix, lang);
+    return withFix(verdict.message, verdict.fix, lang);
 }
 
 export const accessLogFilterMatch: StackValidationPolicy = governStackPolicy({

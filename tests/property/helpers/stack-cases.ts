@@ -20,6 +20,10 @@ export const types = {
     nativeAccount: "aws-native:apigateway:Account",
     restStage: "aws:apigateway/stage:Stage",
     bucket: "aws:s3/bucket:Bucket",
+    awsMetricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+    awsSubscriptionFilter: "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+    nativeMetricFilter: "aws-native:logs:MetricFilter",
+    nativeSubscriptionFilter: "aws-native:logs:SubscriptionFilter",
 } as const;
 
 export function isStage(type: string): boolean {
@@ -99,6 +103,21 @@ function logGroupProps(nameKey: "name" | "logGroupName"): fc.Arbitrary<Record<st
     });
 }
 
+/** Filter patterns of every shape AWS documents, near misses, and hostile strings. */
+const filterPattern = fc.oneof(
+    { arbitrary: fc.constantFrom("[ip, ..., status=4*, ...]", "[..., request=*.html*, status_code=4*,]", "[w1=ERROR || w1=WARN, w2]", "{ $.status = \"4*\" }",
+        "[a = 4* && b > 10, ...]", "ERROR", "%5\\d\\d%", "", "[", "{", "[a, \"b]", "[...]", "[,,,]", "{ $. }"), weight: 4 },
+    { arbitrary: fc.array(fc.oneof(fc.constantFrom("...", "status=4*", "ip", "", "x != \"a,b\""), fc.string({ maxLength: 8 })), { maxLength: 8 }).map((f) => `[${f.join(", ")}]`), weight: 3 },
+    { arbitrary: hostileString, weight: 1 },
+);
+
+function filterProps(patternKey: string, groupKey: string): fc.Arbitrary<Record<string, unknown>> {
+    return objectWith({
+        [patternKey]: sometimes(filterPattern),
+        [groupKey]: sometimes(fc.oneof(fc.constantFrom(...logGroupNames), hostileString)),
+    });
+}
+
 const accountProps = objectWith({
     cloudwatchRoleArn: sometimes(fc.constantFrom("arn:aws:iam::123456789012:role/apigw-logs", "")),
     cloudWatchRoleArn: sometimes(fc.constantFrom("arn:aws:iam::123456789012:role/apigw-logs", "")),
@@ -111,6 +130,9 @@ const typedProps: fc.Arbitrary<{ type: string; props: Record<string, unknown> }>
     { arbitrary: fc.record({ type: fc.constant(types.nativeLogGroup), props: logGroupProps("logGroupName") }), weight: 2 },
     { arbitrary: fc.record({ type: fc.constantFrom(types.awsAccount, types.nativeAccount), props: accountProps }), weight: 1 },
     { arbitrary: fc.record({ type: fc.constant(types.restStage), props: stageProps }), weight: 1 },
+    { arbitrary: fc.record({ type: fc.constant(types.awsMetricFilter), props: filterProps("pattern", "logGroupName") }), weight: 1 },
+    { arbitrary: fc.record({ type: fc.constant(types.awsSubscriptionFilter), props: filterProps("filterPattern", "logGroup") }), weight: 1 },
+    { arbitrary: fc.record({ type: fc.constantFrom(types.nativeMetricFilter, types.nativeSubscriptionFilter), props: filterProps("filterPattern", "logGroupName") }), weight: 1 },
     { arbitrary: fc.record({ type: fc.oneof(fc.constant(types.bucket), hostileString), props: objectWith({}) }), weight: 1 },
 );
 
@@ -120,7 +142,7 @@ const links = fc.record({
     dependencies: fc.array(fc.nat({ max: 8 }), { maxLength: 3 }),
     propertyDependencies: fc.array(
         fc.tuple(
-            fc.oneof({ arbitrary: fc.constantFrom("accessLogSettings", "apiId", "name", "arn"), weight: 4 }, { arbitrary: hostileKey, weight: 1 }),
+            fc.oneof({ arbitrary: fc.constantFrom("accessLogSettings", "apiId", "name", "arn", "logGroupName", "logGroup"), weight: 4 }, { arbitrary: hostileKey, weight: 1 }),
             fc.array(fc.nat({ max: 8 }), { maxLength: 3 }),
         ),
         { maxLength: 3 },
