@@ -2,6 +2,7 @@
 import { InputSpec } from "../inputs/resolve-inputs";
 import { RemediationRecord } from "../protocol/policy-session";
 import { EngineResource, Violation } from "../resource-model";
+import { fixContext, programFixes } from "./program-fixes";
 import { propertyChanges } from "./remediation-changes";
 import { InputReport } from "./run-report";
 
@@ -15,9 +16,12 @@ export function inputReport(
     notes: string[],
 ): InputReport {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    // Only a program's files can take its fixes; a state file's resources have no source text here.
+    const fixes = input.kind === "program" ? fixContext(resources) : undefined;
     const located = violations.map((v) => {
         const source = byUrn.get(v.resourceUrn)?.source;
-        return source !== undefined ? { ...v, source } : v;
+        const placed = fixes !== undefined ? programFixes(fixes, v) : [];
+        return { ...v, ...(source !== undefined ? { source } : {}), ...(placed.length > 0 ? { programFixes: placed } : {}) };
     });
     // Each remediation is compared with the properties before it: the resource's inputs, or the previous remediation's result.
     const current = new Map<string, Record<string, unknown>>();
