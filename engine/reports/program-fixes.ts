@@ -15,7 +15,7 @@
 import * as fs from "fs";
 import type * as TS from "typescript";
 
-import { resourceTypeName } from "../../lib/fix-snippets";
+import { resourceTypeName, typeParts } from "../../lib/fix-snippets";
 import { isApiGatewayAccountType, isApiType, isStageType } from "../../lib/resource-types";
 import { EngineResource, FixEdit, ProgramFix, Violation } from "../resource-model";
 
@@ -189,7 +189,9 @@ function declarationOf(r: EngineResource | undefined, files: ProgramFiles): Decl
         t.forEachChild(n, visit);
     };
     visit(pf.file);
-    if (found === undefined) {
+    // The call at the position must make this resource's type, not a component or a wrapper around it.
+    const callee = (found as TS.NewExpression | undefined)?.expression.getText(pf.file).split(".").pop();
+    if (found === undefined || r === undefined || callee !== typeParts(r.type).resource) {
         return undefined;
     }
     let statement: TS.Node = found;
@@ -204,8 +206,11 @@ function declarationOf(r: EngineResource | undefined, files: ProgramFiles): Decl
     return { pf, newExpr: found, statement: statement as TS.Statement, ...(variable !== undefined ? { variable } : {}) };
 }
 
-/** Whether `decl`'s variable can be used at `at`: the same file, declared earlier in a block that holds `at`. */
+/** Whether `decl`'s variable can be used next to `at` (new code goes after `at` only when `at` is `decl`): declared earlier in a block that holds `at`. */
 function inScope(decl: Declaration, at: Declaration): boolean {
+    if (decl.variable !== undefined && decl.statement === at.statement) {
+        return true;
+    }
     return decl.variable !== undefined && decl.pf === at.pf && decl.statement.end <= at.statement.getStart(at.pf.file) &&
         decl.statement.parent.pos <= at.statement.pos && at.statement.end <= decl.statement.parent.end;
 }
@@ -410,6 +415,24 @@ function placeholderResource(ctx: FixContext, violation: Violation, variable: st
 
 const roleAndAccountTypes = ["aws.iam.Role", "aws.iam.RolePolicyAttachment", "aws.apigateway.Account", "aws_native.apigateway.Account"];
 
+/**
+ * A new resource's name argument. The pack names a stage's log group after
+ * the stage; where the program computes the stage's name (a component's
+ * `${name}-stage`), the log group's name is computed the same way, so that
+ * each instance of the component gets its own.
+ */
+function nameFor(s: FixStatement, changed: readonly FixStatement[], anchors: ReadonlyMap<FixStatement, Declaration>, pf: ProgramFile): string {
+    const t = ts();
+    for (const c of changed) {
+        const suffix = s.name.startsWith(c.name) ? s.name.slice(c.name.length) : undefined;
+        const arg = anchors.get(c)?.newExpr.arguments?.[0];
+        if (suffix !== undefined && suffix !== "" && arg !== undefined && t.isTemplateExpression(arg)) {
+            return `${arg.getText(pf.file).slice(0, -1)}${suffix.replace(/[`\\$]/g, "\\$&")}\``;
+        }
+    }
+    return JSON.stringify(s.name);
+}
+
 /** The fix placed in the program, or why it cannot be. */
 function place(ctx: FixContext, violation: Violation, parsed: NonNullable<ReturnType<typeof parseFixCode>>): { edits: FixEdit[] } | { unplaced: string } {
     const t = ts();
@@ -493,7 +516,7 @@ function place(ctx: FixContext, violation: Violation, parsed: NonNullable<Return
         const indent = lineIndent(pf, first.statement.getStart(pf.file));
         const lines = created.map((s) => {
             const variable = s.variable !== undefined ? renames.get(s.variable) ?? s.variable : undefined;
-            const call = `new ${s.typeText}(${JSON.stringify(s.name)}, ${printed(s.props, parsed.file, renames)})`;
+            const call = `new ${s.typeText}(${nameFor(s, changed, anchors, pf)}, ${printed(s.props, parsed.file, renames)})`;
             return `${indent}${variable !== undefined ? `const ${variable} = ${call};` : `${call};`}\n`;
         });
         changes.push({ start: at, end: at, text: `${at === pf.text.length && !pf.text.endsWith("\n") ? "\n" : ""}${lines.join("")}` });
