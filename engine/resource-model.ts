@@ -37,6 +37,13 @@ export interface EngineResource {
     provider?: string;
     /** Where the program declares it, when known. */
     source?: SourceLocation;
+    /** Properties the program set that a transform removed before registration, with where the transform was registered when known. */
+    removedByTransform?: RemovedByTransform[];
+}
+
+export interface RemovedByTransform {
+    property: string;
+    transform?: SourceLocation;
 }
 
 export interface Violation {
@@ -53,6 +60,8 @@ export interface Violation {
      * reach, because a mandatory Analyze violation stops the update first.
      */
     notReachedByUp?: boolean;
+    /** Properties of the resource a transform removed (added by the CLI). */
+    removedByTransform?: RemovedByTransform[];
     /** A program's TypeScript fixes placed in its own files (added by the CLI, engine/reports/program-fixes.ts). */
     programFixes?: ProgramFix[];
 }

@@ -25,6 +25,12 @@ export function jsonReport(report: RunReport): string {
         // `file` is relative to the program's directory (or as the state file records it); `location` is "file:line:column".
         source: v.source ? { file: sourceFile(v.source, input), line: v.source.line, column: v.source.column, location: sourceLabel(v.source, input) } : null,
         ...(v.notReachedByUp === true ? { notReachedByUp: true } : {}),
+        ...(v.removedByTransform !== undefined ? {
+            removedByTransform: v.removedByTransform.map((r) => ({
+                property: r.property,
+                transform: r.transform ? { file: sourceFile(r.transform, input), line: r.transform.line, column: r.transform.column, location: sourceLabel(r.transform, input) } : null,
+            })),
+        } : {}),
         ...(v.programFixes !== undefined ? { fixes: v.programFixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: editFile(e.file, input) })) })) } : {}),
     })));
     const remediations = report.inputs.flatMap((input) => input.changes.map((r) => ({

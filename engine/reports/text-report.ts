@@ -75,6 +75,15 @@ function programFixLines(v: Violation, input: InputReport): string[] {
     return out;
 }
 
+/** Why a property the program sets reached the pack unset: a transform removed it. */
+function transformLines(v: Violation, input: InputReport): string[] {
+    return (v.removedByTransform ?? []).map((r) => {
+        const own = r.transform !== undefined && v.source !== undefined && r.transform.file === v.source.file && r.transform.line === v.source.line;
+        const where = r.transform === undefined ? "" : own ? " of its own transforms option" : ` registered at ${escapeControlChars(sourceLabel(r.transform, input))}`;
+        return `              Note: the program sets ${escapeControlChars(r.property)}, but a transform${where} removed it before the resource was registered; change or remove that transform.`;
+    });
+}
+
 /** The human report; `colour` only for a terminal. */
 /** What `pulumi up` would do, for an --update run: it stops at its preview, or before the stack policies. */
 function upLines(up: UpOutcome | undefined): string[] {
@@ -123,6 +132,7 @@ export function humanReport(report: RunReport, colour = false): string {
                 for (const line of messageLines(v.message)) {
                     out.push(`              ${line}`);
                 }
+                out.push(...transformLines(v, input));
                 out.push(...programFixLines(v, input));
             }
         }

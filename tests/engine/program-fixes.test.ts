@@ -127,3 +127,60 @@ describe("fixes in the program's own names (issue 15, item 7)", function () {
         assert.strictEqual(path.basename(dirs.args).startsWith("program-fixes-"), true);
     });
 });
+
+const strippedByTransform = `import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+// Copied from a cost-saving snippet: no access logs anywhere.
+pulumi.runtime.registerResourceTransform((args) => {
+    if (args.type === "aws:apigatewayv2/stage:Stage") {
+        const { accessLogSettings, ...rest } = args.props;
+        return { props: rest, opts: args.opts };
+    }
+    return undefined;
+});
+
+const api = new aws.apigatewayv2.Api("t", { protocolType: "HTTP" });
+const logs = new aws.cloudwatch.LogGroup("t-logs", { retentionInDays: 30 });
+const format = JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" });
+new aws.apigatewayv2.Stage("by-stack-transform", { apiId: api.id, name: "$default", accessLogSettings: { destinationArn: logs.arn, format } });
+new aws.apigatewayv2.Stage("by-own-transform", { apiId: api.id, name: "two", accessLogSettings: { destinationArn: logs.arn, format } },
+    { transforms: [(a) => ({ props: { ...a.props, accessLogSettings: undefined }, opts: a.opts })] });
+`;
+
+describe("settings a transform removed (issue 15, a new user's finding)", function () {
+    this.timeout(120_000);
+    const programs = tempPrograms("transform-removed-");
+    let json: { violations: (ReportViolation & { removedByTransform?: { property: string; transform: { location: string } | null }[] })[] };
+    let text = "";
+
+    before(async function () {
+        const dir = programs.make({ "Pulumi.yaml": yaml("stripped"), "index.ts": strippedByTransform });
+        const out = await cli(["--format", "json", dir]);
+        assert.strictEqual(out.code, 1, out.stderr);
+        json = JSON.parse(out.stdout);
+        text = (await cli([dir])).stdout;
+    });
+
+    after(function () {
+        programs.removeAll();
+    });
+
+    it("says a stack transform removed accessLogSettings, and where the program registered it", function () {
+        const v = json.violations.find((x) => x.resourceUrn.endsWith("::by-stack-transform"));
+        assert.ok(v);
+        assert.strictEqual(v.policyName, "apigatewayv2-stage-access-logging");
+        assert.deepStrictEqual(v.removedByTransform, [{ property: "accessLogSettings", transform: { file: "index.ts", line: 5, column: 16, location: "index.ts:5:16" } }]);
+        assert.match(text, /Note: the program sets accessLogSettings, but a transform registered at index\.ts:5:16 removed it before the resource was registered; change or remove that transform\./);
+    });
+
+    it("points at the resource's own transforms option, and offers no paste that the transform would strip again", function () {
+        const v = json.violations.find((x) => x.resourceUrn.endsWith("::by-own-transform"));
+        assert.ok(v);
+        assert.strictEqual(v.removedByTransform?.[0].transform?.location, "index.ts:17:1");
+        assert.match(text, /Note: the program sets accessLogSettings, but a transform of its own transforms option removed it/);
+        const http = (v.fixes ?? []).find((f) => f.applies);
+        assert.deepStrictEqual(http?.edits, []);
+        assert.match(http?.unplaced ?? "", /a transform removes accessLogSettings/);
+    });
+});
