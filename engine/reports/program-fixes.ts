@@ -536,7 +536,9 @@ export function programFixes(ctx: FixContext, violation: Violation): ProgramFix[
             return [];
         }
         const applies = conditionHolds(when, protocol);
-        const head = { ...(when !== undefined ? { when } : {}), applies, ...(parsed.instructions !== undefined ? { instructions: parsed.instructions } : {}), code: parsed.code };
+        // Placing the fix leaves out the role and account the stack has already: nothing left to do by hand.
+        const todo = parsed.instructions !== undefined && !/^leave out the role and the account where the stack has them already$/.test(parsed.instructions) ? parsed.instructions : undefined;
+        const head = { ...(when !== undefined ? { when } : {}), applies, ...(todo !== undefined ? { instructions: todo } : {}), code: parsed.code };
         if (!applies) {
             return [{ ...head, edits: [], unplaced: `the API is ${protocol === "WEBSOCKET" ? "a WebSocket" : "an HTTP"} API` }];
         }
