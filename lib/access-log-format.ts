@@ -96,14 +96,28 @@ function variableNames(format: string): ReadonlySet<string> | undefined {
         return undefined;
     }
     if (format !== rememberedFormat) {
-        const names = new Set<string>();
-        forEachContextVariable(format, (start, end) => {
-            names.add(format.slice(start, end));
-        });
+        rememberedNames = scanVariableNames(format);
         rememberedFormat = format;
-        rememberedNames = names;
     }
     return rememberedNames;
+}
+
+function scanVariableNames(format: string): Set<string> {
+    const names = new Set<string>();
+    forEachContextVariable(format, (start, end) => {
+        names.add(format.slice(start, end));
+    });
+    return names;
+}
+
+/**
+ * The distinct variable names of the format, in order of first appearance
+ * (`""` for a bare `$context.`). For the fixes, which ask for them on every
+ * report: remembered like the policies' questions, so a format is scanned
+ * once however many problems it has.
+ */
+export function variableNamesOf(format: string): ReadonlySet<string> {
+    return variableNames(format) ?? scanVariableNames(format);
 }
 
 /** Whether the format contains `$context.<name>` exactly (not as a prefix of a longer name). */
@@ -170,12 +184,14 @@ export function selectVariables(format: string, select: (name: string) => boolea
 export function protocolOfFormat(format: string): Protocol | undefined {
     let http = false;
     let webSocket = false;
-    forEachContextVariable(format, (start, end) => {
-        const supported = protocolsOfVariable(format.slice(start, end));
+    for (const name of variableNamesOf(format)) {
+        const supported = protocolsOfVariable(name);
         http ||= supported === "HTTP";
         webSocket ||= supported === "WEBSOCKET";
-        return !(http && webSocket);
-    });
+        if (http && webSocket) {
+            return undefined;
+        }
+    }
     return http === webSocket ? undefined : http ? "HTTP" : "WEBSOCKET";
 }
 
@@ -337,24 +353,27 @@ function scanJsonShape(format: string): JsonShape {
         return true;
     };
 
-    // Open containers, innermost last: true for an object, false for an array.
-    const open: boolean[] = [];
+    // Open containers, innermost last: 1 for an object, 0 for an array.
+    // In a typed array, not a JS array: a hostile format nests a million deep, and a
+    // million-element JS array is garbage the collector must trace and copy as it grows.
+    let open = new Uint8Array(16);
+    let depth = 0;
     let shape: JsonShape | undefined;
     let expect = Expect.Value;
     for (;;) {
         skipWhiteSpace();
         if (expect === Expect.AfterValue) {
-            if (open.length === 0) {
+            if (depth === 0) {
                 return i === n && shape !== undefined ? shape : "invalid";
             }
             const c = format.charCodeAt(i);
-            const inObject = open[open.length - 1];
+            const inObject = open[depth - 1] === 1;
             if (c === 0x2c) {
                 i++;
                 expect = inObject ? Expect.Key : Expect.Value;
             } else if ((c === 0x7d && inObject) || (c === 0x5d && !inObject)) {
                 i++;
-                open.pop();
+                depth--;
             } else {
                 return "invalid";
             }
@@ -386,7 +405,12 @@ function scanJsonShape(format: string): JsonShape {
                 i++;
                 expect = Expect.AfterValue;
             } else {
-                open.push(isObject);
+                if (depth === open.length) {
+                    const grown = new Uint8Array(depth * 2);
+                    grown.set(open);
+                    open = grown;
+                }
+                open[depth++] = isObject ? 1 : 0;
                 expect = isObject ? Expect.Key : Expect.Value;
             }
             continue;

@@ -49,6 +49,32 @@ export function readStageLogging(props: unknown): StageLogging {
     };
 }
 
+// The stack checks visit every stage of the stack once per policy, and what
+// they allocate adds young-generation collections in the SDK's large heap:
+// these two read what they need without building a StageLogging.
+
+/** The stage's accessLogSettings when it is an object, else undefined. */
+function settingsObject(props: unknown): Record<string, unknown> | undefined {
+    const settings = readProperty(props, "accessLogSettings");
+    return isPlainObject(settings) ? settings : undefined;
+}
+
+/**
+ * The destination ARN when accessLogSettings is an object whose destinationArn
+ * is a non-blank string (the string) or unknown (UNKNOWN); else undefined. The
+ * same as readStageLogging's "object" with a destinationArn of kind "value" or "unknown".
+ */
+export function stageDestination(props: unknown): string | typeof UNKNOWN | undefined {
+    const value = readProperty(settingsObject(props), "destinationArn");
+    return value === UNKNOWN ? UNKNOWN : typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+/** The format when accessLogSettings is an object with a known, non-blank format: knownFormat(readStageLogging(props)). */
+export function stageFormat(props: unknown): string | undefined {
+    const value = readProperty(settingsObject(props), "format");
+    return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
 /** The destination ARN when it is present and known, else undefined. */
 export function knownDestination(logging: StageLogging): string | undefined {
     return logging.kind === "object" && logging.destinationArn.kind === "value" ? logging.destinationArn.value : undefined;

@@ -1,4 +1,4 @@
-import { findContextVariables } from "./access-log-format";
+import { findContextVariables, lineBreakOffset, variableNamesOf } from "./access-log-format";
 import { JsonObject, JsonValue } from "./fix-snippets";
 import { parseJsonFormat, RepairedFormat } from "./format-repair";
 import { quote } from "./quote";
@@ -41,10 +41,10 @@ function names(list: readonly string[]): string {
 
 /** "The fix keeps the format's other fields, adds ..., removes ... and writes it as JSON." */
 export function describeFormatRepair(format: string, repaired: RepairedFormat): string {
-    const before = new Set(findContextVariables(format).map((v) => v.name).filter((n) => n !== ""));
+    const before = variableNamesOf(format);
     const after = repairedVariables(repaired);
     const added = [...after].filter((n) => !before.has(n));
-    const removed = [...before].filter((n) => !after.has(n));
+    const removed = [...before].filter((n) => n !== "" && !after.has(n));
     const changes: string[] = [];
     if (added.length > 0) {
         changes.push(`adds ${names(added)}`);
@@ -55,7 +55,7 @@ export function describeFormatRepair(format: string, repaired: RepairedFormat): 
     const wasJson = parseJsonFormat(format) !== undefined;
     if (repaired.kind === "json" && !wasJson) {
         changes.push("writes it as JSON, one field per variable");
-    } else if (repaired.kind === "text" && /[\r\n\u2028\u2029]/.test(format.replace(/\n$/, ""))) {
+    } else if (repaired.kind === "text" && lineBreakOffset(format) >= 0) {
         changes.push("puts it on one line");
     }
     if (changes.length === 0) {

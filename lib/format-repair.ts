@@ -1,4 +1,4 @@
-import { findContextVariables, jsonShapeOfFormat } from "./access-log-format";
+import { findContextVariables, jsonShapeOfFormat, variableNamesOf } from "./access-log-format";
 import { isSupportedVariable, knownVariableNames, Protocol, protocolsOfVariable } from "./context-variables";
 import { JsonObject, JsonValue } from "./fix-snippets";
 
@@ -182,8 +182,41 @@ function missingOf(wanted: readonly string[], has: (name: string) => boolean): s
     return wanted.filter((name) => name === "requestId" ? !hasAnyRequestId(has) : !has(name));
 }
 
-/** The user's format, minimally changed so that the pack's format policies accept it under the options. */
+/** The distinct variables of the format once invalid ones are replaced or removed, in order of first appearance. */
+function keptVariables(format: string, keep: (name: string) => boolean): string[] {
+    const kept = new Set<string>();
+    for (const name of variableNamesOf(format)) {
+        const edited = name === "" ? undefined : keep(name) ? name : replacementOf(name, keep);
+        if (edited !== undefined) {
+            kept.add(edited);
+        }
+    }
+    return [...kept];
+}
+
+// Every format policy asks for the same stage's repair, once per problem it
+// reports: the last format's repairs are remembered, by options.
+let repairsOf: { format: string | undefined; byOptions: Map<string, RepairedFormat> } = { format: undefined, byOptions: new Map() };
+
+/**
+ * The user's format, minimally changed so that the pack's format policies
+ * accept it under the options. The result is shared between callers: do not
+ * change it.
+ */
 export function repairFormat(format: string, options: RepairOptions): RepairedFormat {
+    if (repairsOf.format !== format) {
+        repairsOf = { format, byOptions: new Map() };
+    }
+    const key = JSON.stringify([options.protocol, options.requireJson, options.requiredVariables, options.webSocketVariables, options.additionalVariables]);
+    let repaired = repairsOf.byOptions.get(key);
+    if (repaired === undefined) {
+        repaired = computeRepair(format, options);
+        repairsOf.byOptions.set(key, repaired);
+    }
+    return repaired;
+}
+
+function computeRepair(format: string, options: RepairOptions): RepairedFormat {
     const keep = variableFilter(options);
     const wanted = wantedVariables(options);
     const parsed = parseJsonFormat(format);
@@ -193,15 +226,16 @@ export function repairFormat(format: string, options: RepairOptions): RepairedFo
         addFields(fields, missingOf(wanted, (name) => fields.some(([, v]) => jsonHasVariable(v, name))));
         return { kind: "json", fields };
     }
-    // One line: a line break becomes a space (a trailing newline is allowed, but not needed).
-    const oneLine = editString(format.replace(/\r\n|[\r\n\u2028\u2029]/g, " ").trimEnd(), keep);
     if (options.requireJson) {
         // Only requiring JSON justifies a new format: it keeps every variable the user logged, as fields.
+        // Only the variables matter, so the format is not rewritten (it can be megabytes).
         const fields: (readonly [string, JsonValue])[] = [];
-        addFields(fields, [...new Set(findContextVariables(oneLine).map((v) => v.name).filter((n) => n !== ""))]);
+        addFields(fields, keptVariables(format, keep));
         addFields(fields, missingOf(wanted, (name) => fields.some(([, v]) => v === `$context.${name}`)));
         return { kind: "json", fields };
     }
+    // One line: a line break becomes a space (a trailing newline is allowed, but not needed).
+    const oneLine = editString(format.replace(/\r\n|[\r\n\u2028\u2029]/g, " ").trimEnd(), keep);
     const present = new Set(findContextVariables(oneLine).map((v) => v.name));
     const missing = missingOf(wanted, (name) => present.has(name));
     const text = [oneLine.replace(/ {2,}/g, " ").trim(), ...missing.map((name) => `$context.${name}`)].filter((s) => s !== "").join(" ");

@@ -79,11 +79,21 @@ export function parseLogGroupArn(input: string): ArnParseResult {
                 : "it is not an ARN (a bare log-group name is not accepted; use the log group's ARN)",
         };
     }
-    const parts = input.split(":");
-    const [, partition, service, region, account, resourceType] = parts;
-    if (parts.length < 6) {
+    // The fields by their colons, without an array of parts: a stack check
+    // parses the ARN of every stage, and each allocation adds to the SDK's heap.
+    const c2 = input.indexOf(":", 4);
+    const c3 = c2 < 0 ? -1 : input.indexOf(":", c2 + 1);
+    const c4 = c3 < 0 ? -1 : input.indexOf(":", c3 + 1);
+    const c5 = c4 < 0 ? -1 : input.indexOf(":", c4 + 1);
+    if (c5 < 0) {
         return { ok: false, reason: "it is not a complete ARN" };
     }
+    const partition = input.slice(4, c2);
+    const service = input.slice(c2 + 1, c3);
+    const region = input.slice(c3 + 1, c4);
+    const account = input.slice(c4 + 1, c5);
+    const c6 = input.indexOf(":", c5 + 1);
+    const resourceType = c6 < 0 ? input.slice(c5 + 1) : input.slice(c5 + 1, c6);
     if (!partitions.includes(partition)) {
         return { ok: false, reason: `partition ${partition === "" ? "is empty" : "is not one AWS has"}` };
     }
@@ -108,17 +118,17 @@ export function parseLogGroupArn(input: string): ArnParseResult {
     if (resourceType !== "log-group") {
         return { ok: false, reason: "it does not name a log group (expected \"log-group:NAME\")" };
     }
-    const rest = parts.slice(6);
-    if (rest.length === 2 && rest[1] === "*") {
-        rest.pop();
+    if (c6 < 0) {
+        return { ok: false, reason: "the log-group name is missing" };
     }
-    if (rest.length !== 1) {
-        return {
-            ok: false,
-            reason: rest.length === 0 ? "the log-group name is missing" : "it names something inside a log group (only \"log-group:NAME\" or \"log-group:NAME:*\" is accepted)",
-        };
+    // NAME, or NAME:* (the suffix CloudFormation and aws-native add); any other colon names something inside the group.
+    const c7 = input.indexOf(":", c6 + 1);
+    const starred = c7 >= 0 && c7 === input.length - 2 && input.charCodeAt(c7 + 1) === 0x2a;
+    if (c7 >= 0 && !starred) {
+        return { ok: false, reason: "it names something inside a log group (only \"log-group:NAME\" or \"log-group:NAME:*\" is accepted)" };
     }
-    const name = rest[0];
+    const normalized = starred ? input.slice(0, c7) : input;
+    const name = normalized.slice(c6 + 1);
     if (!isValidLogGroupName(name)) {
         return {
             ok: false,
@@ -127,7 +137,6 @@ export function parseLogGroupArn(input: string): ArnParseResult {
                 : "the log-group name must be 1-512 characters of A-Z a-z 0-9 . - _ / #",
         };
     }
-    const normalized = `arn:${partition}:logs:${region}:${account}:log-group:${name}`;
     return { ok: true, arn: { partition, region, account, name, normalized } };
 }
 

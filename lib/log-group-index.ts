@@ -45,13 +45,17 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 export class LogGroupIndex {
-    private readonly byUrn = new Map<string, IndexedLogGroup>();
-    private readonly byArn = new Map<string, IndexedLogGroup[]>();
+    private readonly groups: IndexedLogGroup[] = [];
+    /** Built on first use: only stages whose ARN is unknown, or matches nothing, look log groups up by URN. */
+    private byUrnIndex: Map<string, IndexedLogGroup> | undefined;
+    private readonly byArn = new Map<string, IndexedLogGroup>();
     /** Log groups whose ARN is not known yet, by name: matched on name alone. */
     private readonly byNameWithoutArn = new Map<string, IndexedLogGroup[]>();
 
     constructor(resources: readonly StackResource[]) {
-        for (const resource of resources) {
+        // An index loop: a stack check runs this over every resource, and array iterators allocate.
+        for (let i = 0; i < resources.length; i++) {
+            const resource = resources[i];
             if (!isLogGroupType(resource.type)) {
                 continue;
             }
@@ -65,17 +69,30 @@ export class LogGroupIndex {
                 name,
                 region: typeof region === "string" ? region : undefined,
             };
-            this.byUrn.set(resource.urn, group);
+            this.groups.push(group);
             if (typeof group.arn === "string") {
-                pushTo(this.byArn, group.arn, group);
+                // The first log group with an ARN is its match; no list per ARN.
+                if (!this.byArn.has(group.arn)) {
+                    this.byArn.set(group.arn, group);
+                }
             } else if (typeof group.name === "string") {
                 pushTo(this.byNameWithoutArn, group.name, group);
             }
         }
     }
 
+    private byUrn(): Map<string, IndexedLogGroup> {
+        if (this.byUrnIndex === undefined) {
+            this.byUrnIndex = new Map();
+            for (const group of this.groups) {
+                this.byUrnIndex.set(group.resource.urn, group);
+            }
+        }
+        return this.byUrnIndex;
+    }
+
     get size(): number {
-        return this.byUrn.size;
+        return this.groups.length;
     }
 
     /** Log groups among a stage's `accessLogSettings` property dependencies. */
@@ -87,7 +104,7 @@ export class LogGroupIndex {
         const groups: IndexedLogGroup[] = [];
         for (const dep of deps) {
             const urn = readProperty(dep, "urn");
-            const group = typeof urn === "string" ? this.byUrn.get(urn) : undefined;
+            const group = typeof urn === "string" ? this.byUrn().get(urn) : undefined;
             if (group !== undefined && !groups.includes(group)) {
                 groups.push(group);
             }
@@ -112,7 +129,7 @@ export class LogGroupIndex {
         }
         const byArn = this.byArn.get(destination.normalized);
         if (byArn !== undefined) {
-            return { kind: "matched", groups: [byArn[0]] };
+            return { kind: "matched", groups: [byArn] };
         }
         const byName = (this.byNameWithoutArn.get(destination.name) ?? [])
             .filter((g) => g.region === undefined || g.region === destination.region);

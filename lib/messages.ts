@@ -1,4 +1,4 @@
-import { findContextVariables } from "./access-log-format";
+import { variableNamesOf } from "./access-log-format";
 import {
     args, bool, Fix, FixProperty, FixValue, json, jsonObject, JsonObject, JsonValue, Language, longStr, num, output, prop, renderFix, ResourceSnippet, str,
 } from "./fix-snippets";
@@ -260,7 +260,7 @@ export function formatRepairFixes(type: string, name: string, format: string, pr
             summary += ` On a WebSocket API it also adds ${andList(extra.map((n) => quote(n)))}.`;
         }
     }
-    const before = new Set(findContextVariables(format).map((v) => v.name));
+    const before = variableNamesOf(format);
     return { summary, variants: byProtocol(protocol, (p) => formatFix(type, name, repaired(p), undefined, before)) };
 }
 

@@ -25,6 +25,10 @@ export function isUnknownSentinel(value: unknown): boolean {
     return typeof value === "string" && value.length === 36 && unknownSentinels.has(value);
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+/** An own property's getter, if it is an accessor (Annex B; allocates nothing). */
+const lookupGetter = (Object.prototype as unknown as { __lookupGetter__(this: object, key: string): unknown }).__lookupGetter__;
+
 /**
  * The one way the pack reads a property. It never throws and never hands back
  * a proxy: it reads the raw object behind the SDK's unknown-checking proxy
@@ -45,10 +49,16 @@ export function readProperty(obj: unknown, key: string): unknown {
         const target = rawTarget(obj);
         if (target !== obj) {
             // Behind the SDK's proxies is deserialized JSON: data properties only.
-            return Object.prototype.hasOwnProperty.call(target, key) ? unwrap((target as Record<string, unknown>)[key]) : undefined;
+            return hasOwn.call(target, key) ? unwrap((target as Record<string, unknown>)[key]) : undefined;
         }
-        const descriptor = Object.getOwnPropertyDescriptor(obj, key);
-        return descriptor !== undefined && "value" in descriptor ? unwrap(descriptor.value) : undefined;
+        // Not getOwnPropertyDescriptor: a descriptor object per read is most of
+        // what a stack check over 10,000 stages allocates, and in the SDK's
+        // gigabyte heap every extra young-generation collection is costly.
+        if (!hasOwn.call(obj, key) || lookupGetter.call(obj, key) !== undefined) {
+            return undefined;
+        }
+        // An own data property, or an accessor without a getter (reads undefined, runs nothing).
+        return unwrap((obj as Record<string, unknown>)[key]);
     } catch {
         return undefined;
     }

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { readStageLogging } from "../lib/access-log-settings";
+import { stageDestination } from "../lib/access-log-settings";
 import { arnPatternProblem, LogGroupArn, matchesArnPattern, parseLogGroupArn } from "../lib/log-group-arn";
 import { IndexedLogGroup, LogGroupIndex, StackResource } from "../lib/log-group-index";
 import { bool, Fix, FixProperty, Language, languageOfStackTags, num, output, prop, propertyPath, str } from "../lib/fix-snippets";
@@ -111,39 +111,50 @@ export interface LogGroupProblem {
     properties: FixProperty[];
 }
 
+/** What is wrong with a retention value under the config, or undefined; an unknown value is checked at the update. */
+function retentionProblem(retention: unknown, config: AccessLogGroupRetentionConfig, lang: Language): string | undefined {
+    if (retention === UNKNOWN) {
+        return undefined;
+    }
+    const number = typeof retention === "string" && /^\d{1,6}$/.test(retention) ? Number(retention) : retention;
+    if (number === undefined || number === null || number === 0) {
+        return config.allowNeverExpire ? undefined : `keeps logs forever (${propertyPath("retentionInDays", lang)} is ${number === 0 ? "0" : "not set"})`;
+    }
+    if (typeof number !== "number" || !Number.isInteger(number)) {
+        return `has a ${propertyPath("retentionInDays", lang)} that is not a whole number`;
+    }
+    if (!isAcceptedRetention(number)) {
+        return `has ${propertyPath("retentionInDays", lang)} ${number}, which CloudWatch Logs does not accept (valid: 1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)`;
+    }
+    if (number < config.minimumRetentionDays) {
+        return `keeps logs for ${days(number)}, less than the required ${days(config.minimumRetentionDays)}`;
+    }
+    if (config.maximumRetentionDays !== undefined && number > config.maximumRetentionDays) {
+        return `keeps logs for ${days(number)}, more than the allowed ${days(config.maximumRetentionDays)}`;
+    }
+    return undefined;
+}
+
 /**
  * What is wrong with a log group's retention and encryption, one entry a
  * problem, with property names as the program's language spells them.
  */
 export function logGroupProblems(group: IndexedLogGroup, config: AccessLogGroupRetentionConfig, lang: Language = "typescript"): LogGroupProblem[] {
     const problems: LogGroupProblem[] = [];
-    const suggested = suggestedRetention(config.minimumRetentionDays, config.maximumRetentionDays);
-    const setRetention = [prop("retentionInDays", num(suggested))];
-    const retentionName = propertyPath("retentionInDays", lang);
-    const retention = readProperty(group.resource.props, "retentionInDays");
+    // Nothing is made for a log group without a problem: this runs for every stage of the stack.
     if (isDeliveryClass(group)) {
         // Its retention is fixed by the class (the provider forces it), so the class is the problem
         // to name; the class cannot change after creation, so the fix replaces the log group.
         problems.push({
             text: "is of class DELIVERY, so it keeps events for 1 day and only forwards them to S3 or Firehose",
-            change: `replaces it with one of class STANDARD that keeps logs for ${days(suggested)} (the class cannot change in place)`,
-            properties: [prop("logGroupClass", str("STANDARD")), ...setRetention],
+            change: `replaces it with one of class STANDARD that keeps logs for ${days(settingsOf(config).retentionInDays)} (the class cannot change in place)`,
+            properties: [prop("logGroupClass", str("STANDARD")), prop("retentionInDays", num(settingsOf(config).retentionInDays))],
         });
-    } else if (retention !== UNKNOWN) {
-        const number = typeof retention === "string" && /^\d{1,6}$/.test(retention) ? Number(retention) : retention;
-        const fixWith = (text: string) => problems.push({ text, change: `sets ${retentionName} to ${suggested}`, properties: setRetention });
-        if (number === undefined || number === null || number === 0) {
-            if (!config.allowNeverExpire) {
-                fixWith(`keeps logs forever (${retentionName} is ${number === 0 ? "0" : "not set"})`);
-            }
-        } else if (typeof number !== "number" || !Number.isInteger(number)) {
-            fixWith(`has a ${retentionName} that is not a whole number`);
-        } else if (!isAcceptedRetention(number)) {
-            fixWith(`has ${retentionName} ${number}, which CloudWatch Logs does not accept (valid: 1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)`);
-        } else if (number < config.minimumRetentionDays) {
-            fixWith(`keeps logs for ${days(number)}, less than the required ${days(config.minimumRetentionDays)}`);
-        } else if (config.maximumRetentionDays !== undefined && number > config.maximumRetentionDays) {
-            fixWith(`keeps logs for ${days(number)}, more than the allowed ${days(config.maximumRetentionDays)}`);
+    } else {
+        const problem = retentionProblem(readProperty(group.resource.props, "retentionInDays"), config, lang);
+        if (problem !== undefined) {
+            problems.push({ text: problem, change: `sets ${propertyPath("retentionInDays", lang)} to ${settingsOf(config).retentionInDays}`,
+                properties: [prop("retentionInDays", num(settingsOf(config).retentionInDays))] });
         }
     }
     if (config.requireKmsKey) {
@@ -185,19 +196,17 @@ export const accessLogGroupRetention: StackValidationPolicy = governStackPolicy(
         const resources = args.resources as unknown as StackResource[];
         const lang = languageOfStackTags(args.stackTags);
         let index: LogGroupIndex | undefined;
-        for (const stage of resources) {
+        for (let i = 0; i < resources.length; i++) {
+            const stage = resources[i];
             if (!isStageType(stage.type)) {
                 continue;
             }
-            const logging = readStageLogging(stage.props);
-            if (logging.kind !== "object") {
-                continue;
-            }
+            const given = stageDestination(stage.props);
             let destination: LogGroupArn | typeof UNKNOWN;
-            if (logging.destinationArn.kind === "unknown") {
+            if (given === UNKNOWN) {
                 destination = UNKNOWN;
-            } else if (logging.destinationArn.kind === "value") {
-                const parsed = parseLogGroupArn(logging.destinationArn.value);
+            } else if (given !== undefined) {
+                const parsed = parseLogGroupArn(given);
                 if (!parsed.ok) {
                     continue; // apigatewayv2-access-log-destination reports it.
                 }
@@ -221,7 +230,8 @@ export const accessLogGroupRetention: StackValidationPolicy = governStackPolicy(
                 ), stage.urn);
                 continue;
             }
-            for (const group of match.groups) {
+            for (let g = 0; g < match.groups.length; g++) {
+                const group = match.groups[g];
                 const problems = logGroupProblems(group, config, lang);
                 if (problems.length > 0) {
                     reportViolation(withFix(`${stageLabel(stage.name)} logs to ${groupLabel(group)}, which ${andList(problems.map((p) => p.text))}. The fix ${andList(problems.map((p) => p.change))}.`,

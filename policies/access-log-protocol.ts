@@ -1,9 +1,9 @@
-import { StackValidationPolicy } from "@pulumi/policy";
+import { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { hasVariable, selectVariables } from "../lib/access-log-format";
-import { knownFormat, readStageLogging } from "../lib/access-log-settings";
+import { stageDestination, stageFormat } from "../lib/access-log-settings";
 import { isVariableName, Protocol, protocolsOfVariable } from "../lib/context-variables";
 import { StackResource } from "../lib/log-group-index";
-import { Fix, languageOfStackTags, output, prop } from "../lib/fix-snippets";
+import { Fix, Language, languageOfStackTags, output, prop } from "../lib/fix-snippets";
 import {
     apiGatewayService, cloudWatchRoleResources, defaultRepairOptions, defaultWebSocketFormatVariables, formatRepairFixes, stageLabel, withFix, withFixes,
 } from "../lib/messages";
@@ -56,17 +56,21 @@ function readProtocol(props: unknown): Protocol | typeof UNKNOWN | undefined {
 function indexApis(resources: readonly StackResource[]): { byUrn: Map<string, ApiInfo>; byId: Map<string, ApiInfo> } {
     const byUrn = new Map<string, ApiInfo>();
     const byId = new Map<string, ApiInfo>();
-    for (const r of resources) {
+    // Index loops here and below: these run over every resource of the stack, and array iterators allocate.
+    for (let i = 0; i < resources.length; i++) {
+        const r = resources[i];
         if (!isApiType(r.type)) {
             continue;
         }
         const info: ApiInfo = { name: r.name, protocol: readProtocol(r.props) };
         byUrn.set(r.urn, info);
-        for (const key of ["id", "apiId"]) {
-            const id = readProperty(r.props, key);
-            if (isNonBlankString(id)) {
-                byId.set(id, info);
-            }
+        const id = readProperty(r.props, "id");
+        if (isNonBlankString(id)) {
+            byId.set(id, info);
+        }
+        const apiId = readProperty(r.props, "apiId");
+        if (isNonBlankString(apiId)) {
+            byId.set(apiId, info);
         }
     }
     return { byUrn, byId };
@@ -75,8 +79,8 @@ function indexApis(resources: readonly StackResource[]): { byUrn: Map<string, Ap
 function apiOfStage(stage: StackResource, apis: ReturnType<typeof indexApis>): ApiInfo | undefined {
     const deps = readProperty(stage.propertyDependencies, "apiId");
     if (Array.isArray(deps)) {
-        for (const dep of deps) {
-            const urn = readProperty(dep, "urn");
+        for (let i = 0; i < deps.length; i++) {
+            const urn = readProperty(deps[i], "urn");
             const api = typeof urn === "string" ? apis.byUrn.get(urn) : undefined;
             if (api !== undefined) {
                 return api;
@@ -104,7 +108,8 @@ function hasCloudWatchRole(resources: readonly StackResource[]): boolean {
 /** The account settings of the stack whose role is a role of the stack that API Gateway cannot assume. */
 function untrustedAccountRoles(resources: readonly StackResource[]): { account: StackResource; role: StackResource; trust: Extract<RoleTrust, { kind: "untrusted" }> }[] {
     const found: { account: StackResource; role: StackResource; trust: Extract<RoleTrust, { kind: "untrusted" }> }[] = [];
-    for (const account of resources) {
+    for (let i = 0; i < resources.length; i++) {
+        const account = resources[i];
         if (!isApiGatewayAccountType(account.type)) {
             continue;
         }
@@ -142,8 +147,7 @@ export function protocolNotEvaluated(resources: readonly StackResource[]): strin
             continue;
         }
         stages++;
-        const logging = readStageLogging(stage.props);
-        if (logging.kind !== "object" || (logging.destinationArn.kind !== "value" && logging.destinationArn.kind !== "unknown")) {
+        if (stageDestination(stage.props) === undefined) {
             continue;
         }
         apis ??= indexApis(resources);
@@ -191,6 +195,38 @@ function foreignVariables(format: string, protocol: Protocol): { names: string[]
     return lastForeign.result;
 }
 
+const noVariables: { names: readonly string[]; more: boolean } = { names: [], more: false };
+
+function stageOfApiLabel(stage: StackResource, protocol: Protocol, api: ApiInfo): string {
+    return `${stageLabel(stage.name)} of ${protocolName[protocol]} API ${quote(api.name)}`;
+}
+
+/** The problems of a stage's format on this protocol: variables of the other protocol, missing connection fields. */
+function formatProblems(stage: StackResource, api: ApiInfo, protocol: Protocol, format: string,
+    foreign: { names: readonly string[]; more: boolean }, missing: readonly string[]): string[] {
+    const problems: string[] = [];
+    if (foreign.names.length > 0) {
+        const other = protocol === "HTTP" ? "WebSocket" : "HTTP";
+        const names = `${quoteList(foreign.names.map((n) => `$context.${n}`))}${foreign.more ? " and more" : ""}`;
+        const plural = foreign.names.length > 1 || foreign.more;
+        problems.push(`${stageOfApiLabel(stage, protocol, api)} has an access-log format with ${other}-only ${plural ? "variables" : "variable"} ${names}, which ${protocolName[protocol]} APIs do not support.`);
+    }
+    if (missing.length > 0) {
+        problems.push(`${stageOfApiLabel(stage, protocol, api)} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}, so its log lines cannot be tied to a WebSocket connection.`);
+    }
+    return problems;
+}
+
+/** Each problem with the user's format, minimally changed to fit this protocol (the other policies' settings at their defaults). */
+function reportFormatProblems(stage: StackResource, format: string, protocol: Protocol, problems: readonly string[], config: AccessLogProtocolConfig,
+    lang: Language, reportViolation: ReportViolation): void {
+    for (const problem of problems) {
+        const { summary, variants } = formatRepairFixes(stage.type, stage.name, format, protocol,
+            (p) => ({ ...defaultRepairOptions(p), webSocketVariables: config.requiredWebSocketVariables }));
+        reportViolation(withFixes(`${problem} ${summary}`, variants, lang), stage.urn);
+    }
+}
+
 function missingVariables(format: string, required: readonly string[]): string[] {
     return [...new Set(required)].filter((name) => !hasVariable(format, name));
 }
@@ -212,12 +248,9 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
         let apis: ReturnType<typeof indexApis> | undefined;
         let roleInStack: boolean | undefined;
         let untrustedReported = false;
-        for (const stage of resources) {
-            if (!isStageType(stage.type)) {
-                continue;
-            }
-            const logging = readStageLogging(stage.props);
-            if (logging.kind !== "object" || (logging.destinationArn.kind !== "value" && logging.destinationArn.kind !== "unknown")) {
+        for (let i = 0; i < resources.length; i++) {
+            const stage = resources[i];
+            if (!isStageType(stage.type) || stageDestination(stage.props) === undefined) {
                 continue;
             }
             apis ??= indexApis(resources);
@@ -226,29 +259,12 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
                 continue;
             }
             const protocol = api.protocol;
-            // Built only for a report: most stages have nothing to report.
-            const label = (): string => `${stageLabel(stage.name)} of ${protocolName[protocol]} API ${quote(api.name)}`;
-            const format = knownFormat(logging);
-            if (format !== undefined) {
-                // The user's format, minimally changed to fit this protocol (the other policies' settings at their defaults).
-                const report = (problem: string): void => {
-                    const { summary, variants } = formatRepairFixes(stage.type, stage.name, format, protocol,
-                        (p) => ({ ...defaultRepairOptions(p), webSocketVariables: config.requiredWebSocketVariables }));
-                    reportViolation(withFixes(`${problem} ${summary}`, variants, languageOfStackTags(args.stackTags)), stage.urn);
-                };
-                const foreign = foreignVariables(format, protocol);
-                if (foreign.names.length > 0) {
-                    const other = protocol === "HTTP" ? "WebSocket" : "HTTP";
-                    const names = `${quoteList(foreign.names.map((n) => `$context.${n}`))}${foreign.more ? " and more" : ""}`;
-                    const plural = foreign.names.length > 1 || foreign.more;
-                    report(`${label()} has an access-log format with ${other}-only ${plural ? "variables" : "variable"} ${names}, which ${protocolName[protocol]} APIs do not support.`);
-                }
-                if (protocol === "WEBSOCKET") {
-                    const missing = missingVariables(format, config.requiredWebSocketVariables);
-                    if (missing.length > 0) {
-                        report(`${label()} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}, so its log lines cannot be tied to a WebSocket connection.`);
-                    }
-                }
+            const format = stageFormat(stage.props);
+            const foreign = format === undefined ? noVariables : foreignVariables(format, protocol);
+            const missing = format === undefined || protocol !== "WEBSOCKET" ? noVariables.names : missingVariables(format, config.requiredWebSocketVariables);
+            if (format !== undefined && (foreign.names.length > 0 || missing.length > 0)) {
+                // In a function of its own: a closure here would make every stage of the loop allocate its variables.
+                reportFormatProblems(stage, format, protocol, formatProblems(stage, api, protocol, format, foreign, missing), config, languageOfStackTags(args.stackTags), reportViolation);
             }
             if (protocol === "WEBSOCKET" && !untrustedReported) {
                 // One report per account, on the account: its role is the defect, whichever stages need it.
@@ -256,7 +272,7 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
                 for (const { account, role, trust } of untrustedAccountRoles(resources)) {
                     const trusted = trust.services.length > 0 ? `lets only ${quoteList(trust.services)} assume it` : "lets no AWS service assume it";
                     reportViolation(withFix(
-                        `Account ${quote(account.name)} sets the CloudWatch Logs role to role ${quote(role.name)}, whose trust policy ${trusted}, not ${apiGatewayService}, so WebSocket ${label()} cannot write its access logs. The fix adds a role API Gateway can assume, with the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs, and points the account at it.`,
+                        `Account ${quote(account.name)} sets the CloudWatch Logs role to role ${quote(role.name)}, whose trust policy ${trusted}, not ${apiGatewayService}, so WebSocket ${stageOfApiLabel(stage, protocol, api)} cannot write its access logs. The fix adds a role API Gateway can assume, with the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs, and points the account at it.`,
                         accountRoleFix(account), languageOfStackTags(args.stackTags),
                     ), account.urn);
                 }
@@ -265,7 +281,7 @@ export const accessLogProtocol: StackValidationPolicy = governStackPolicy({
                 roleInStack ??= hasCloudWatchRole(resources);
                 if (!roleInStack) {
                     reportViolation(withFix(
-                        `${label()} has access logging, but the stack sets no account-level CloudWatch Logs role, without which the deployment fails ("CloudWatch Logs role ARN must be set in account settings"). The fix adds a role API Gateway can assume, with the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs, and the aws.apigateway.Account that uses it (leave both out if another stack of this AWS account and region sets them).`,
+                        `${stageOfApiLabel(stage, protocol, api)} has access logging, but the stack sets no account-level CloudWatch Logs role, without which the deployment fails ("CloudWatch Logs role ARN must be set in account settings"). The fix adds a role API Gateway can assume, with the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs, and the aws.apigateway.Account that uses it (leave both out if another stack of this AWS account and region sets them).`,
                         cloudWatchRoleFix(stage.type), languageOfStackTags(args.stackTags),
                     ), stage.urn);
                 }

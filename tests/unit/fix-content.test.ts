@@ -124,6 +124,27 @@ describe("issue 15: fixes that finish the job", () => {
             assert.deepStrictEqual(asJson.kind === "json" ? asJson.fields.map(([k]) => k) : [], ["sourceIp", "requestTime", "httpMethod", "routeKey", "status", "requestId"]);
         });
 
+        it("with requireJson, a multi-line format's variables become fields: invalid ones replaced or removed, each once, in order", () => {
+            const format = "$context.identity.sourceIp\r\n$context.resourcePath $context. $context.Status\n$context.nope $context.path\u2028$context.requestTime";
+            const repaired = repairFormat(format, options);
+            assert.deepStrictEqual(repaired.kind === "json" ? repaired.fields : [], [
+                ["sourceIp", "$context.identity.sourceIp"], ["path", "$context.path"], ["status", "$context.status"], ["requestTime", "$context.requestTime"],
+                ["requestId", "$context.requestId"], ["routeKey", "$context.routeKey"],
+            ]);
+        });
+
+        it("a repair is worked out once per format and options, and anew when either changes", () => {
+            const format = "$context.requestId\r\n$context.connectionId";
+            const http = repairFormat(format, options);
+            assert.strictEqual(repairFormat(format, { ...options }), http, "the policies' several reports on one stage share its repair");
+            const webSocket = repairFormat(format, defaultRepairOptions("WEBSOCKET"));
+            assert.notStrictEqual(webSocket, http);
+            assert.ok(JSON.stringify(webSocket).includes("connectionId") && !JSON.stringify(http).includes("connectionId"));
+            const other = repairFormat("$context.requestId $context.httpMethod", options);
+            assert.ok(JSON.stringify(other).includes("httpMethod"));
+            assert.deepStrictEqual(repairFormat(format, options), http);
+        });
+
         it("through the pack: the fields policy's fix keeps httpMethod and says what it adds", async () => {
             const format = JSON.stringify({ requestId: "$context.requestId", method: "$context.httpMethod", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" });
             const [v] = await analyze(replaceIn(compliantStack(), withProp(awsStage(), ["accessLogSettings", "format"], format)));
