@@ -115,21 +115,36 @@ export function fromStackTrace(frames: readonly { getPc(): Position | undefined 
  */
 export function callerInProgram(stack: string, root: string): SourceLocation | undefined {
     for (const line of stack.split("\n").slice(1, 200)) {
-        const m = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/.exec(line);
-        if (m === null) {
-            continue;
-        }
-        let file = m[1];
-        if (file.startsWith("file:")) {
-            try {
-                file = fileURLToPath(file);
-            } catch {
-                continue;
-            }
-        }
-        if (path.isAbsolute(file) && isProgramFile(file, root)) {
-            return { file, line: Number(m[2]), column: Number(m[3]) };
+        const location = frameLocation(line);
+        if (location !== undefined && isProgramFile(location.file, root)) {
+            return location;
         }
     }
     return undefined;
+}
+
+/** `    at f (/p/index.ts:5:16)` or `    at /p/index.ts:5:16`: the file, line and column, without a regex (stack lines are program text). */
+function frameLocation(frame: string): SourceLocation | undefined {
+    let loc = frame.trim();
+    if (loc.length > 4096) {
+        return undefined;
+    }
+    const open = loc.lastIndexOf("(");
+    loc = loc.endsWith(")") && open >= 0 ? loc.slice(open + 1, -1) : loc.startsWith("at ") ? loc.slice(3) : loc;
+    const colonColumn = loc.lastIndexOf(":");
+    const colonLine = loc.lastIndexOf(":", colonColumn - 1);
+    if (colonLine <= 0) {
+        return undefined;
+    }
+    const line = positive(Number(loc.slice(colonLine + 1, colonColumn)));
+    const column = positive(Number(loc.slice(colonColumn + 1)));
+    let file = loc.slice(0, colonLine);
+    if (file.startsWith("file:")) {
+        try {
+            file = fileURLToPath(file);
+        } catch {
+            return undefined;
+        }
+    }
+    return line !== undefined && column !== undefined && path.isAbsolute(file) ? { file, line, column } : undefined;
 }

@@ -72,10 +72,11 @@ interface Row {
 export function splitMessage(message: string, description: string): { problem: string; fix?: string } {
     const lines = message.split(/\r?\n/).filter((l) => l.trim() !== "");
     const body = lines.filter((l, i) => !(i <= 1 && (l.startsWith("Exempt until ") || l.trim() === description.trim())));
-    const fixAt = body.findIndex((l) => l.startsWith("Fix: "));
+    // "Fix: …", or one "Fix on an HTTP API: …" line per case where the pack cannot know which holds.
+    const fixAt = body.findIndex((l) => /^Fix(?: on [^:]{1,60})?: /.test(l));
     const problemLines = fixAt < 0 ? body : body.slice(0, fixAt);
     const problem = problemLines.join(" ").trim() || (lines[0] ?? "").trim();
-    const fix = fixAt < 0 ? undefined : [body[fixAt].slice("Fix: ".length), ...body.slice(fixAt + 1)].join("\n");
+    const fix = fixAt < 0 ? undefined : [body[fixAt].replace(/^Fix: /, ""), ...body.slice(fixAt + 1)].join("\n");
     return { problem, fix };
 }
 
@@ -115,6 +116,20 @@ function rowsOf(report: RunReport): Row[] {
     })));
     const rank = (r: Row) => (r.exemption !== undefined ? 2 : r.v.enforcementLevel === "mandatory" ? 0 : 1);
     return rows.sort((a, b) => rank(a) - rank(b));
+}
+
+/** The fix analyze placed in the program's own code (engine/reports/program-fixes.ts), edit by edit. */
+function placedFix(row: Row): string[] {
+    const out: string[] = [];
+    for (const f of (row.v.programFixes ?? []).filter((x) => x.applies && x.edits.length > 0)) {
+        out.push(`In the program's own code${f.when !== undefined ? ` (${escapeMarkdown(f.when)})` : ""}${f.instructions !== undefined ? `, after you ${escapeMarkdown(f.instructions)}` : ""}:`, "");
+        for (const e of f.edits) {
+            const file = code(sourceFile({ file: e.file, line: 1, column: 1 }, row.input));
+            const where = e.endLine < e.startLine ? `after line ${e.endLine}, insert` : e.startLine === e.endLine ? `line ${e.startLine} becomes` : `lines ${e.startLine}-${e.endLine} become`;
+            out.push(`${file}, ${where}:`, "", fenced(e.text.split("\n").map((l) => escapeControlChars(l)).join("\n"), "typescript"), "");
+        }
+    }
+    return out;
 }
 
 /** Where the resource is declared; with several inputs, also which input (a stack's state file, a program). */
@@ -243,6 +258,7 @@ export function markdownReport(report: RunReport): string {
                 "",
                 fenced(row.fix.split("\n").map((l) => escapeControlChars(l)).join("\n"), languageOf(row.input)),
                 "",
+                ...placedFix(row),
                 "</details>",
                 "",
             ];

@@ -97,6 +97,12 @@ function statementOf(node: TS.Statement): FixStatement | undefined {
     };
 }
 
+/** "remove target from "x", then" -> "remove target from "x"". */
+function withoutThen(prose: string): string {
+    const cut = prose.endsWith("then") ? prose.slice(0, -"then".length).trimEnd() : prose;
+    return cut.endsWith(",") ? cut.slice(0, -1) : cut;
+}
+
 /** Splits a fix's text into the prose ahead of it and its statements: the first place from which the rest parses as statements. */
 export function parseFixCode(body: string): { instructions?: string; code: string; file: TS.SourceFile; statements: FixStatement[] } | undefined {
     const t = ts();
@@ -106,7 +112,7 @@ export function parseFixCode(body: string): { instructions?: string; code: strin
         const file = t.createSourceFile("fix.ts", code, t.ScriptTarget.Latest, true);
         const statements = file.statements.map(statementOf);
         if (statements.length > 0 && statements.every((s) => s !== undefined)) {
-            const instructions = body.slice(0, start).trim().replace(/,?\s*then$/, "");
+            const instructions = withoutThen(body.slice(0, start).trim());
             return { ...(instructions !== "" ? { instructions } : {}), code, file, statements: statements as FixStatement[] };
         }
     }
@@ -452,7 +458,8 @@ function place(ctx: FixContext, violation: Violation, parsed: NonNullable<Return
     }
     const violating = declarationOf(ctx.resources.find((r) => r.urn === violation.resourceUrn), ctx.files);
     // New resources go right before the first changed one, or after the violating resource (they use it).
-    const first = changed.length > 0 ? anchors.get(changed[0]) as Declaration : violating;
+    const earliest = [...anchors.values()].sort((a, b) => a.statement.pos - b.statement.pos)[0];
+    const first = changed.length > 0 ? earliest : violating;
     if (first === undefined) {
         return { unplaced: "analyze cannot find where the program declares the resource" };
     }

@@ -72,6 +72,7 @@ describe("fixes in the program's own names (issue 15, item 7)", function () {
     const programs = tempPrograms("program-fixes-");
     let violations: ReportViolation[] = [];
     let text = "";
+    let markdown = "";
     const dirs: Record<string, string> = {};
 
     before(async function () {
@@ -82,6 +83,7 @@ describe("fixes in the program's own names (issue 15, item 7)", function () {
         assert.strictEqual(json.code, 1, json.stderr);
         violations = (JSON.parse(json.stdout) as { violations: ReportViolation[] }).violations;
         text = (await cli([dirs.quick])).stdout;
+        markdown = (await cli(["--format", "markdown", dirs.quick, dirs.ws])).stdout;
     });
 
     after(function () {
@@ -108,6 +110,11 @@ describe("fixes in the program's own names (issue 15, item 7)", function () {
     it("the text report shows the placed fix under the pack's message", function () {
         assert.match(text, /Fix in the program's own code \(first remove target from "webhooks", add aws\.apigatewayv2\.Integration and aws\.apigatewayv2\.Route\):\n {16}index\.ts, after line 6, insert:\n {20}const webhooksDefaultAccessLogs = new aws\.cloudwatch\.LogGroup/);
         assert.match(text, /apiId: apigw\.id/);
+    });
+
+    it("the Markdown report shows the placed fix in the fix's details, and the fixes of a message with one per protocol", function () {
+        assert.match(markdown, /In the program's own code, after you remove target from &#34;webhooks&#34;, add aws\.apigatewayv2\.Integration and aws\.apigatewayv2\.Route:\n\n<code>index\.ts<\/code>, after line 6, insert:\n\n```typescript\nconst webhooksDefaultAccessLogs = /);
+        assert.match(markdown, /<summary>Fix chat-prod \(.*\)<\/summary>\n\n```typescript\nFix on an HTTP API: [^\n]*\nFix on a WebSocket API: [^\n]*\n```\n\nIn the program's own code \(on a WebSocket API\):/);
     });
 
     it("a stage fix keeps the program's own call (apiId: ws.id) and adds only what is missing; on a stack with the account role, no second role or account", function () {
