@@ -59,7 +59,6 @@ export function jsonReport(report: RunReport): string {
     const summary = {
         ...summarize(report),
         notApplicable: notApplicable.length,
-        unchecked: unchecked.length,
         exemptions: exemptions.length,
         unmatchedExemptions: unmatchedExemptions(exemptions).length,
         expiringExemptions: expiringExemptions(exemptions).length,

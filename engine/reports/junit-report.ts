@@ -12,6 +12,7 @@
 import { escapeControlChars, quote } from "../../lib/quote";
 import { Violation } from "../resource-model";
 import { activeExemptionOf, ExemptionUsage } from "./exemptions";
+import { inputLabel } from "./input-label";
 import { InputReport, RunReport } from "./run-report";
 import { componentLabel, sourceFile } from "./source-label";
 
@@ -142,7 +143,7 @@ export function junitReport(report: RunReport, opts: JunitOptions = { notApplica
     for (const input of report.inputs) {
         // One program analyzed as several stacks gives a suite per stack.
         const shared = paths.indexOf(input.path) !== paths.lastIndexOf(input.path);
-        const name = shared && input.stack !== undefined ? `${input.path} (stack ${input.stack})` : input.path;
+        const name = shared && input.stack !== undefined ? `${inputLabel(input)} (stack ${input.stack})` : inputLabel(input);
         const body: string[] = [];
         const every = cases(input, evaluated);
         const all = opts.notApplicable ? every : every.filter((c) => c.notApplicable === undefined || c.unchecked !== undefined);

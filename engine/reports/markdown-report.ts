@@ -11,8 +11,10 @@ import { Language } from "../../lib/fix-snippets";
 import { escapeControlChars } from "../../lib/quote";
 import { Violation } from "../resource-model";
 import { activeExemptionOf, ExemptionUsage, unmatchedExemptions } from "./exemptions";
+import { hasSeveralStacks, inputLabel } from "./input-label";
 import { InputReport, RunReport, summarize } from "./run-report";
 import { sourceFile } from "./source-label";
+import { UncheckedResult } from "./unchecked";
 
 /** GitHub's limit on a comment (and on a job summary's step), in characters. */
 export const githubCommentLimit = 65536;
@@ -89,19 +91,15 @@ function levelCell(v: Violation, exemption: ExemptionUsage | undefined): string 
     return v.enforcementLevel === "mandatory" ? "❌ mandatory" : "⚠️ advisory";
 }
 
-function uncheckedCount(report: RunReport): number {
-    return report.inputs.reduce((n, i) => n + ((i as { unchecked?: unknown[] }).unchecked?.length ?? 0), 0);
-}
-
 /** The heading: pass, fail, or pass with unchecked stages. */
 export function verdict(report: RunReport): string {
     const s = summarize(report);
     if (s.mandatory > 0) {
         return `## ❌ Fail: ${plural(s.mandatory, "mandatory violation")}`;
     }
-    const unchecked = uncheckedCount(report);
-    if (unchecked > 0) {
-        return `## ⚠️ Pass with unchecked stages: ${plural(unchecked, "stage")} could not be checked`;
+    // Stages, not (stage, policy) pairs: the count the text and JSON reports give.
+    if (s.uncheckedStages > 0) {
+        return `## ⚠️ Pass with unchecked stages: ${plural(s.uncheckedStages, "stage")} could not be checked`;
     }
     return s.advisory > 0 ? `## ✅ Pass, with ${plural(s.advisory, "advisory violation")}` : "## ✅ Pass";
 }
@@ -148,22 +146,22 @@ function sourceCell(row: Row, manyInputs: boolean): string {
 function declaredCell(row: Row, manyInputs: boolean): string {
     const s = row.v.source;
     if (s === undefined) {
-        return manyInputs ? code(row.input.path) : "";
+        return manyInputs ? code(inputLabel(row.input)) : "";
     }
     const file = sourceFile(s, row.input);
     if (!manyInputs) {
         return code(`${file}:${s.line}`);
     }
-    return row.input.kind === "program" ? code(`${row.input.path}/${file}:${s.line}`) : `${code(`${file}:${s.line}`)} in ${code(row.input.path)}`;
+    return row.input.kind === "program" ? code(`${inputLabel(row.input)}/${file}:${s.line}`) : `${code(`${file}:${s.line}`)} in ${code(inputLabel(row.input))}`;
 }
 
-/** Beyond this many rows, an exemptions table says how many it left out. */
+/** Beyond this many rows, an exemptions or unchecked table says how many it left out. */
 const maxExemptionRows = 100;
 
-function cut<T>(list: readonly T[]): { shown: readonly T[]; more: string[] } {
+function cut<T>(list: readonly T[], what = "more exemption"): { shown: readonly T[]; more: string[] } {
     return list.length <= maxExemptionRows
         ? { shown: list, more: [] }
-        : { shown: list.slice(0, maxExemptionRows), more: ["", `**${plural(list.length - maxExemptionRows, "more exemption")} not shown**; \`--json\` lists them all.`] };
+        : { shown: list.slice(0, maxExemptionRows), more: ["", `**${plural(list.length - maxExemptionRows, what)} not shown**; \`--json\` lists them all.`] };
 }
 
 /** Exemptions that let something through, and those that matched nothing. */
@@ -191,34 +189,82 @@ function exemptionSections(usage: readonly ExemptionUsage[]): string[] {
     return out;
 }
 
+/** Which input a note or a row is about: the input's name, and its stack when the run has several. */
+function inputName(input: InputReport, severalStacks: boolean): string {
+    return severalStacks && input.stack !== undefined ? `${inputLabel(input)}, stack ${input.stack}` : inputLabel(input);
+}
+
+/** The stack cell, present only when the run has several stacks (a program's dev and prod rows look alike otherwise). */
+function stackCell(input: InputReport, severalStacks: boolean): string[] {
+    return severalStacks ? [input.stack === undefined ? "" : code(input.stack)] : [];
+}
+
+function uncheckedSource(u: UncheckedResult, input: InputReport): string {
+    return u.source === undefined ? "" : code(`${sourceFile(u.source, input)}:${u.source.line}`);
+}
+
+/**
+ * The stages no policy could judge, one row per stage with the policies that
+ * did not judge it and why. Listed on a failing run too: a fail on one stage
+ * says nothing about the others.
+ */
+function uncheckedSection(report: RunReport, severalStacks: boolean): string[] {
+    const stages = report.inputs.flatMap((input) => {
+        const byStage = new Map<string, UncheckedResult[]>();
+        for (const u of input.unchecked ?? []) {
+            byStage.set(u.resourceUrn, [...(byStage.get(u.resourceUrn) ?? []), u]);
+        }
+        return [...byStage.values()].map((us) => ({ input, us }));
+    });
+    if (stages.length === 0) {
+        return [];
+    }
+    const { shown, more } = cut(stages, "more unchecked stage");
+    const out = ["### Unchecked stages", "",
+        "A value that decides these stages' verdicts is unknown in this run, though the Pulumi engine would know it: they were not checked, and did not pass.", "",
+        `| Stage |${severalStacks ? " Stack |" : ""} Source | Policies | Why |`, `| --- |${severalStacks ? " --- |" : ""} --- | --- | --- |`];
+    for (const { input, us } of shown) {
+        const cells = [code(resourceName(us[0].resourceUrn)), ...stackCell(input, severalStacks), uncheckedSource(us[0], input),
+            us.map((u) => code(u.policyName)).join("<br>"), [...new Set(us.map((u) => escapeMarkdown(u.reason)))].join("<br>")];
+        out.push(`| ${cells.join(" | ")} |`);
+    }
+    out.push(...more, "");
+    return out;
+}
+
 export function markdownReport(report: RunReport): string {
     const s = summarize(report);
+    const severalStacks = hasSeveralStacks(report.inputs);
     const displayNames = new Map(report.policies.map((p) => [p.name, p.displayName !== "" ? p.displayName : p.name]));
     const out: string[] = [verdict(report), ""];
+    const unchecked = s.uncheckedStages > 0 ? `; ${plural(s.uncheckedStages, "unchecked stage")}` : "";
     out.push(
         `${code(`${report.policyPackName}@v${report.policyPackVersion}`)}: ` +
-        `${plural(s.violations, "violation")} (${s.mandatory} mandatory, ${s.advisory} advisory) on ${plural(s.resourcesWithViolations, "resource")}; ` +
+        `${plural(s.violations, "violation")} (${s.mandatory} mandatory, ${s.advisory} advisory) on ${plural(s.resourcesWithViolations, "resource")}${unchecked}; ` +
         `${plural(s.resourcesAnalyzed, "resource")} analyzed in ${plural(s.inputs, "input")}.`,
         "",
     );
     for (const input of report.inputs) {
         for (const note of input.notes) {
-            out.push(`> **Note** (${escapeMarkdown(input.path)}): ${escapeMarkdown(note)}`, "");
+            out.push(`> **Note** (${escapeMarkdown(inputName(input, severalStacks))}): ${escapeMarkdown(note)}`, "");
         }
     }
     const rows = rowsOf(report);
-    const tail = exemptionSections(report.exemptions ?? []);
+    const tail = [...uncheckedSection(report, severalStacks), ...exemptionSections(report.exemptions ?? [])];
     const tailLength = tail.join("\n").length;
     if (rows.length > 0) {
-        const table = ["### Violations", "", "| Level | Policy | Resource | Source | Problem |", "| --- | --- | --- | --- | --- |"];
+        const header = `| Level | Policy | Resource |${severalStacks ? " Stack |" : ""} Source | Problem |`;
+        const table = ["### Violations", "", header, `| --- | --- | --- |${severalStacks ? " --- |" : ""} --- | --- |`];
         const fixes: string[] = [];
         let size = out.join("\n").length + tailLength;
         let shown = 0;
         for (const row of rows) {
-            const line = `| ${levelCell(row.v, row.exemption)} | ${escapeMarkdown(displayNames.get(row.v.policyName) ?? row.v.policyName)} | ` +
-                `${code(resourceName(row.v.resourceUrn))} | ${sourceCell(row, report.inputs.length > 1)} | ${escapeMarkdown(row.problem)} |`;
+            const cells = [levelCell(row.v, row.exemption), escapeMarkdown(displayNames.get(row.v.policyName) ?? row.v.policyName),
+                code(resourceName(row.v.resourceUrn)), ...stackCell(row.input, severalStacks), sourceCell(row, report.inputs.length > 1), escapeMarkdown(row.problem)];
+            const line = `| ${cells.join(" | ")} |`;
+            const inStack = severalStacks && row.input.stack !== undefined ? ` in stack ${escapeMarkdown(row.input.stack)}` : "";
             const fix = row.fix === undefined ? [] : [
-                `<details><summary>Fix ${escapeMarkdown(resourceName(row.v.resourceUrn))} (${escapeMarkdown(displayNames.get(row.v.policyName) ?? row.v.policyName)})</summary>`,
+                `<details><summary>Fix ${escapeMarkdown(resourceName(row.v.resourceUrn))}${inStack} (${escapeMarkdown(displayNames.get(row.v.policyName) ?? row.v.policyName)})</summary>`,
                 "",
                 fenced(row.fix.split("\n").map((l) => escapeControlChars(l)).join("\n"), languageOf(row.input)),
                 "",

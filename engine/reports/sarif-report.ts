@@ -10,6 +10,7 @@ import { expiresIn, expiryWarningDays } from "../../lib/exemptions";
 import { quote } from "../../lib/quote";
 import { Violation } from "../resource-model";
 import { activeExemptionOf, ExemptionUsage } from "./exemptions";
+import { hasSeveralStacks } from "./input-label";
 import { InputReport, RunReport } from "./run-report";
 
 /** GitHub's bands: low 0.1-3.9, medium 4.0-6.9, high 7.0-8.9, critical 9.0-10.0. */
@@ -133,6 +134,9 @@ export function sarifReport(report: RunReport, opts: SarifOptions): string {
     });
     const descriptions = new Map(report.policies.map((p) => [p.name, p.description]));
     const exemptions = report.exemptions ?? [];
+    // With several stacks (a program's dev and prod), GitHub would show two alike alerts on one line: each says its stack.
+    const severalStacks = hasSeveralStacks(report.inputs);
+    const inStack = (input: InputReport) => (severalStacks && input.stack !== undefined ? `Stack ${input.stack}: ` : "");
     const results = report.inputs.flatMap((input) => input.violations.flatMap((v) => {
         const exemption = activeExemptionOf(exemptions, v);
         const rule = ruleIndex.has(v.policyName) ? { ruleIndex: ruleIndex.get(v.policyName) } : {};
@@ -140,7 +144,7 @@ export function sarifReport(report: RunReport, opts: SarifOptions): string {
             ruleId: v.policyName,
             ...rule,
             level: v.enforcementLevel === "mandatory" ? "error" : "warning",
-            message: { text: v.message.trim() === "" ? `${v.policyName} reported ${v.resourceUrn || "the stack"}.` : v.message },
+            message: { text: inStack(input) + (v.message.trim() === "" ? `${v.policyName} reported ${v.resourceUrn || "the stack"}.` : v.message) },
             locations: [location(v, input, opts)],
             partialFingerprints: { "crossguardResourcePolicy/v1": fingerprint(v, input, descriptions.get(v.policyName)) },
             ...(exemption !== undefined ? suppressions(exemption) : {}),
@@ -165,7 +169,7 @@ export function sarifReport(report: RunReport, opts: SarifOptions): string {
         ruleId: u.policyName,
         ...(ruleIndex.has(u.policyName) ? { ruleIndex: ruleIndex.get(u.policyName) } : {}),
         level: "note",
-        message: { text: `Unchecked: ${u.reason}.` },
+        message: { text: `${inStack(input)}Unchecked: ${u.reason}.` },
         locations: [location(u, input, opts)],
         partialFingerprints: { "crossguardUnchecked/v1": hash([input.path, u.policyName, u.resourceUrn]) },
         properties: { unchecked: true, input: input.path, ...stackProperty(input) },

@@ -4,6 +4,7 @@ import { FixEdit, Violation } from "../resource-model";
 import { Palette, palette } from "./colour";
 import { expiresIn, expiresSoon } from "../../lib/exemptions";
 import { ExemptionUsage, unmatchedExemptions } from "./exemptions";
+import { inputLabel } from "./input-label";
 import { countLevel, InputReport, RunReport, summarize, UpOutcome } from "./run-report";
 import { componentLabel, sourceFile, sourceLabel } from "./source-label";
 
@@ -117,7 +118,7 @@ export function humanReport(report: RunReport, colour = false): string {
     for (const input of report.inputs) {
         const mandatory = countLevel(input.violations, "mandatory");
         const stack = input.stack !== undefined ? `, stack ${escapeControlChars(input.stack)}` : "";
-        out.push(`${escapeControlChars(input.path)} (${input.kind === "state" ? "state file" : "program"}${stack}, ${input.mode}): ${plural(input.resources, "resource")}`);
+        out.push(`${escapeControlChars(inputLabel(input))} (${input.kind === "state" ? "state file" : "program"}${stack}, ${input.mode}): ${plural(input.resources, "resource")}`);
         for (const note of input.notes) {
             out.push(`    note: ${escapeControlChars(note)}`);
         }

@@ -3,6 +3,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { cliPath, repoRoot, tempPrograms } from "./helpers";
+import { scopedArgs } from "./policy-scope";
 
 // Programs as people write them, through the compiled CLI and the real pack
 // process: several stacks, the organization, a StackReference the run cannot
@@ -70,7 +71,7 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
         });
 
         it("analyzes every stack without --stack, each under its name, so prod's short retention fails the run", async () => {
-            const [json, text] = await Promise.all([run(["--json", dir]), run(["--no-color", dir])]);
+            const [json, text] = await Promise.all([run(scopedArgs(["--json", dir])), run(scopedArgs(["--no-color", dir]))]);
             assert.strictEqual(json.code, 1, json.stderr);
             const report = JSON.parse(json.stdout);
             assert.deepStrictEqual(report.summary.perInput.map((i: any) => [i.stack, i.mandatory]), [["dev", 0], ["prod", 1]]);
@@ -83,9 +84,9 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
 
         it("--stack picks one stack's config, and pulumi.getStack(), getProject() and getOrganization() name it", async () => {
             const [dev, prod, env] = await Promise.all([
-                run(["--json", "--stack", "dev", dir]),
-                run(["--json", "--stack=prod", "--organization", "acme", dir]),
-                run(["--json", "--stack", "dev", dir], { PULUMI_ORGANIZATION: "from-env" }),
+                run(scopedArgs(["--json", "--stack", "dev", dir])),
+                run(scopedArgs(["--json", "--stack=prod", "--organization", "acme", dir])),
+                run(scopedArgs(["--json", "--stack", "dev", dir]), { PULUMI_ORGANIZATION: "from-env" }),
             ]);
             assert.strictEqual(dev.code, 0, dev.stderr);
             assert.strictEqual(prod.code, 1, prod.stderr);
@@ -98,7 +99,7 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
         });
 
         it("names the stack in SARIF results and JUnit suites", async () => {
-            const [sarif, junit] = await Promise.all([run(["--format", "sarif", dir]), run(["--format", "junit", dir])]);
+            const [sarif, junit] = await Promise.all([run(scopedArgs(["--format", "sarif", dir])), run(scopedArgs(["--format", "junit", dir]))]);
             assert.strictEqual(sarif.code, 1, sarif.stderr);
             const results = JSON.parse(sarif.stdout).runs[0].results;
             assert.deepStrictEqual(results.map((r: any) => r.properties.stack), ["prod"]);
@@ -120,11 +121,11 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
 
         it("a destination from an unread StackReference is unchecked, never a pass, even under --update; --strict fails it", async () => {
             const [json, text, strict, sarif, junit] = await Promise.all([
-                run(["--json", "--update", program]),
-                run(["--no-color", "--update", program]),
-                run(["--strict", "--update", program]),
-                run(["--format", "sarif", "--update", program]),
-                run(["--format", "junit", "--update", program]),
+                run(scopedArgs(["--json", "--update", program])),
+                run(scopedArgs(["--no-color", "--update", program])),
+                run(scopedArgs(["--strict", "--update", program])),
+                run(scopedArgs(["--format", "sarif", "--update", program])),
+                run(scopedArgs(["--format", "junit", "--update", program])),
             ]);
             assert.strictEqual(json.code, 0, json.stderr);
             const report = JSON.parse(json.stdout);
@@ -151,8 +152,8 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
 
         it("is checked once the referenced stack's outputs are supplied, and a stage bound to a new log group of the stack is not unchecked in a preview", async () => {
             const [given, compliant] = await Promise.all([
-                run(["--json", "--strict", "--update", "--stack-reference-outputs", path.join(program, "stack-outputs.json"), program]),
-                run(["--json", "--strict", path.join(repoRoot, "examples", "http-api-compliant")]),
+                run(scopedArgs(["--json", "--strict", "--update", "--stack-reference-outputs", path.join(program, "stack-outputs.json"), program])),
+                run(scopedArgs(["--json", "--strict", path.join(repoRoot, "examples", "http-api-compliant")])),
             ]);
             assert.deepStrictEqual(JSON.parse(given.stdout).unchecked, []);
             assert.strictEqual(compliant.code, 0, compliant.stderr);

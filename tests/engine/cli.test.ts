@@ -11,6 +11,7 @@ import { resolveInputs, userDirectory } from "../../engine/inputs/resolve-inputs
 import { InputError } from "../../engine/errors";
 import { PackError } from "../../engine/protocol/pack-process";
 import { cliPath, packFixture, repoRoot, stateFixture } from "./helpers";
+import { scopedArgs } from "./policy-scope";
 
 // Runs the compiled CLI (bin/engine/cli.js, built by `npm run build`) as a
 // user would, and checks exit codes, stdout and the one-line errors.
@@ -157,15 +158,16 @@ describe("engine CLI (npm run analyze)", () => {
     const hashFile = (p: string) => crypto.createHash("sha256").update(fs.readFileSync(p)).digest("hex");
 
     // The runs that start the pack go concurrently, so the file stays fast.
+    // Those whose verdicts are asserted run the access-logging policies only (policy-scope.ts).
     const packRuns: Record<string, () => string[]> = {
-        manyInputs: () => ["--json", stateFixture("compliant.json"), stateFixture("encrypted-secrets.json"), stateFixture("noncompliant.json"), stateFixture("plaintext-secrets.json")],
-        humanReport: () => [stateFixture("noncompliant.json"), stateFixture("compliant.json"), path.join("examples", "http-api-no-logging")],
+        manyInputs: () => scopedArgs(["--json", stateFixture("compliant.json"), stateFixture("encrypted-secrets.json"), stateFixture("noncompliant.json"), stateFixture("plaintext-secrets.json")]),
+        humanReport: () => scopedArgs([stateFixture("noncompliant.json"), stateFixture("compliant.json"), path.join("examples", "http-api-no-logging")]),
         unknownConfigKey: () => ["--config", path.join(dir, "typo.json"), stateFixture("compliant.json")],
-        allAdvisory: () => ["--config", path.join(dir, "advisory.json"), "--json", stateFixture("noncompliant.json")],
-        remediateState: () => ["--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")],
+        allAdvisory: () => scopedArgs(["--config", path.join(dir, "advisory.json"), "--json", stateFixture("noncompliant.json")]),
+        remediateState: () => scopedArgs(["--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")]),
         packDies: () => ["--policy-pack", packFixture("dies"), stateFixture("compliant.json")],
-        docsPython: () => ["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")],
-        pythonState: () => ["--json", "--runtime", "python", stateFixture("noncompliant.json"), path.join("examples", "http-api-no-logging")],
+        docsPython: () => scopedArgs(["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")]),
+        pythonState: () => scopedArgs(["--json", "--runtime", "python", stateFixture("noncompliant.json"), path.join("examples", "http-api-no-logging")]),
     };
 
     before(async function () {
@@ -411,10 +413,10 @@ describe("engine CLI: --preview and --update agree on programs", function () {
 
     it("checks a StackReference's log group once its outputs are supplied, and notes them otherwise", async () => {
         const program = path.join(programsDir, "stack-reference-logs");
-        const without = await run(["--update", program]);
+        const without = await run(scopedArgs(["--update", program]));
         assert.strictEqual(without.code, 0, without.stderr);
         assert.match(without.stdout, /note: the outputs of stack reference "acme\/logging\/prod" were not supplied/);
-        const withFile = await run(["--json", "--update", "--stack-reference-outputs", path.join(program, "stack-outputs.json"), program]);
+        const withFile = await run(scopedArgs(["--json", "--update", "--stack-reference-outputs", path.join(program, "stack-outputs.json"), program]));
         assert.strictEqual(withFile.code, 1, withFile.stderr);
         assert.deepStrictEqual(verdicts(withFile), [
             "apigatewayv2-access-log-group-retention mandatory urn:pulumi:dev::stack-reference-logs::aws:apigatewayv2/stage:Stage::shipping-api-stage",

@@ -4,6 +4,7 @@ import * as path from "path";
 import { main } from "../../engine/cli";
 import { isInputError } from "../../engine/errors";
 import { pinToday, scratchFiles, stateFixture } from "./helpers";
+import { scopedConfig } from "./policy-scope";
 import { validateSarif } from "./sarif-multitool";
 
 // Issue 17 through `npm run analyze` and the real pack process: exemptions that
@@ -57,7 +58,7 @@ describe("exemptions through npm run analyze (date pinned to 2030-06-30)", () =>
     });
 
     it("--format markdown: verdict, violations table, fixes in <details>, exemptions with days left", async () => {
-        const file = files.write("config.json", JSON.stringify(config));
+        const file = files.write("config.json", JSON.stringify(scopedConfig(config)));
         const { code, stdout } = await main(["--format", "markdown", "--config", file, stateFixture("noncompliant.json")]);
         const tokens = new MarkdownIt({ html: true }).parse(stdout, {});
         const headings = tokens.flatMap((t, i) => (t.type === "heading_open" ? [tokens[i + 1].content] : []));
@@ -73,7 +74,7 @@ describe("exemptions through npm run analyze (date pinned to 2030-06-30)", () =>
 
     it("SARIF: exempted results suppressed as accepted, a note for the one about to run out, and the Multitool with GitHub's rules passes", async function () {
         this.timeout(300000);
-        const file = files.write("config-sarif.json", JSON.stringify(config));
+        const file = files.write("config-sarif.json", JSON.stringify(scopedConfig(config)));
         const out = path.join(files.dir(), "exempt.sarif");
         await main(["--format", "sarif", "--output", out, "--config", file, stateFixture("noncompliant.json")]);
         const log = JSON.parse(require("fs").readFileSync(out, "utf8"));

@@ -14,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { cliPath, fixturesDir, repoRoot } from "./helpers";
+import { scopedArgs } from "./policy-scope";
 
 interface Edit {
     file: string;
@@ -46,11 +47,12 @@ function programDirs(): string[] {
     return [...examples, ...fixturePrograms.map((d) => path.join(fixturesDir, "programs", d))];
 }
 
+/** The CLI's JSON over the access-logging policies (policy-scope.ts), which these programs are about. */
 function analyzeJson(cwd: string, dirs: readonly string[]): Promise<{ code: number; violations: ReportViolation[]; stderr: string }> {
     const env = { ...process.env };
     delete env.INIT_CWD;
     return new Promise((resolve) => {
-        execFile(process.execPath, [cliPath, "--format", "json", ...dirs], { cwd, env, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+        execFile(process.execPath, [cliPath, ...scopedArgs(["--format", "json", ...dirs])], { cwd, env, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
             const code = err ? Number((err as { code?: unknown }).code ?? -1) : 0;
             let violations: ReportViolation[] = [];
             try {

@@ -6,6 +6,7 @@ import { PolicySession } from "../../engine/protocol/policy-session";
 import { loadProto } from "../../engine/protocol/proto";
 import { policies } from "../../policies";
 import { analyzeChecked, pinToday, repoRoot, resource, scratchFiles, stateFixture, verdicts } from "./helpers";
+import { scopedConfig } from "./policy-scope";
 import { compliantHttp, goodFormat, StackBuilder } from "./scenarios";
 
 // Governance through the real pack process and the Analyzer protocol: the
@@ -244,7 +245,7 @@ describe("governance through npm run analyze: not-applicable results and exempti
     };
 
     it("--json lists not-applicable results, each exemption with what it matched, and those that matched nothing", async () => {
-        const configFile = files.write("config.json", JSON.stringify(config));
+        const configFile = files.write("config.json", JSON.stringify(scopedConfig(config)));
         const { code, stdout } = await main(["--json", "--config", configFile, stateFixture("noncompliant.json")]);
         assert.strictEqual(code, 1, "the expired exemption leaves the stage's violation mandatory");
         const report = JSON.parse(stdout);
@@ -275,7 +276,7 @@ describe("governance through npm run analyze: not-applicable results and exempti
     });
 
     it("the text report lists the exemptions that matched nothing", async () => {
-        const configFile = files.write("config-text.json", JSON.stringify(config));
+        const configFile = files.write("config-text.json", JSON.stringify(scopedConfig(config)));
         const { stdout } = await main(["--config", configFile, stateFixture("noncompliant.json")]);
         const section = stdout.slice(stdout.indexOf("Exemptions that matched nothing"));
         assert.match(section, /^Exemptions that matched nothing \(remove them, or fix their resources\):\n {4}apigatewayv2-access-log-format exemptions\[0\]: "gone-stage", "urn:pulumi:prod::orders::\*::old-\*" \(until 2031-01-01\)\n/);

@@ -2,7 +2,11 @@ import * as assert from "assert";
 import MarkdownIt from "markdown-it";
 import { exemptionUsage } from "../../engine/reports/exemptions";
 import { escapeMarkdown, githubCommentLimit, markdownReport } from "../../engine/reports/markdown-report";
+import { jsonReport } from "../../engine/reports/json-report";
 import { RunReport } from "../../engine/reports/run-report";
+import { humanReport } from "../../engine/reports/text-report";
+import { junitReport } from "../../engine/reports/junit-report";
+import { sarifReport } from "../../engine/reports/sarif-report";
 import { Violation } from "../../engine/resource-model";
 
 // The Markdown report (--format markdown), read back as a Markdown renderer
@@ -151,5 +155,91 @@ describe("--format markdown", () => {
         const linkify = new MarkdownIt({ linkify: true });
         assert.ok(!linkify.render(escapeMarkdown("see https://evil.example, www.evil.example or a@evil.example")).includes("<a "), "GitHub-style autolinks stay text");
         assert.strictEqual(md.renderInline(escapeMarkdown("a|b<c>*d*_e_`f`[g](h)~~i~~ &amp;")), "a|b&lt;c&gt;*d*_e_`f`[g](h)~~i~~ &amp;amp;");
+    });
+    describe("several stacks, unchecked stages and the current directory", () => {
+        const stagePolicy2 = "apigatewayv2-access-log-destination";
+        const stackUrn = (stack: string, name: string) => `urn:pulumi:${stack}::shop::aws:apigatewayv2/stage:Stage::${name}`;
+        const unchecked = (stack: string, name: string, policy: string) => ({
+            resourceUrn: stackUrn(stack, name), policyName: policy, reason: "accessLogSettings.destinationArn is unknown here: it comes from stack reference \"acme/logging/prod\"",
+            source: { file: "/home/me/shop/index.ts", line: 6, column: 1 },
+        });
+        /** `npm --prefix PACK run analyze -- .` from /home/me/shop, a program with a dev and a prod stack. */
+        function shop(opts: { violations?: boolean; stacks?: string[] } = {}): RunReport {
+            const stacks = opts.stacks ?? ["dev", "prod"];
+            return {
+                ...pack,
+                policies: [stagePolicy, stagePolicy2].map((name) => ({ ...meta, name, displayName: name, enforcementLevel: "mandatory" as const })),
+                inputs: stacks.map((stack) => ({
+                    path: ".", kind: "program" as const, mode: "preview" as const, stack, resources: 4, remediations: [], changes: [], remediationsApplied: true,
+                    notes: [`the outputs of stack reference "acme/logging/${stack}" were not supplied`],
+                    violations: opts.violations === false ? [] : [{ ...violation("orders"), resourceUrn: stackUrn(stack, "orders"), source: { file: "/home/me/shop/index.ts", line: 12, column: 5 } }],
+                    // Two policies could not judge "billing", one "search": two stages, three pairs.
+                    unchecked: [unchecked(stack, "billing", stagePolicy), unchecked(stack, "billing", stagePolicy2), unchecked(stack, "search", stagePolicy2)],
+                    absolutePath: "/home/me/shop", resourceUrns: [stackUrn(stack, "orders"), stackUrn(stack, "billing"), stackUrn(stack, "search")],
+                })),
+                exemptions: [],
+            };
+        }
+
+        it("with several stacks, each violation row and fix names its stack", () => {
+            const tokens = md.parse(markdownReport(shop()), {});
+            const [violations] = tables(tokens);
+            assert.deepStrictEqual(violations[0], ["Level", "Policy", "Resource", "Stack", "Source", "Problem"]);
+            assert.deepStrictEqual(violations.slice(1).map((row) => [row[2], row[3]]), [["<code>orders</code>", "<code>dev</code>"], ["<code>orders</code>", "<code>prod</code>"]]);
+            const summaries = tokens.filter((t) => t.type === "html_block" && t.content.startsWith("<details>")).map((t) => t.content.trim());
+            assert.deepStrictEqual(summaries.map((x) => /<summary>Fix orders in stack (\w+) /.exec(x)?.[1]), ["dev", "prod"]);
+        });
+
+        it("with one stack, no stack column", () => {
+            const [violations] = tables(md.parse(markdownReport(shop({ stacks: ["prod"] })), {}));
+            assert.deepStrictEqual(violations[0], ["Level", "Policy", "Resource", "Source", "Problem"]);
+        });
+
+        it("a failing run still lists its unchecked stages, one row per stage with the policies that did not judge it", () => {
+            const text = markdownReport(shop());
+            const tokens = md.parse(text, {});
+            assert.strictEqual(headings(tokens)[0], "h2 ❌ Fail: 2 mandatory violations");
+            assert.ok(headings(tokens).includes("h3 Unchecked stages"), headings(tokens).join());
+            const uncheckedTable = tables(tokens)[1];
+            assert.deepStrictEqual(uncheckedTable[0], ["Stage", "Stack", "Source", "Policies", "Why"]);
+            assert.deepStrictEqual(uncheckedTable.slice(1).map((row) => row.slice(0, 4)), [
+                ["<code>billing</code>", "<code>dev</code>", "<code>index.ts&#58;6</code>", `<code>${stagePolicy}</code><br><code>${stagePolicy2}</code>`],
+                ["<code>search</code>", "<code>dev</code>", "<code>index.ts&#58;6</code>", `<code>${stagePolicy2}</code>`],
+                ["<code>billing</code>", "<code>prod</code>", "<code>index.ts&#58;6</code>", `<code>${stagePolicy}</code><br><code>${stagePolicy2}</code>`],
+                ["<code>search</code>", "<code>prod</code>", "<code>index.ts&#58;6</code>", `<code>${stagePolicy2}</code>`],
+            ]);
+            assert.match(uncheckedTable[1][4], /stack reference/);
+        });
+
+        it("counts unchecked stages, not stage and policy pairs, as the text and JSON reports do", () => {
+            const report = shop({ violations: false });
+            assert.strictEqual(headings(md.parse(markdownReport(report), {}))[0], "h2 ⚠️ Pass with unchecked stages: 4 stages could not be checked");
+            assert.match(markdownReport(report), /on 0 resources; 4 unchecked stages; 8 resources analyzed in 2 inputs\./);
+            assert.match(humanReport(report), /; 4 unchecked stages;/);
+            const summary = JSON.parse(jsonReport(report)).summary;
+            assert.strictEqual(summary.uncheckedStages, 4);
+            assert.deepStrictEqual(summary.perInput.map((i: { uncheckedStages: number }) => i.uncheckedStages), [2, 2]);
+            assert.ok(!("unchecked" in summary), "no second count of (stage, policy) pairs beside it");
+            assert.strictEqual(JSON.parse(jsonReport(report)).unchecked.length, 6, "the list itself has one entry per stage and policy");
+        });
+
+        it("names the current directory by its folder, and the stack, instead of \"(.)\"", () => {
+            const text = markdownReport(shop());
+            assert.match(text, /^> \*\*Note\*\* \(shop, stack dev\): the outputs/m);
+            assert.match(text, /^> \*\*Note\*\* \(shop, stack prod\): the outputs/m);
+            assert.ok(!text.includes("(.)"), text);
+            assert.match(markdownReport(shop({ stacks: ["prod"] })), /^> \*\*Note\*\* \(shop\): /m);
+            assert.match(humanReport(shop()), /^shop \(program, stack dev, preview\): 4 resources$/m);
+            assert.match(junitReport(shop()), /<testsuite name="shop \(stack prod\)"/);
+        });
+
+        it("SARIF results say their stack when the run has several", () => {
+            const results = JSON.parse(sarifReport(shop(), { baseDir: "/home/me", resourceLines: new Map() })).runs[0].results;
+            const texts = results.map((r: { message: { text: string } }) => r.message.text.split("\n")[0]);
+            assert.ok(texts.some((t: string) => t.startsWith("Stack dev: ")) && texts.some((t: string) => t.startsWith("Stack prod: ")), texts.join(" | "));
+            assert.ok(texts.every((t: string) => /^Stack (dev|prod): /.test(t)), texts.join(" | "));
+            const single = JSON.parse(sarifReport(shop({ stacks: ["prod"] }), { baseDir: "/home/me", resourceLines: new Map() })).runs[0].results;
+            assert.ok(single.every((r: { message: { text: string } }) => !r.message.text.startsWith("Stack ")));
+        });
     });
 });

@@ -12,6 +12,7 @@ import { runProgramWithNotes, RunOptions } from "../../engine/inputs/program/run
 import { EngineResource, unknownSentinels, Violation } from "../../engine/resource-model";
 import { readDeployedStack } from "../../engine/inputs/program/deployed-stack";
 import { assertNoCantRun, cliPath, repoRoot, tempPrograms, verdicts } from "./helpers";
+import { inScope, scopedArgs } from "./policy-scope";
 
 const UNKNOWN = unknownSentinels.string;
 const modes = ["preview", "update"] as const;
@@ -55,7 +56,7 @@ describe("programs through the real pack process: the verdict pulumi preview giv
         await sessions[mode].configure(config);
         const result = await sessions[mode].analyzeResources(run.resources, { applyRemediations: true });
         assertNoCantRun(result.violations);
-        return { violations: result.violations, resources: run.resources, notes: run.notes };
+        return { violations: inScope(result.violations), resources: run.resources, notes: run.notes };
     }
 
     /** Verdicts of the stage-logging policy alone, in both modes. */
@@ -344,9 +345,9 @@ describe("analyze --state and --account-id on the command line", function () {
             }),
         });
         const config = path.join(dir, "policy.json");
-        const ours = await cli(["--format", "json", "--config", config, "--account-id", "111122223333", dir]);
+        const ours = await cli(scopedArgs(["--format", "json", "--config", config, "--account-id", "111122223333", dir]));
         assert.strictEqual(ours.code, 0, ours.stdout + ours.stderr);
-        const placeholder = await cli(["--format", "json", "--config", config, dir]);
+        const placeholder = await cli(scopedArgs(["--format", "json", "--config", config, dir]));
         assert.strictEqual(placeholder.code, 1, placeholder.stderr);
         assert.match(placeholder.stdout, /logs to account 123456789012, which is not in allowedAccountIds/);
     });

@@ -8,6 +8,7 @@ import { execFile } from "child_process";
 import * as path from "path";
 
 import { cliPath, tempPrograms } from "./helpers";
+import { scopedArgs } from "./policy-scope";
 
 interface ReportFix {
     when?: string;
@@ -25,11 +26,12 @@ interface ReportViolation {
     fixes?: ReportFix[];
 }
 
+/** The CLI over the access-logging policies (policy-scope.ts): the tests pick violations by resource. */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const env = { ...process.env };
     delete env.INIT_CWD;
     return new Promise((resolve) => {
-        execFile(process.execPath, [cliPath, ...args], { env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+        execFile(process.execPath, [cliPath, ...scopedArgs(args)], { env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
             resolve({ code: err ? Number((err as { code?: unknown }).code ?? -1) : 0, stdout, stderr });
         });
     });

@@ -70,7 +70,7 @@ const cases: FixCase[] = [
     { title: "an HTTP stage without accessLogSettings", stack: replaceIn(compliantStack(), withProp(awsStage(), settings, undefined)) },
     { title: "a WebSocket stage without accessLogSettings", stack: replaceIn(compliantStack(), withProp(wsStage(), settings, undefined)) },
     { title: "an aws-native stage without accessLogSettings", stack: replaceIn(compliantStack(), withProp(nativeStage(), settings, undefined)) },
-    { title: "a WebSocket stage with execution logging and without accessLogSettings", stack: replaceIn(compliantStack(), withProp(withProp(wsStage(), ["defaultRouteSettings"], { loggingLevel: "INFO" }), settings, undefined)) },
+    { title: "a WebSocket stage with execution logging and without accessLogSettings", stack: replaceIn(compliantStack(), withProp(withProp(wsStage(), ["defaultRouteSettings", "loggingLevel"], "INFO"), settings, undefined)) },
     { title: "a stage with a format but no destination", stack: replaceIn(compliantStack(), withProp(awsStage(), destination, undefined)) },
     { title: "a stage logging to Firehose", stack: replaceIn(compliantStack(), withProp(awsStage(), destination, "arn:aws:firehose:us-east-1:123456789012:deliverystream/amazon-apigateway-x")) },
     { title: "an aws-native stage logging to a bare name", stack: replaceIn(compliantStack(), withProp(nativeStage(), destination, "native-access-logs")) },
