@@ -37,6 +37,13 @@ export interface EngineResource {
     provider?: string;
     /** Where the program declares it, when known. */
     source?: SourceLocation;
+    /** Properties the program set that a transform removed before registration, with where the transform was registered when known. */
+    removedByTransform?: RemovedByTransform[];
+}
+
+export interface RemovedByTransform {
+    property: string;
+    transform?: SourceLocation;
 }
 
 export interface Violation {
@@ -53,6 +60,34 @@ export interface Violation {
      * reach, because a mandatory Analyze violation stops the update first.
      */
     notReachedByUp?: boolean;
+    /** Properties of the resource a transform removed (added by the CLI). */
+    removedByTransform?: RemovedByTransform[];
+    /** A program's TypeScript fixes placed in its own files (added by the CLI, engine/reports/program-fixes.ts). */
+    programFixes?: ProgramFix[];
+}
+
+/** Whole lines `startLine`..`endLine` (1-based, inclusive) of `file` become `text`; an insertion has endLine = startLine - 1. */
+export interface FixEdit {
+    file: string;
+    startLine: number;
+    endLine: number;
+    text: string;
+}
+
+/** One Fix line of a violation, as TypeScript code and as edits of the program. */
+export interface ProgramFix {
+    /** When the fix holds, as the message says ("on a WebSocket API"); absent for the only fix. */
+    when?: string;
+    /** False when analyze knows the condition does not hold (the API's protocol is the other one). */
+    applies: boolean;
+    /** What the fix asks the user to do by hand, ahead of its code. */
+    instructions?: string;
+    /** The pack's TypeScript code, as in the message. */
+    code: string;
+    /** The code placed in the program: empty when it could not be (see `unplaced`). */
+    edits: FixEdit[];
+    /** Why the fix could not be placed in the program. */
+    unplaced?: string;
 }
 
 /**

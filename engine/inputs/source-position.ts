@@ -108,3 +108,28 @@ export function fromStackTrace(frames: readonly { getPc(): Position | undefined 
     }
     return undefined;
 }
+
+/**
+ * The innermost frame of a JavaScript stack (`new Error().stack`, source-mapped
+ * where the program was compiled) that is a file of the program.
+ */
+export function callerInProgram(stack: string, root: string): SourceLocation | undefined {
+    for (const line of stack.split("\n").slice(1, 200)) {
+        const m = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/.exec(line);
+        if (m === null) {
+            continue;
+        }
+        let file = m[1];
+        if (file.startsWith("file:")) {
+            try {
+                file = fileURLToPath(file);
+            } catch {
+                continue;
+            }
+        }
+        if (path.isAbsolute(file) && isProgramFile(file, root)) {
+            return { file, line: Number(m[2]), column: Number(m[3]) };
+        }
+    }
+    return undefined;
+}

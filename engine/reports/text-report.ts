@@ -1,11 +1,11 @@
 // The human report, resembling the "Policies:" section of `pulumi preview`.
 import { escapeControlChars, quote } from "../../lib/quote";
-import { Violation } from "../resource-model";
+import { FixEdit, Violation } from "../resource-model";
 import { Palette, palette } from "./colour";
 import { expiresIn, expiresSoon } from "../../lib/exemptions";
 import { ExemptionUsage, unmatchedExemptions } from "./exemptions";
-import { countLevel, RunReport, summarize, UpOutcome } from "./run-report";
-import { sourceLabel } from "./source-label";
+import { countLevel, InputReport, RunReport, summarize, UpOutcome } from "./run-report";
+import { sourceFile, sourceLabel } from "./source-label";
 
 function plural(n: number, one: string, many = `${one}s`): string {
     return `${n} ${n === 1 ? one : many}`;
@@ -50,6 +50,38 @@ function exemptionsInUse(usage: readonly ExemptionUsage[]): string[] {
     }
     out.push("");
     return out;
+}
+
+/** Where an edit goes: "index.ts lines 8-12 become", "index.ts after line 7, insert". */
+function editHeading(e: FixEdit, input: InputReport): string {
+    const file = escapeControlChars(sourceFile({ file: e.file, line: 1, column: 1 }, input));
+    if (e.endLine < e.startLine) {
+        return `${file}, after line ${e.endLine}, insert:`;
+    }
+    return e.startLine === e.endLine ? `${file} line ${e.startLine} becomes:` : `${file} lines ${e.startLine}-${e.endLine} become:`;
+}
+
+/** The fixes analyze placed in the program's own code, as the user pastes them. */
+function programFixLines(v: Violation, input: InputReport): string[] {
+    const out: string[] = [];
+    for (const f of (v.programFixes ?? []).filter((x) => x.applies && x.edits.length > 0)) {
+        const todo = f.instructions !== undefined ? ` (first ${escapeControlChars(f.instructions)})` : "";
+        out.push(`              Fix${f.when !== undefined ? ` ${escapeControlChars(f.when)}` : ""} in the program's own code${todo}:`);
+        for (const e of f.edits) {
+            out.push(`                ${editHeading(e, input)}`);
+            out.push(...e.text.split("\n").map((l) => `                    ${escapeControlChars(l)}`));
+        }
+    }
+    return out;
+}
+
+/** Why a property the program sets reached the pack unset: a transform removed it. */
+function transformLines(v: Violation, input: InputReport): string[] {
+    return (v.removedByTransform ?? []).map((r) => {
+        const own = r.transform !== undefined && v.source !== undefined && r.transform.file === v.source.file && r.transform.line === v.source.line;
+        const where = r.transform === undefined ? "" : own ? " of its own transforms option" : ` registered at ${escapeControlChars(sourceLabel(r.transform, input))}`;
+        return `              Note: the program sets ${escapeControlChars(r.property)}, but a transform${where} removed it before the resource was registered; change or remove that transform.`;
+    });
 }
 
 /** The human report; `colour` only for a terminal. */
@@ -100,6 +132,8 @@ export function humanReport(report: RunReport, colour = false): string {
                 for (const line of messageLines(v.message)) {
                     out.push(`              ${line}`);
                 }
+                out.push(...transformLines(v, input));
+                out.push(...programFixLines(v, input));
             }
         }
         if (unchecked.length > 0) {

@@ -1,7 +1,7 @@
 // Recording registrations through the mock monitor.
 import * as path from "path";
 
-import { EngineResource, secretSig, specialSigKey } from "../../resource-model";
+import { EngineResource, secretSig, SourceLocation, specialSigKey } from "../../resource-model";
 import { checkInputs, fabricate, identityFromId, providerOutputs, lookupResourceType, MockContext, partitionOf, readOutputs, uuidFrom } from "./fabricated-outputs";
 import { PulumiSdk, resolveModule } from "./module-loading";
 import { ProgramLayout } from "./program-layout";
@@ -12,7 +12,7 @@ import { isSecretEnvelope, knownString, plain, UNKNOWN } from "./property-values
 import { RunMode } from "./run-program";
 import { EngineTransforms, Transformed } from "./transforms";
 import { DeployedStack } from "./deployed-stack";
-import { fromRegistration, fromStackTrace, isProgramFile } from "../source-position";
+import { callerInProgram, fromRegistration, fromStackTrace, isProgramFile } from "../source-position";
 
 export const DEFAULT_REGION = "us-east-1";
 /** The account ARNs get without `--account-id`: AWS's documentation placeholder. */
@@ -43,6 +43,8 @@ export class Recorder {
     /** Told of each resource the engine would analyze, as it is registered (streaming analysis). */
     onResource: (resource: EngineResource) => void = () => undefined;
     readonly transforms: EngineTransforms;
+    /** Where the program registered each transform callback, by its token. */
+    private readonly transformLocations = new Map<string, SourceLocation>();
 
     constructor(
         private readonly sdk: PulumiSdk,
@@ -74,6 +76,15 @@ export class Recorder {
                 (transformed) => this.respond(cb, () => this.register(req, monitor, transformed)),
                 (err) => cb(err),
             );
+        };
+        // The SDK tells a mock monitor of each transform function as it is registered
+        // (CallbackServer.registerTransform), still inside the program's own call:
+        // its stack says where the program registered it.
+        monitor.recordTransformCallback = (token: string) => {
+            const location = callerInProgram(new Error().stack ?? "", this.layout.root);
+            if (location !== undefined) {
+                this.transformLocations.set(token, location);
+            }
         };
         monitor.registerStackTransform = (callback: any, cb: any) => {
             this.transforms.addStackTransform(callback);
@@ -215,6 +226,15 @@ export class Recorder {
         const source = fromStackTrace(frames, this.layout.root) ?? (fallback !== undefined && isProgramFile(fallback.file, this.layout.root) ? fallback : undefined);
         if (source !== undefined) {
             resource.source = source;
+        }
+        if (transformed !== undefined && transformed.removed.length > 0) {
+            resource.removedByTransform = transformed.removed.map((r) => {
+                const token = typeof r.callback.getToken === "function" ? r.callback.getToken() : "";
+                // A resource's own `transforms` option is registered after an await, so its stack is lost: it sits on the resource's own call.
+                const own = (typeof req.getTransformsList === "function" ? req.getTransformsList() : []).some((c: any) => c.getToken() === token);
+                const where = this.transformLocations.get(token) ?? (own ? source : undefined);
+                return { property: r.property, ...(where !== undefined ? { transform: where } : {}) };
+            });
         }
         this.add({ resource, read: false }, monitor, id);
         this.transforms.remember(urn, req);

@@ -16,6 +16,8 @@ import { PulumiSdk } from "./module-loading";
 /** What a chain of transforms hands back to the registration. */
 export interface Transformed {
     props: Record<string, unknown>;
+    /** Top-level properties the resource had before the transforms and not after, each with the callback that removed it. */
+    removed: { property: string; callback: any }[];
     /** `pulumirpc.TransformResourceOptions` after the last transform. */
     options: any;
 }
@@ -57,6 +59,7 @@ export class EngineTransforms {
     async run(chain: readonly any[], req: any, props: Record<string, unknown>): Promise<Transformed> {
         let options = initialOptions(this.sdk, req);
         let current = props;
+        const removed: Transformed["removed"] = [];
         for (const callback of chain) {
             const request = new this.sdk.resproto.TransformRequest();
             request.setName(req.getName());
@@ -69,11 +72,17 @@ export class EngineTransforms {
             const response = this.sdk.resproto.TransformResponse.deserializeBinary(bytes);
             const next = response.getProperties();
             if (next !== undefined) {
-                current = next.toJavaScript() as Record<string, unknown>;
+                const after = next.toJavaScript() as Record<string, unknown>;
+                for (const key of Object.keys(current)) {
+                    if (current[key] !== undefined && current[key] !== null && (after[key] === undefined || after[key] === null)) {
+                        removed.push({ property: key, callback });
+                    }
+                }
+                current = after;
             }
             options = response.getOptions() ?? options;
         }
-        return { props: current, options };
+        return { props: current, options, removed: removed.filter((r) => current[r.property] === undefined || current[r.property] === null) };
     }
 
     /** Closes the clients this run opened. */
