@@ -133,7 +133,7 @@ async function checkCase(policies: readonly AnyPolicy[], byName: ReadonlyMap<str
 }
 
 describe("policies on hostile input (property-based, in-process)", function () {
-    // CPU-bound: on a loaded machine (npm test runs two workers) it can take minutes.
+    // CPU-bound: on a loaded machine, or beside another worker (--parallel), it can take minutes.
     this.timeout(300000);
     const policies = loadPolicies();
     const byName = new Map(policies.map((p) => [p.name, p]));
