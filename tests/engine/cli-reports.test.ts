@@ -5,8 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { policies } from "../../policies";
-import { cleanEnv } from "./cli.test";
-import { cliPath, repoRoot, stateFixture } from "./helpers";
+import { cleanEnv, cliPath, repoRoot, stateFixture } from "./helpers";
 import { outOfScope, scopedArgs, scopedConfig } from "./policy-scope";
 import { validateSarif } from "./sarif-multitool";
 

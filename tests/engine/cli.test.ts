@@ -10,7 +10,7 @@ import { errorLine } from "../../engine/cli";
 import { resolveInputs, userDirectory } from "../../engine/inputs/resolve-inputs";
 import { InputError } from "../../engine/errors";
 import { PackError } from "../../engine/protocol/pack-process";
-import { cliPath, packFixture, repoRoot, stateFixture } from "./helpers";
+import { cleanEnv, cliPath, packFixture, repoRoot, stateFixture } from "./helpers";
 import { scopedArgs } from "./policy-scope";
 
 // Runs the compiled CLI (bin/engine/cli.js, built by `npm run build`) as a
@@ -20,17 +20,6 @@ interface Run {
     code: number;
     stdout: string;
     stderr: string;
-}
-
-/** The environment without npm's script variables, so `npm test` run from anywhere cannot move relative paths. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-    for (const k of ["INIT_CWD", "npm_lifecycle_event", "FORCE_COLOR", "NO_COLOR"]) {
-        if (!(k in extra)) {
-            delete env[k];
-        }
-    }
-    return env;
 }
 
 function run(args: string[]): Promise<Run> {

@@ -28,6 +28,17 @@ export const stateFixture = (name: string) => path.join(fixturesDir, "state", na
 export const packFixture = (name: string) => path.join(fixturesDir, "packs", name);
 export const cliPath = path.join(repoRoot, "bin", "engine", "cli.js");
 
+/** The environment without npm's script variables, so `npm test` run from anywhere cannot move relative paths. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+    for (const k of ["INIT_CWD", "npm_lifecycle_event", "FORCE_COLOR", "NO_COLOR"]) {
+        if (!(k in extra)) {
+            delete env[k];
+        }
+    }
+    return env;
+}
+
 export interface ResourceSpec {
     outputs?: Record<string, unknown>;
     parent?: string;
