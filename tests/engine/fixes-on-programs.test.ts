@@ -13,30 +13,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
+import type { FixEdit, ProgramFix } from "../../engine/resource-model";
 import { cliPath, fixturesDir, repoRoot } from "./helpers";
 import { scopedArgs } from "./policy-scope";
-
-interface Edit {
-    file: string;
-    startLine: number;
-    endLine: number;
-    text: string;
-}
-
-interface ReportFix {
-    when?: string;
-    applies: boolean;
-    instructions?: string;
-    code: string;
-    edits: Edit[];
-    unplaced?: string;
-}
 
 interface ReportViolation {
     resourceUrn: string;
     policyName: string;
     message: string;
-    fixes?: ReportFix[];
+    fixes?: ProgramFix[];
 }
 
 const examplesDir = path.join(repoRoot, "examples");
@@ -70,7 +55,7 @@ function projectOf(urn: string): string {
 }
 
 /** The one fix that holds for the program, as the report places it. */
-function fixToApply(v: ReportViolation): ReportFix {
+function fixToApply(v: ReportViolation): ProgramFix {
     assert.ok(v.fixes !== undefined && v.fixes.length > 0, `no TypeScript fix in the report for ${v.policyName} on ${v.resourceUrn}:\n${v.message}`);
     const applicable = v.fixes.filter((f) => f.applies);
     assert.strictEqual(applicable.length, 1, `${v.policyName} on ${v.resourceUrn}: ${applicable.length} fixes hold (${v.fixes.map((f) => f.when).join(", ")})`);
@@ -80,7 +65,7 @@ function fixToApply(v: ReportViolation): ReportFix {
 }
 
 /** Applies whole-line edits to one file, last first, refusing overlaps (two fixes for the same lines). */
-function applyEdits(file: string, edits: readonly Edit[]): void {
+function applyEdits(file: string, edits: readonly FixEdit[]): void {
     const lines = fs.readFileSync(file, "utf8").split("\n");
     const sorted = [...edits].sort((a, b) => b.startLine - a.startLine || b.endLine - a.endLine);
     for (let i = 1; i < sorted.length; i++) {
@@ -134,7 +119,7 @@ describe("every TypeScript fix, pasted into whole programs (issue 15, item 9)", 
         const dirs = [...copies.values()];
         const first = await analyzeJson(root, dirs);
         assert.ok(first.violations.length >= fixturePrograms.length, `expected violations to fix, got ${first.violations.length}`);
-        const editsByFile = new Map<string, Edit[]>();
+        const editsByFile = new Map<string, FixEdit[]>();
         const handDone = new Set<string>();
         for (const v of first.violations) {
             const dir = copies.get(projectOf(v.resourceUrn));

@@ -7,23 +7,15 @@ import * as assert from "assert";
 import { execFile } from "child_process";
 import * as path from "path";
 
+import type { ProgramFix } from "../../engine/resource-model";
 import { cliPath, tempPrograms } from "./helpers";
 import { scopedArgs } from "./policy-scope";
-
-interface ReportFix {
-    when?: string;
-    applies: boolean;
-    instructions?: string;
-    code: string;
-    edits: { file: string; startLine: number; endLine: number; text: string }[];
-    unplaced?: string;
-}
 
 interface ReportViolation {
     resourceUrn: string;
     policyName: string;
     message: string;
-    fixes?: ReportFix[];
+    fixes?: ProgramFix[];
 }
 
 /** The CLI over the access-logging policies (policy-scope.ts): the tests pick violations by resource. */
