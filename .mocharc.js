@@ -1,3 +1,4 @@
+const fs = require("fs");
 const os = require("os");
 const path = require("path");
 
@@ -14,14 +15,36 @@ process.env.TS_NODE_FILES = "false";
 process.env.NODE_COMPILE_CACHE ??= path.join(os.tmpdir(), "aws-apigatewayv2-access-logging-compile-cache");
 require("module").enableCompileCache?.(process.env.NODE_COMPILE_CACHE);
 
-// Mocha adds a config's spec to the files named on the command line; name a
-// file (`npx mocha tests/unit/x.test.ts`) and only that file runs.
-const named = process.argv.slice(2).filter((arg) => /\.ts$|\*/.test(arg));
+// The driver gives a pack 30 s to print its port; the Pulumi CLI waits without
+// a limit. On a loaded machine, with two workers, the packs the tests start can
+// take longer to load than that, which is not what any test checks (those of
+// the limit itself set their own). Every process the tests start inherits this.
+process.env.APIGW_ANALYZE_PACK_START_TIMEOUT ??= "300";
+
+// Mocha adds a config's spec to the files named on the command line, so the
+// spec is left out when the command line names test files or folders.
+const optionsTakingAPath = new Set(["--config", "--reporter", "-R", "--require", "-r", "--file", "--ignore", "--exclude", "--package"]);
+const named = process.argv.slice(2).filter((arg, i, args) =>
+    !arg.startsWith("-") && !optionsTakingAPath.has(args[i - 1]) &&
+    (/\.(ts|js)$|\*/.test(arg) || (fs.existsSync(arg) && fs.statSync(arg).isDirectory())));
+
+// The default run (`npm test`, `npx mocha`) loads the tests compiled by
+// `npm run build` from bin/tests/: ts-node costs each mocha process ~8 s of
+// CPU to load TypeScript and transpile the tests and everything they import.
+// Naming a .ts file (`npx mocha tests/unit/x.test.ts`) runs it through ts-node,
+// without a build; naming a compiled one (bin/tests/...js) runs that.
+const compiled = named.every((arg) => arg.startsWith("bin") && !/\.ts$/.test(arg));
+const guard = path.join(__dirname, "bin", "tests", "build-guard.js");
+if (compiled && !fs.existsSync(guard)) {
+    throw new Error("bin/tests/ is not built: run npm run build");
+}
 
 module.exports = {
-    require: ["ts-node/register"],
-    extension: ["ts"],
-    ...(named.length > 0 ? {} : { spec: ["tests/**/*.test.ts"] }),
+    ...(compiled
+        // Every compiled file refuses a bin/ older than its source (tests/build-guard.ts).
+        ? { require: [guard], extension: ["js"] }
+        : { require: ["ts-node/register"], extension: ["ts"] }),
+    ...(named.length > 0 ? {} : { spec: ["bin/tests/**/*.test.js"] }),
     // Files run one at a time by default. `--parallel` runs them on two
     // workers: quicker on an idle machine, but on a loaded one the CLI's pack
     // misses its 30 s start-up limit and the ReDoS tests their 1 s budget.

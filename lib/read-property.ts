@@ -1,4 +1,17 @@
-import { Secret } from "@pulumi/policy";
+import type { Secret } from "@pulumi/policy";
+
+// The policy SDK is loaded on the first object read: the pack has loaded it
+// already, and `npm run analyze`, which imports this module everywhere, then
+// answers --help and usage errors without its ~0.8 s of start-up.
+let secretClass: typeof Secret | undefined;
+
+function isSecret(value: unknown): boolean {
+    if (value === null || typeof value !== "object") {
+        return false;
+    }
+    secretClass ??= (require("@pulumi/policy") as typeof import("@pulumi/policy")).Secret;
+    return value instanceof secretClass;
+}
 
 /**
  * Stands for a value the engine does not know yet (a preview of a resource
@@ -106,7 +119,7 @@ function unwrap(value: unknown): unknown {
         if (isUnknownSentinel(value)) {
             return UNKNOWN;
         }
-        if (!(value instanceof Secret)) {
+        if (!isSecret(value)) {
             return value;
         }
         value = readProperty(value, "value");

@@ -12,13 +12,33 @@ import type * as analyzerGrpcTypes from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { escapeControlChars } from "../../lib/quote";
+import { escapeControlChars, quote } from "../../lib/quote";
 import { loadProto, pulumiPackageDir } from "./proto";
-import { toOneLine } from "../errors";
+import { InputError, toOneLine } from "../errors";
 
 /** Mirrors the pack server's own limit (400 MiB), so large stacks fit in one AnalyzeStack. */
 export const maxMessageBytes = 400 * 1024 * 1024;
 export const defaultStartTimeoutMs = 30_000;
+/**
+ * Raises (or lowers) the start-up limit, in seconds. The Pulumi CLI sets no
+ * limit on the port line at all (it reads stdout until the line comes), so a
+ * longer wait only brings this driver closer to it; the test suite raises it,
+ * because on a loaded machine two workers' packs can take longer than 30 s.
+ */
+export const startTimeoutVariable = "APIGW_ANALYZE_PACK_START_TIMEOUT";
+
+/** The start-up limit the environment asks for, in ms, or the default. */
+export function startTimeoutFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): number {
+    const text = env[startTimeoutVariable];
+    if (text === undefined || text === "") {
+        return defaultStartTimeoutMs;
+    }
+    const seconds = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : NaN;
+    if (!(seconds > 0)) {
+        throw new InputError(`${startTimeoutVariable} must be a number of seconds greater than 0, not ${quote(text)}`);
+    }
+    return seconds * 1000;
+}
 /** No engine listens here: the Node SDK's analyzer never dials back. */
 const defaultEngineAddress = "127.0.0.1:0";
 const stderrKeepBytes = 8 * 1024;
@@ -157,7 +177,7 @@ export class PackProcess {
             output.closed = true;
         });
 
-        const timeoutMs = opts.startTimeoutMs ?? defaultStartTimeoutMs;
+        const timeoutMs = opts.startTimeoutMs ?? startTimeoutFromEnv();
         let port: number;
         try {
             port = await readPort(child, output, timeoutMs);

@@ -199,6 +199,20 @@ describe("engine CLI (npm run analyze)", () => {
             }
         });
 
+        it("answers --help and errors found before the pack starts without loading @pulumi/policy or @pulumi/pulumi", async () => {
+            // A fresh process: this one has loaded the SDKs. Each call throws its InputError or returns the usage.
+            const probe = [
+                `const { main } = require(${JSON.stringify(cliPath)});`,
+                `const runs = [["--help"], ["--jsn"], [${JSON.stringify(path.join(dir, "nope.json"))}], ["--config", ${JSON.stringify(path.join(dir, "bad-config.json"))}, ${JSON.stringify(stateFixture("compliant.json"))}]];`,
+                "(async () => { const outcomes = []; for (const argv of runs) { outcomes.push(await main(argv).then((r) => `exit ${r.code}`, (e) => e.name)); }",
+                "process.stdout.write(JSON.stringify({ outcomes, loaded: Object.keys(require.cache).filter((f) => f.includes(`${require(\"path\").sep}@pulumi${require(\"path\").sep}`)).length })); })();",
+            ].join("\n");
+            fs.writeFileSync(path.join(dir, "bad-config.json"), "{");
+            const r = await new Promise<Run>((resolve) => execFile(process.execPath, ["-e", probe], { cwd: repoRoot, env: cleanEnv() }, (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr })));
+            assert.strictEqual(r.code, 0, r.stderr);
+            assert.deepStrictEqual(JSON.parse(r.stdout), { outcomes: ["exit 0", "InputError", "InputError", "InputError"], loaded: 0 });
+        });
+
         it("an unknown option", async () => {
             assertUsageError(await run(["--jsn", stateFixture("compliant.json")]), /unknown option "--jsn"; did you mean --json\?/);
         });

@@ -6,23 +6,12 @@ import { AnalyzeResourcesResult, PolicySession } from "../../engine/protocol/pol
 import { EngineResource, Violation } from "../../engine/resource-model";
 import { requireCurrentBuild } from "../current-build";
 import { todayVariable } from "../../lib/governance";
+import { repoRoot } from "../repo-root";
 
 // Every test that imports these helpers drives bin/: refuse a stale one.
 requireCurrentBuild();
 
-/** The repository root, whether these tests run from tests/ or from bin/tests/. */
-export const repoRoot: string = (() => {
-    let dir = __dirname;
-    while (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
-        const up = path.dirname(dir);
-        if (up === dir) {
-            throw new Error("repository root not found");
-        }
-        dir = up;
-    }
-    return dir;
-})();
-
+export { repoRoot };
 export const fixturesDir = path.join(repoRoot, "tests", "fixtures");
 export const stateFixture = (name: string) => path.join(fixturesDir, "state", name);
 export const packFixture = (name: string) => path.join(fixturesDir, "packs", name);

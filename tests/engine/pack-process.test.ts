@@ -2,10 +2,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { grpcErrorSummary, PackError, PackProcess, resolveRunPolicyPack, stderrTail } from "../../engine/protocol/pack-process";
+import { execFile } from "child_process";
+import { InputError } from "../../engine/errors";
+import { defaultStartTimeoutMs, grpcErrorSummary, PackError, PackProcess, resolveRunPolicyPack, startTimeoutFromEnv, startTimeoutVariable, stderrTail } from "../../engine/protocol/pack-process";
 import { PolicySession } from "../../engine/protocol/policy-session";
 import { pulumiPackageDir } from "../../engine/protocol/proto";
-import { packFixture, repoRoot, resource } from "./helpers";
+import { cleanEnv, cliPath, packFixture, repoRoot, resource, stateFixture } from "./helpers";
 
 function isAlive(pid: number): boolean {
     try {
@@ -47,6 +49,39 @@ describe("engine pack process", () => {
 
     it("gives up on a pack that never prints its port, and says it wrote nothing to stderr", async () => {
         await startFails(packFixture("silent"), /did not print its port within 1\.5 s; it wrote nothing to stderr/, 1500);
+    });
+
+    describe("the start-up limit", () => {
+        const cli = (env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
+            execFile(process.execPath, [cliPath, "--policy-pack", packFixture("silent"), stateFixture("compliant.json")], { cwd: repoRoot, env: cleanEnv(env) }, (err, stdout, stderr) => {
+                resolve({ code: err ? Number((err as { code?: unknown }).code) : 0, stdout, stderr });
+            });
+        });
+
+        it(`is 30 s, or ${startTimeoutVariable} seconds (the Pulumi CLI itself waits for the port line without a limit)`, () => {
+            assert.strictEqual(defaultStartTimeoutMs, 30_000);
+            assert.strictEqual(startTimeoutFromEnv({}), 30_000);
+            assert.strictEqual(startTimeoutFromEnv({ [startTimeoutVariable]: "" }), 30_000);
+            assert.strictEqual(startTimeoutFromEnv({ [startTimeoutVariable]: "120" }), 120_000);
+            assert.strictEqual(startTimeoutFromEnv({ [startTimeoutVariable]: " 1.5 " }), 1500);
+            for (const bad of ["0", "-5", "10s", "soon", "1e3", "\u0007"]) {
+                assert.throws(() => startTimeoutFromEnv({ [startTimeoutVariable]: bad }), (e: unknown) => e instanceof InputError &&
+                    e.message === `${startTimeoutVariable} must be a number of seconds greater than 0, not ${JSON.stringify(bad).replace("\\u0007", "\\x07")}`, bad);
+            }
+        });
+
+        it("applies to the CLI: a silent pack is given up after the seconds set, in one error line", async () => {
+            const r = await cli({ [startTimeoutVariable]: "1.5" });
+            assert.strictEqual(r.code, 2, r.stderr);
+            assert.strictEqual(r.stdout, "");
+            assert.match(r.stderr, /^error: the policy pack did not print its port within 1\.5 s; it wrote nothing to stderr\n$/);
+        });
+
+        it("a value that is not a number of seconds is the CLI's one error line, exit 2", async () => {
+            const r = await cli({ [startTimeoutVariable]: "soon" });
+            assert.strictEqual(r.code, 2, r.stderr);
+            assert.strictEqual(r.stderr, `error: ${startTimeoutVariable} must be a number of seconds greater than 0, not "soon"\n`);
+        });
     });
 
     it("refuses a directory that is not a pack", async () => {

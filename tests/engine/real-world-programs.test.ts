@@ -15,7 +15,7 @@ import { runProgramWithNotes, RunOptions } from "../../engine/inputs/program/run
 import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "../../engine/resource-model";
 
 const UNKNOWN = unknownSentinels.string;
-const fixtures = path.join(__dirname, "..", "fixtures", "programs");
+const fixtures = path.join(repoRoot, "tests", "fixtures", "programs");
 const awsDir = path.dirname(require.resolve("@pulumi/aws/package.json"));
 const modes = ["preview", "update"] as const;
 
@@ -425,7 +425,7 @@ const SDK_MATRIX: { pulumi: string; packages: string[] }[] = [
     { pulumi: "3.48.0", packages: ["@pulumi/pulumi@3.48.0", "@pulumi/aws@5.43.0"] },
     { pulumi: "3.276.0", packages: ["@pulumi/pulumi@3.276.0", "@pulumi/aws@6.83.4", "@pulumi/aws-native@1.79.0", "@pulumi/random@4.21.2"] },
 ];
-const examplesDir = path.join(__dirname, "..", "..", "examples");
+const examplesDir = path.join(repoRoot, "examples");
 
 for (const { pulumi, packages } of SDK_MATRIX) {
     describe(`program runner with a program's own @pulumi/pulumi ${pulumi} (${packages.slice(1).join(", ")})`, function () {

@@ -4,13 +4,13 @@ import * as os from "os";
 import * as path from "path";
 
 import { InputError } from "../../engine/errors";
-import { tempPrograms } from "./helpers";
+import { repoRoot, tempPrograms } from "./helpers";
 import { runProgram } from "../../engine/inputs/program/run-program";
 import { EngineResource, secretSig, specialSigKey, unknownSentinels } from "../../engine/resource-model";
 
 const UNKNOWN = unknownSentinels.string;
 const ACCOUNT = "123456789012";
-const examplesDir = path.join(__dirname, "..", "..", "examples");
+const examplesDir = path.join(repoRoot, "examples");
 const modes = ["preview", "update"] as const;
 type Mode = (typeof modes)[number];
 

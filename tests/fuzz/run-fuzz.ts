@@ -1,7 +1,6 @@
 import { randomInt } from "crypto";
-import * as fs from "fs";
-import * as path from "path";
 import { FuzzFailure, generateCases, runCases, startSessions } from "./fuzz-driver";
+import { repoRoot } from "../repo-root";
 
 // `npm run fuzz`: the long protocol fuzz. Prints its seed first, so any
 // failure can be replayed with `npm run fuzz -- --seed N`.
@@ -43,18 +42,6 @@ function parseArgs(argv: readonly string[]): Options {
     return options;
 }
 
-function repoRoot(): string {
-    let dir = __dirname;
-    while (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
-        const up = path.dirname(dir);
-        if (up === dir) {
-            throw new Error("repository root (PulumiPolicy.yaml) not found");
-        }
-        dir = up;
-    }
-    return dir;
-}
-
 function describeFailure(f: FuzzFailure): string {
     return `  ${f.mode} case #${f.caseIndex}: ${f.kind}: ${f.detail.replace(/[\r\n]+/g, " ").slice(0, 500)}`;
 }
@@ -75,7 +62,7 @@ async function main(): Promise<number> {
     console.log(`fuzz: seed ${options.seed}, ${options.resources} resources${maxString === "" ? "" : `, strings cut to ${options.maxString} characters`}`);
     const started = Date.now();
     const cases = generateCases(options.seed, options.resources, { maxStringLength: options.maxString });
-    const sessions = await startSessions(repoRoot());
+    const sessions = await startSessions(repoRoot);
     let lastReport = Date.now();
     try {
         const { failures, stats } = await runCases(sessions, cases, (index, s) => {

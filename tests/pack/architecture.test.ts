@@ -3,12 +3,12 @@ import * as fs from "fs";
 import { builtinModules } from "module";
 import * as path from "path";
 import * as ts from "typescript";
+import { repoRoot } from "../repo-root";
 
 // docs/architecture.md is the map a new engineer reads first. Its import table
 // is the rule; this test reads the table (not a copy of it) and checks every
 // import of every .ts file against it, so the map and the code cannot drift.
 
-const repoRoot = path.resolve(__dirname, "..", "..");
 const architecture = fs.readFileSync(path.join(repoRoot, "docs", "architecture.md"), "utf8");
 
 interface Rule {

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../../policies";
+import { repoRoot } from "../repo-root";
 
 // Figures 3 and 3b judge the pack against bench/fixtures/honest-noop-pack. In
 // every Analyze call the SDK answers "not applicable" for each stack policy
@@ -9,7 +10,7 @@ import { policies } from "../../policies";
 // stack policies than the pack is cheaper for a reason that is not the pack's
 // code. The baseline must keep the pack's shape as policies are added.
 
-const honestNoopSource = fs.readFileSync(path.join(__dirname, "..", "..", "bench", "fixtures", "honest-noop-pack", "index.js"), "utf8");
+const honestNoopSource = fs.readFileSync(path.join(repoRoot, "bench", "fixtures", "honest-noop-pack", "index.js"), "utf8");
 
 function countCalls(source: string, callee: string): number {
     return source.split("\n").filter((line) => line.trim().startsWith(`${callee}("honest-noop-`)).length;

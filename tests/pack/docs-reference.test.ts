@@ -4,6 +4,7 @@ import * as path from "path";
 import { policies } from "../../policies";
 import { accessLogGroupRetention } from "../../policies/access-log-group-retention";
 import { resourceUrn, TestResource, validateStack } from "../unit/helpers/policy-harness";
+import { repoRoot } from "../repo-root";
 
 /** How the README's table abbreviates each framework's name. */
 const frameworkShortNames: Record<string, string> = {
@@ -11,7 +12,6 @@ const frameworkShortNames: Record<string, string> = {
     "NIST SP 800-53": "NIST 800-53",
 };
 
-const repoRoot = path.resolve(__dirname, "..", "..");
 const read = (file: string): string => fs.readFileSync(path.join(repoRoot, file), "utf8");
 const readmeText = read("README.md");
 const policiesDoc = read(path.join("docs", "policies.md"));

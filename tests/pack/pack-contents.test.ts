@@ -3,10 +3,11 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { requireCurrentBuild } from "../current-build";
+import { repoRoot } from "../repo-root";
 
 requireCurrentBuild();
 
-const root = path.resolve(__dirname, "..", "..");
+const root = repoRoot;
 
 // What `pulumi policy publish` uploads is `npm pack`'s tarball: it must hold
 // exactly what the pack needs to run, and nothing the engine would have to

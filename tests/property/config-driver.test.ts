@@ -5,7 +5,7 @@ import { PolicySession } from "../../engine/protocol/policy-session";
 import { loadProto } from "../../engine/protocol/proto";
 import { EngineResource } from "../../engine/resource-model";
 import { badConfigs, compliantProps, compliantUrns, validConfigs } from "./helpers/bad-configs";
-import { repoRoot } from "./helpers/regex-scan";
+import { repoRoot } from "../repo-root";
 import { types } from "./helpers/stack-cases";
 import { requireCurrentBuild } from "../current-build";
 

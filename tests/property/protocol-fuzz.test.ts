@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { FuzzFailure, FuzzStats, generateCases, runCases, startSessions } from "../fuzz/fuzz-driver";
-import { repoRoot } from "./helpers/regex-scan";
+import { repoRoot } from "../repo-root";
 import { PolicySession } from "../../engine/protocol/policy-session";
 import { requireCurrentBuild } from "../current-build";
 

@@ -9,6 +9,7 @@ import { packSourceFiles, scanRegexes } from "./helpers/regex-scan";
 import { loadPolicies, Reported, validateStack } from "./helpers/policy-harness";
 import { types } from "./helpers/stack-cases";
 import { requireCurrentBuild } from "../current-build";
+import { repoRoot } from "../repo-root";
 
 requireCurrentBuild();
 
@@ -132,7 +133,7 @@ describe("ReDoS: logGroupNamePattern, a regex from config", function () {
         const results = await attackRegexes(accepted.map((source) => ({ source, flags: "" })), maxNameLength - 1, boundMs, {
             alphabet: nameRepresentatives, allowed: nameAlphabet, suffixes: nameSuffixes, slowMs: nameBoundMs,
             // The policy runs these patterns through lib/name-pattern (compiled by `npm run build`).
-            matcherModule: path.resolve(__dirname, "..", "..", "bin", "lib", "name-pattern.js"),
+            matcherModule: path.join(repoRoot, "bin", "lib", "name-pattern.js"),
         });
         const stuck = accepted.flatMap((pattern, i) => {
             const r = results[i];

@@ -6,6 +6,7 @@ import {
     analyze, apiGatewayAccount, awsStage, compliantStack, httpApi, logGroup, nativeApi, nativeLogGroup, nativeStage, P,
     packPolicies, resourcePolicies, schemaDefaults, T, wsApi, wsStage,
 } from "./helpers/fixtures";
+import { repoRoot } from "../repo-root";
 
 // The baseline every other test changes one thing in, and what the pack is:
 // names, levels, metadata and config schemas.
@@ -64,9 +65,9 @@ describe("the pack", () => {
     // the pack serves against the registry (tests/engine/pack-protocol.test.ts).
 
     it("registers every policy that policies/ defines, once, under a unique apigatewayv2- name", () => {
-        const dir = path.join(__dirname, "..", "..", "policies");
-        const defined = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "index.ts").flatMap((file) =>
-            Object.values(require(path.join(dir, file)) as Record<string, unknown>).filter((v): v is object =>
+        // The sources name the files; the modules load from beside this test (policies/ under ts-node, bin/policies/ compiled).
+        const defined = fs.readdirSync(path.join(repoRoot, "policies")).filter((f) => f.endsWith(".ts") && f !== "index.ts").flatMap((file) =>
+            Object.values(require(path.join(__dirname, "..", "..", "policies", path.basename(file, ".ts"))) as Record<string, unknown>).filter((v): v is object =>
                 v !== null && typeof v === "object" && typeof (v as { name?: unknown }).name === "string" &&
                 ("validateResource" in v || "validateStack" in v)));
         assert.ok(defined.length > 0);
@@ -87,7 +88,7 @@ describe("the pack", () => {
     });
 
     it("index.ts builds the pack aws-apigatewayv2-access-logging from the registry, and lists no policy itself", () => {
-        const source = fs.readFileSync(path.join(__dirname, "..", "..", "index.ts"), "utf8");
+        const source = fs.readFileSync(path.join(repoRoot, "index.ts"), "utf8");
         assert.match(source, /new PolicyPack\("aws-apigatewayv2-access-logging"/);
         assert.match(source, /^import \{ policies \} from "\.\/policies";$/m);
         assert.match(source, /^ {4}policies,$/m);

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
+import { repoRoot } from "../../repo-root";
 
 // Finds every regular expression in the pack's source by parsing it, so a
 // regex added later is tested without anyone listing it.
@@ -18,18 +19,6 @@ export interface DynamicRegex {
     argument: string;
 }
 
-/** The repository root, whether this runs from tests/ or compiled from bin/tests/. */
-export const repoRoot: string = (() => {
-    let dir = __dirname;
-    while (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
-        const up = path.dirname(dir);
-        if (up === dir) {
-            throw new Error(`repository root not found above ${__dirname}`);
-        }
-        dir = up;
-    }
-    return dir;
-})();
 
 /** .ts files under the given folders (relative to the repository root), plus index.ts. */
 export function packSourceFiles(folders: readonly string[]): string[] {

@@ -1,6 +1,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { Language } from "../../../lib/fix-snippets";
+import { repoRoot } from "../../repo-root";
 
 // Checks that a rendered fix is well-formed code: brackets balance in every
 // language, Pulumi YAML parses (js-yaml, YAML 1.2), Python parses (python3's
@@ -98,7 +99,7 @@ export function checkTypeScriptSyntax(fixTexts: readonly string[]): string | und
 
 /** Undefined when every line parses as Java statements (javac's parser); "no java" when it cannot be checked; else the errors. */
 export function checkJavaSyntax(fixTexts: readonly string[]): string | undefined {
-    const checker = path.join(__dirname, "java", "ParseCheck.java");
+    const checker = path.join(repoRoot, "tests", "unit", "helpers", "java", "ParseCheck.java");
     const run = spawnSync("java", [checker], { input: fixTexts.map((t) => withoutElision(codeOf(t))).join("\n"), encoding: "utf8" });
     if (run.error !== undefined) {
         return "no java";
