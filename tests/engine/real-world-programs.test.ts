@@ -18,6 +18,7 @@ const UNKNOWN = unknownSentinels.string;
 const fixtures = path.join(repoRoot, "tests", "fixtures", "programs");
 const awsDir = path.dirname(require.resolve("@pulumi/aws/package.json"));
 const modes = ["preview", "update"] as const;
+type Mode = (typeof modes)[number];
 
 function byName(resources: EngineResource[], name: string, type?: string): EngineResource {
     const found = resources.find((r) => r.name === name && (type === undefined || r.type === type));
@@ -61,6 +62,20 @@ function run(dir: string, opts: RunOptions) {
     return runProgramWithNotes(dir, opts);
 }
 
+/**
+ * A program of this repository (a fixture or an example) run on this
+ * repository's SDK with nothing but a mode, once per file: several tests
+ * compare against the same run, and only read it.
+ */
+const sameRuns = new Map<string, ReturnType<typeof runProgramWithNotes>>();
+function runOnce(dir: string, mode: Mode): ReturnType<typeof runProgramWithNotes> {
+    const key = `${mode} ${dir}`;
+    if (!sameRuns.has(key)) {
+        sameRuns.set(key, run(dir, { mode }));
+    }
+    return sameRuns.get(key)!;
+}
+
 describe("program runner on real-world program shapes", function () {
     after(function () {
         programs.removeAll();
@@ -68,13 +83,13 @@ describe("program runner on real-world program shapes", function () {
 
     describe("outputs from the provider's schema", function () {
         it("gives a Lambda its invokeArn, so a quick-create target is seen under --update", async function () {
-            const got = (await run(path.join(fixtures, "quick-create-lambda"), { mode: "update" })).resources;
+            const got = (await runOnce(path.join(fixtures, "quick-create-lambda"), "update")).resources;
             const fn = byName(got, "hello", "aws:lambda/function:Function");
             const api = byName(got, "hello-api");
             assert.match(String(fn.outputs.arn), /^arn:aws:lambda:us-east-1:123456789012:function:hello-[0-9a-f]{7}$/);
             assert.strictEqual(fn.outputs.invokeArn, `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.outputs.arn}/invocations`);
             assert.strictEqual(api.inputs.target, fn.outputs.invokeArn);
-            const preview = (await run(path.join(fixtures, "quick-create-lambda"), { mode: "preview" })).resources;
+            const preview = (await runOnce(path.join(fixtures, "quick-create-lambda"), "preview")).resources;
             assert.strictEqual(byName(preview, "hello-api").inputs.target, UNKNOWN);
         });
 
@@ -106,7 +121,7 @@ describe("program runner on real-world program shapes", function () {
 
         it("makes nested outputs that programs index into, and lookups, so a DNS-validated certificate runs", async function () {
             for (const mode of modes) {
-                const got = (await run(path.join(fixtures, "acm-dns-validation"), { mode })).resources;
+                const got = (await runOnce(path.join(fixtures, "acm-dns-validation"), mode)).resources;
                 const record = byName(got, "api-cert-validation", "aws:route53/record:Record");
                 const cert = byName(got, "api-cert");
                 if (mode === "preview") {
@@ -396,7 +411,7 @@ describe(`program runner with a program's own @pulumi/pulumi ${OLD_SDK}`, functi
         for (const mode of modes) {
             it(`${name} (${mode}): the same resources as with this repository's SDK`, async function () {
                 const old = await run(copies[name], { mode });
-                const current = await run(path.join(fixtures, name), { mode });
+                const current = await runOnce(path.join(fixtures, name), mode);
                 // The copy lives elsewhere, so only the program-relative part of each source position must agree.
                 const relativeSources = (resources: EngineResource[], root: string) => resources.map((r) =>
                     r.source === undefined ? r : { ...r, source: { ...r.source, file: path.relative(root, r.source.file) } });
@@ -427,111 +442,131 @@ const SDK_MATRIX: { pulumi: string; packages: string[] }[] = [
 ];
 const examplesDir = path.join(repoRoot, "examples");
 
-for (const { pulumi, packages } of SDK_MATRIX) {
-    describe(`program runner with a program's own @pulumi/pulumi ${pulumi} (${packages.slice(1).join(", ")})`, function () {
-        let cache: string;
-        const sessions = {} as Record<(typeof modes)[number], PolicySession>;
-        const examples = fs.readdirSync(examplesDir).filter((f) => fs.statSync(path.join(examplesDir, f)).isDirectory()).sort();
+describe("program runner on the SDKs and provider majors of lock files", function () {
+    // One pack process per mode serves every SDK below: the tests only send it
+    // requests, with the same config. Each example is judged on this
+    // repository's SDK once per mode, and each SDK compared with that.
+    const sessions = {} as Record<Mode, PolicySession>;
+    const examples = fs.readdirSync(examplesDir).filter((f) => fs.statSync(path.join(examplesDir, f)).isDirectory()).sort();
+    const currentJudgements = new Map<string, Promise<{ types: string[]; verdicts: string[] }>>();
 
-        before(async function () {
-            this.timeout(400_000);
-            cache = installSdk(packages);
-            for (const name of examples) {
-                const copy = path.join(cache, "programs", name);
-                fs.rmSync(copy, { recursive: true, force: true });
-                fs.cpSync(path.join(examplesDir, name), copy, { recursive: true });
-            }
-            for (const mode of modes) {
-                sessions[mode] = await PolicySession.start({ packDir: repoRoot, preview: mode === "preview", project: "p", stack: "dev" });
-                await sessions[mode].configure({ all: "mandatory" });
-            }
-        });
-        after(async function () {
-            for (const s of Object.values(sessions)) {
-                await s.close();
-            }
-        });
+    async function judge(dir: string, mode: Mode): Promise<{ types: string[]; verdicts: string[] }> {
+        const { resources } = await run(dir, { mode });
+        const result = await sessions[mode].analyzeResources(resources, { applyRemediations: true });
+        return { types: resources.map((r) => `${r.type}::${r.name}`).filter((t) => !t.startsWith("pulumi:providers:")), verdicts: verdicts(result.violations) };
+    }
 
-        it("loads the program's own SDK and provider package", function () {
-            const from = { paths: [path.join(cache, "programs", examples[0])] };
-            assert.strictEqual(JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json", from), "utf8")).version, pulumi);
-            const aws = require.resolve("@pulumi/aws/package.json", from);
-            assert.ok(aws.startsWith(cache), aws);
-            // @pulumi/aws 5 wrote its version with a leading "v".
-            assert.strictEqual(JSON.parse(fs.readFileSync(aws, "utf8")).version.replace(/^v/, ""), packages[1].split("@")[2]);
-        });
-
-        if (packages.some((p) => p.startsWith("@pulumi/aws-native@"))) {
-            it("gives aws-native and random resources the outputs their own types declare: required ones typed, optional ones never made up", async function () {
-                const dir = path.join(cache, "programs", "other-providers");
-                fs.rmSync(dir, { recursive: true, force: true });
-                fs.mkdirSync(dir, { recursive: true });
-                fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: other-providers\nruntime: nodejs\n");
-                fs.writeFileSync(path.join(dir, "index.ts"), [
-                    'import * as native from "@pulumi/aws-native";',
-                    'import * as random from "@pulumi/random";',
-                    'const suffix = new random.RandomString("suffix", { length: 6, special: false });',
-                    'const table = new native.dynamodb.Table("orders", { keySchema: [{ attributeName: "id", keyType: "HASH" }], attributeDefinitions: [{ attributeName: "id", attributeType: "S" }], billingMode: "PAY_PER_REQUEST" });',
-                    '// Reading tableName under --update failed: "Expected property tableName to resolve to a string".',
-                    'export const tableName = table.tableName.apply((n) => { if (typeof n !== "string") { throw new Error("tableName is " + typeof n); } return n.toUpperCase(); });',
-                    "export const suffixLower = suffix.result.apply((r) => r.toLowerCase());",
-                    "",
-                ].join("\n"));
-                for (const mode of modes) {
-                    const { resources } = await run(dir, { mode });
-                    const table = resources.find((r) => r.type === "aws-native:dynamodb:Table")!;
-                    const suffix = resources.find((r) => r.type === "random:index/randomString:RandomString")!;
-                    // aws-native autonames <kind>Name at Check: known in a preview too.
-                    assert.match(String(table.outputs.tableName), /^orders-[0-9a-f]{7}$/, mode);
-                    assert.ok(!("keepers" in suffix.outputs) && !("overrideSpecial" in suffix.outputs), `optional outputs made up: ${Object.keys(suffix.outputs).join(", ")}`);
-                    if (mode === "update") {
-                        assert.strictEqual(table.outputs.arn, `arn:aws:dynamodb:us-east-1:123456789012:table/${table.outputs.tableName}`);
-                        assert.strictEqual(typeof suffix.outputs.result, "string");
-                        assert.strictEqual(typeof suffix.outputs.upper, "boolean");
-                        assert.strictEqual(resources[0].outputs.tableName, String(table.outputs.tableName).toUpperCase());
-                    } else {
-                        assert.strictEqual(suffix.outputs.result, UNKNOWN);
-                    }
-                }
-            });
-
-            it("judges an @pulumi/aws-native stage as the bundled aws-native example is judged", async function () {
-                const dir = path.join(cache, "programs", "native-stages");
-                fs.rmSync(dir, { recursive: true, force: true });
-                fs.mkdirSync(dir, { recursive: true });
-                fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: native-stages\nruntime: nodejs\n");
-                fs.writeFileSync(path.join(dir, "index.ts"), [
-                    'import * as native from "@pulumi/aws-native";',
-                    'const api = new native.apigatewayv2.Api("api", { protocolType: "HTTP" });',
-                    'const logs = new native.logs.LogGroup("logs", { retentionInDays: 30 });',
-                    'const format = JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" });',
-                    'new native.apigatewayv2.Stage("logged", { apiId: api.apiId, stageName: "logged", accessLogSettings: { destinationArn: logs.arn, format } });',
-                    'new native.apigatewayv2.Stage("silent", { apiId: api.apiId, stageName: "silent" });',
-                    "",
-                ].join("\n"));
-                for (const mode of modes) {
-                    const { resources } = await run(dir, { mode });
-                    const result = await sessions[mode].analyzeResources(resources, { applyRemediations: true });
-                    const got = verdicts(inScope(result.violations)).filter((v) => !v.includes("format-fields"));
-                    assert.deepStrictEqual(got, ["apigatewayv2-stage-access-logging@silent:mandatory"], mode);
-                }
-            });
+    function judgeCurrent(name: string, mode: Mode): Promise<{ types: string[]; verdicts: string[] }> {
+        const key = `${mode} ${name}`;
+        if (!currentJudgements.has(key)) {
+            currentJudgements.set(key, judge(path.join(examplesDir, name), mode));
         }
+        return currentJudgements.get(key)!;
+    }
 
+    before(async function () {
+        this.timeout(120_000);
         for (const mode of modes) {
-            it(`every example (${mode}) gets the verdicts it gets on this repository's SDK`, async function () {
-                this.timeout(300_000);
-                for (const name of examples) {
-                    const judge = async (dir: string) => {
-                        const { resources } = await run(dir, { mode });
-                        const result = await sessions[mode].analyzeResources(resources, { applyRemediations: true });
-                        return { types: resources.map((r) => `${r.type}::${r.name}`).filter((t) => !t.startsWith("pulumi:providers:")), verdicts: verdicts(result.violations) };
-                    };
-                    const old = await judge(path.join(cache, "programs", name));
-                    const current = await judge(path.join(examplesDir, name));
-                    assert.deepStrictEqual(old, current, `${name} (${mode})`);
-                }
-            });
+            sessions[mode] = await PolicySession.start({ packDir: repoRoot, preview: mode === "preview", project: "p", stack: "dev" });
+            await sessions[mode].configure({ all: "mandatory" });
         }
     });
-}
+    after(async function () {
+        for (const s of Object.values(sessions)) {
+            await s.close();
+        }
+    });
+
+    for (const { pulumi, packages } of SDK_MATRIX) {
+        describe(`program runner with a program's own @pulumi/pulumi ${pulumi} (${packages.slice(1).join(", ")})`, function () {
+            let cache: string;
+
+            before(async function () {
+                this.timeout(400_000);
+                cache = installSdk(packages);
+                for (const name of examples) {
+                    const copy = path.join(cache, "programs", name);
+                    fs.rmSync(copy, { recursive: true, force: true });
+                    fs.cpSync(path.join(examplesDir, name), copy, { recursive: true });
+                }
+            });
+
+            it("loads the program's own SDK and provider package", function () {
+                const from = { paths: [path.join(cache, "programs", examples[0])] };
+                assert.strictEqual(JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json", from), "utf8")).version, pulumi);
+                const aws = require.resolve("@pulumi/aws/package.json", from);
+                assert.ok(aws.startsWith(cache), aws);
+                // @pulumi/aws 5 wrote its version with a leading "v".
+                assert.strictEqual(JSON.parse(fs.readFileSync(aws, "utf8")).version.replace(/^v/, ""), packages[1].split("@")[2]);
+            });
+
+            if (packages.some((p) => p.startsWith("@pulumi/aws-native@"))) {
+                it("gives aws-native and random resources the outputs their own types declare: required ones typed, optional ones never made up", async function () {
+                    const dir = path.join(cache, "programs", "other-providers");
+                    fs.rmSync(dir, { recursive: true, force: true });
+                    fs.mkdirSync(dir, { recursive: true });
+                    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: other-providers\nruntime: nodejs\n");
+                    fs.writeFileSync(path.join(dir, "index.ts"), [
+                        'import * as native from "@pulumi/aws-native";',
+                        'import * as random from "@pulumi/random";',
+                        'const suffix = new random.RandomString("suffix", { length: 6, special: false });',
+                        'const table = new native.dynamodb.Table("orders", { keySchema: [{ attributeName: "id", keyType: "HASH" }], attributeDefinitions: [{ attributeName: "id", attributeType: "S" }], billingMode: "PAY_PER_REQUEST" });',
+                        '// Reading tableName under --update failed: "Expected property tableName to resolve to a string".',
+                        'export const tableName = table.tableName.apply((n) => { if (typeof n !== "string") { throw new Error("tableName is " + typeof n); } return n.toUpperCase(); });',
+                        "export const suffixLower = suffix.result.apply((r) => r.toLowerCase());",
+                        "",
+                    ].join("\n"));
+                    for (const mode of modes) {
+                        const { resources } = await run(dir, { mode });
+                        const table = resources.find((r) => r.type === "aws-native:dynamodb:Table")!;
+                        const suffix = resources.find((r) => r.type === "random:index/randomString:RandomString")!;
+                        // aws-native autonames <kind>Name at Check: known in a preview too.
+                        assert.match(String(table.outputs.tableName), /^orders-[0-9a-f]{7}$/, mode);
+                        assert.ok(!("keepers" in suffix.outputs) && !("overrideSpecial" in suffix.outputs), `optional outputs made up: ${Object.keys(suffix.outputs).join(", ")}`);
+                        if (mode === "update") {
+                            assert.strictEqual(table.outputs.arn, `arn:aws:dynamodb:us-east-1:123456789012:table/${table.outputs.tableName}`);
+                            assert.strictEqual(typeof suffix.outputs.result, "string");
+                            assert.strictEqual(typeof suffix.outputs.upper, "boolean");
+                            assert.strictEqual(resources[0].outputs.tableName, String(table.outputs.tableName).toUpperCase());
+                        } else {
+                            assert.strictEqual(suffix.outputs.result, UNKNOWN);
+                        }
+                    }
+                });
+
+                it("judges an @pulumi/aws-native stage as the bundled aws-native example is judged", async function () {
+                    const dir = path.join(cache, "programs", "native-stages");
+                    fs.rmSync(dir, { recursive: true, force: true });
+                    fs.mkdirSync(dir, { recursive: true });
+                    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: native-stages\nruntime: nodejs\n");
+                    fs.writeFileSync(path.join(dir, "index.ts"), [
+                        'import * as native from "@pulumi/aws-native";',
+                        'const api = new native.apigatewayv2.Api("api", { protocolType: "HTTP" });',
+                        'const logs = new native.logs.LogGroup("logs", { retentionInDays: 30 });',
+                        'const format = JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" });',
+                        'new native.apigatewayv2.Stage("logged", { apiId: api.apiId, stageName: "logged", accessLogSettings: { destinationArn: logs.arn, format } });',
+                        'new native.apigatewayv2.Stage("silent", { apiId: api.apiId, stageName: "silent" });',
+                        "",
+                    ].join("\n"));
+                    for (const mode of modes) {
+                        const { resources } = await run(dir, { mode });
+                        const result = await sessions[mode].analyzeResources(resources, { applyRemediations: true });
+                        const got = verdicts(inScope(result.violations)).filter((v) => !v.includes("format-fields"));
+                        assert.deepStrictEqual(got, ["apigatewayv2-stage-access-logging@silent:mandatory"], mode);
+                    }
+                });
+            }
+
+            for (const mode of modes) {
+                it(`every example (${mode}) gets the verdicts it gets on this repository's SDK`, async function () {
+                    this.timeout(300_000);
+                    for (const name of examples) {
+                        const old = await judge(path.join(cache, "programs", name), mode);
+                        const current = await judgeCurrent(name, mode);
+                        assert.deepStrictEqual(old, current, `${name} (${mode})`);
+                    }
+                });
+            }
+        });
+    }
+});

@@ -4,7 +4,7 @@ import * as path from "path";
 import { distinctVariableNames, findContextVariables, hasRequestIdVariable, jsonShapeOfFormat, lineBreakOffset, substituteVariables } from "../../lib/access-log-format";
 import { arnPatternProblem, matchesArnPattern, parseLogGroupArn } from "../../lib/log-group-arn";
 import { escapeControlChars, quote } from "../../lib/quote";
-import { AttackResult, attackRegexes } from "./helpers/regex-attack";
+import { AttackResult, attackRegexes, processCpuMs } from "./helpers/regex-attack";
 import { packSourceFiles, scanRegexes } from "./helpers/regex-scan";
 import { loadPolicies, Reported, validateStack } from "./helpers/policy-harness";
 import { types } from "./helpers/stack-cases";
@@ -44,6 +44,15 @@ describe("ReDoS: every regex of the pack on adversarial input", function () {
             .map((d) => `${d.where.replace(/:\d+$/, "")} new RegExp(${d.argument})`)
             .filter((key) => knownDynamic[key] === undefined);
         assert.deepStrictEqual(unknown, [], "a RegExp built from a run-time value: add adversarial coverage for it and list it in knownDynamic");
+    });
+
+    it("the watchdog still catches a catastrophic regex (it bounds the child's CPU time, so a starved child is not stuck)", async () => {
+        const cpu = processCpuMs(process.pid);
+        if (cpu !== undefined) {
+            assert.ok(cpu > 0 && cpu <= process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 + 20, `${cpu} ms`);
+        }
+        const [result] = await attackRegexes([{ source: "^(a+)+$", flags: "" }], attackSize, boundMs);
+        assert.notStrictEqual(result.stuckOn, undefined, JSON.stringify(result));
     });
 
     let results: AttackResult[] = [];

@@ -1,4 +1,5 @@
 import { spawn } from "child_process";
+import * as fs from "fs";
 
 // Runs regexes against inputs built to make a backtracking engine blow up:
 // a long run of one or two characters repeated, then a character that cannot
@@ -93,6 +94,28 @@ export interface RegexSpec {
     flags: string;
 }
 
+/**
+ * The CPU time a process has used, in ms, from Linux's /proc (utime and stime,
+ * in USER_HZ = 100 ticks a second); undefined where that cannot be read.
+ */
+export function processCpuMs(pid: number | undefined): number | undefined {
+    if (pid === undefined) {
+        return undefined;
+    }
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        // The fields after the command name, which may hold spaces, start with field 3 (state).
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
+        return Number.isFinite(ticks) ? ticks * 10 : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** A starved child is waited for at most this many bounds of wall time on one input. */
+const maxStarvedBounds = 30;
+
 /** Runs a child on regexes[from..]; resolves with the results it got before finishing or being killed. */
 function runChild(regexes: readonly RegexSpec[], from: number, size: number, boundMs: number, options: AttackOptions, results: AttackResult[]): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -109,6 +132,8 @@ function runChild(regexes: readonly RegexSpec[], from: number, size: number, bou
         let lines = 0;
         let settled = false;
         let watchdog: NodeJS.Timeout | undefined;
+        // When the current input started, in the child's CPU time and in wall time.
+        let inputStart: { cpuMs?: number; wallMs: number } = { wallMs: Date.now() };
         const finish = (error?: Error): void => {
             if (settled) {
                 return;
@@ -134,6 +159,15 @@ function runChild(regexes: readonly RegexSpec[], from: number, size: number, bou
                 const seen = lines;
                 setImmediate(() => {
                     if (lines !== seen || settled) {
+                        return;
+                    }
+                    // The bound is the child's CPU time on the input: on a loaded
+                    // machine (two mocha workers, other jobs) it may have been
+                    // waiting for a core, not backtracking.
+                    const now = processCpuMs(child.pid);
+                    const spent = now === undefined || inputStart.cpuMs === undefined ? undefined : now - inputStart.cpuMs;
+                    if (spent !== undefined && spent < boundMs && currentInput !== undefined && Date.now() - inputStart.wallMs < maxStarvedBounds * boundMs) {
+                        arm(boundMs - spent + 50);
                         return;
                     }
                     child.kill("SIGKILL");
@@ -163,6 +197,7 @@ function runChild(regexes: readonly RegexSpec[], from: number, size: number, bou
                     currentInput = undefined;
                 } else if (word === "start") {
                     currentInput = JSON.parse(rest) as string;
+                    inputStart = { cpuMs: processCpuMs(child.pid), wallMs: Date.now() };
                     arm(boundMs);
                 } else if (word === "done" && current !== undefined) {
                     current.inputs++;
