@@ -177,24 +177,24 @@ describe("the fix applier has teeth", () => {
     });
 
     it("a stage policy whose compliant value is not in lib/stage-baseline.ts fails the quick-create case", async () => {
-        // A throw-away stage policy the baseline knows nothing of: the stage the quick-create fix writes lacks
-        // its property, so the case above would fail for it, while the compliant stages given it pass.
-        const detailedMetrics: ResourceValidationPolicy = {
-            name: "test-detailed-metrics", description: "stages enable detailed metrics", enforcementLevel: "mandatory",
+        // A throw-away stage policy on a property no real stage policy will ever check, so the baseline never
+        // holds it: the stage the quick-create fix writes lacks it, so the case above would fail for such a
+        // policy, while the compliant stages, given the property here, pass.
+        const throwAway: ResourceValidationPolicy = {
+            name: "test-only-stage-policy", description: "stages set testOnlySetting", enforcementLevel: "mandatory",
             validateResource: (a, report) => {
-                const settings = (a.props as { defaultRouteSettings?: { detailedMetricsEnabled?: unknown } }).defaultRouteSettings;
-                if (a.type.endsWith(":Stage") && settings?.detailedMetricsEnabled !== true) {
-                    report("detailed metrics are off");
+                if (a.type.endsWith(":Stage") && (a.props as { testOnlySetting?: unknown }).testOnlySetting !== true) {
+                    report("testOnlySetting is not true");
                 }
             },
         };
-        const withMetrics = (r: TestResource) => (r.type.endsWith(":Stage") ? withProp(r, ["defaultRouteSettings", "detailedMetricsEnabled"], true) : r);
-        const stack = replaceIn(compliantStack(), withProp(httpApi(), ["target"], lambdaArn)).map(withMetrics);
-        const pack = [...packPolicies, detailedMetrics];
+        const given = (r: TestResource) => (r.type.endsWith(":Stage") ? withProp(r, ["testOnlySetting"], true) : r);
+        const stack = replaceIn(compliantStack(), withProp(httpApi(), ["target"], lambdaArn)).map(given);
+        const pack = [...packPolicies, throwAway];
         const [v] = await analyzePack(pack, stack);
         assert.strictEqual(v.policy, P.quickCreate);
         const after = await analyzePack(pack, applyFix(stack, v, fixFor(v, false)));
-        assert.deepStrictEqual(after.map((x) => `${x.policy} @ ${x.resource}`), ["test-detailed-metrics @ http-api-default"]);
+        assert.deepStrictEqual(after.map((x) => `${x.policy} @ ${x.resource}`), ["test-only-stage-policy @ http-api-default"]);
     });
 
     it("a fix for a resource that is not in the stack fails the test instead of passing it", async () => {
