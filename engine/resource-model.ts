@@ -90,6 +90,20 @@ export interface ProgramFix {
     edits: FixEdit[];
     /** Why the fix could not be placed in the program. */
     unplaced?: string;
+    /**
+     * Values the placed fix writes over an expression of the program (a
+     * config read, a component's input): pasted, the stack passes, but the
+     * value no longer comes from there.
+     */
+    replaces?: ReplacedExpression[];
+}
+
+export interface ReplacedExpression {
+    property: string;
+    /** The program's expression, at most a short excerpt. */
+    was: string;
+    /** What the fix writes instead. */
+    becomes: string;
 }
 
 /**

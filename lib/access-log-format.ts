@@ -201,15 +201,12 @@ export function protocolOfFormat(format: string): Protocol | undefined {
  * very end, or -1 when it is a single line.
  */
 export function lineBreakOffset(format: string): number {
-    const body = format.endsWith("\n") ? format.slice(0, -1) : format;
-    for (let i = 0; i < body.length; i++) {
-        const c = body.charCodeAt(i);
-        if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
-            return i;
-        }
-    }
-    return -1;
+    // A regular expression scans faster than a loop of charCodeAt, on every stage of every Analyze.
+    const at = format.search(lineBreak);
+    return at === format.length - 1 && format.charCodeAt(at) === 0x0a ? -1 : at;
 }
+
+const lineBreak = /[\n\r\u2028\u2029]/;
 
 /**
  * The format with every variable replaced by `1`: valid JSON whether the

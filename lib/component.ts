@@ -30,6 +30,15 @@ export function componentOf(parentUrn: unknown): Component | undefined {
     return { type, name };
 }
 
+/**
+ * False for a type that is surely not a component (a provider's resource or
+ * Pulumi's own), checked on the type alone: every resource of a stack passes
+ * here, and parsing each URN would cost every Analyze call.
+ */
+export function mayBeComponentType(type: unknown): boolean {
+    return typeof type === "string" && !type.startsWith("aws:") && !type.startsWith("aws-native:") && !type.startsWith("pulumi:");
+}
+
 // Names that plainly say "access logging on/off", compared lower-case without
 // separators: `apiGatewayAccessLoggingEnabled`, `enable_access_logs`,
 // `accessLogging`. A name that only says "logging" counts only when no input

@@ -7,7 +7,7 @@ import {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { Clock, defaultMaxExemptionDays, Exemption, exemptionProblem, maxExemptionDaysLimit, isCalendarDate, utcDate, exemptionsSchemaDescription, exemptLine, findExemption, minReasonChars, withExpiredNote } from "./exemptions";
-import { ConfigPropertySchema, makeConfigReader, PolicyConfigError } from "./policy-config";
+import { ConfigPropertySchema, makeConfigReader, PolicyConfigError, shallowEqual } from "./policy-config";
 import { quote } from "./quote";
 
 // What every policy of the pack needs for governance in Pulumi Cloud, in one
@@ -118,6 +118,17 @@ function makeExemptionsReader(policyName: string, schema: PolicyConfigSchema): (
         },
     );
     return (raw) => read(raw).exemptions;
+}
+
+/** A policy's config as the SDK gave it, its exemptions, and the rest for the policy's own reader. */
+interface CheckedConfig {
+    raw: Record<string, unknown>;
+    exemptions: Exemption[];
+    own: Readonly<Record<string, unknown>>;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** The config without `exemptions` and `maxExemptionDays`, for the policy's own reader. */
@@ -259,24 +270,37 @@ export function governResourcePolicy<P extends ResourceValidationPolicy>(policy:
         return { ...args, getConfig: () => withoutExemptions(getConfig() as Record<string, unknown>) } as A;
     };
 
+    // The SDK hands out a new copy of the same config on every call, and every
+    // policy sees every resource: the config is checked once while it stays
+    // the same, and the policy is handed the one copy without `exemptions`.
+    let last: CheckedConfig | undefined;
+
     /** Every config problem, whatever the resource's type: one config error fails the stack's first Analyze. */
-    const readAll = (args: ResourceValidationArgs): Exemption[] => {
+    const readAll = (args: ResourceValidationArgs): CheckedConfig => {
         const raw = args.getConfig() as Record<string, unknown>;
+        if (last !== undefined && isPlainRecord(raw) && shallowEqual(last.raw, raw)) {
+            return last;
+        }
         for (const key of scope.movedKeys?.keys ?? []) {
             if (Object.prototype.hasOwnProperty.call(raw, key)) {
                 throw new PolicyConfigError(policy.name, key, `moved to policy "${scope.movedKeys!.to}"; set it there`);
             }
         }
         const exemptions = readExemptions(raw);
-        scope.readConfig?.(withoutExemptions(raw));
-        return exemptions;
+        const own = withoutExemptions(raw);
+        scope.readConfig?.(own);
+        const checked = { raw: { ...raw }, exemptions, own: Object.freeze({ ...own }) };
+        if (isPlainRecord(raw)) {
+            last = checked;
+        }
+        return checked;
     };
 
     const governed: P = {
         ...policy,
         configSchema,
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-            const exemptions = readAll(args);
+            const config = readAll(args);
             try {
                 scope.observe?.(args);
             } catch {
@@ -286,12 +310,13 @@ export function governResourcePolicy<P extends ResourceValidationPolicy>(policy:
                 notApplicable(args, notThisType);
             }
             let reported = 0;
-            const report = exemptingReporter(reportViolation, policy.description, exemptions, args.urn);
+            const report = exemptingReporter(reportViolation, policy.description, config.exemptions, args.urn);
             const counting: ReportViolation = (message, urn) => {
                 reported++;
                 report(message, urn);
             };
-            return after(validate(innerArgs(args), counting), () => {
+            const own = config.own;
+            return after(validate({ ...args, getConfig: <T extends object>() => own as T }, counting), () => {
                 const reason = reported === 0 ? scope.notEvaluated?.(args.props) : undefined;
                 if (reason !== undefined) {
                     notApplicable(args, reason);

@@ -215,7 +215,8 @@ export function makeConfigReader<T>(
     };
 }
 
-function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+/** The same keys with identical values (the SDK copies a config object, not its values). */
+export function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
     const aKeys = Object.keys(a);
     const bKeys = Object.keys(b);
     return aKeys.length === bKeys.length && aKeys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);

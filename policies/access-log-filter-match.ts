@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { jsonShapeOfFormat, protocolOfFormat } from "../lib/access-log-format";
-import { knownFormat, protocolOfStageSettings, readStageLogging } from "../lib/access-log-settings";
+import { protocolOfStageSettings, stageDestination, stageFormat } from "../lib/access-log-settings";
 import {
     fieldCount, FilterPattern, fitsFieldCount, FormatField, formatFields, hasConditions, parseFilterPattern, toJsonPattern, variableByName,
 } from "../lib/filter-pattern";
@@ -62,22 +62,21 @@ function stageTargets(resources: readonly StackResource[]): StageTarget[] {
         if (!isStageType(stage.type)) {
             continue;
         }
-        const logging = readStageLogging(stage.props);
-        const format = knownFormat(logging);
-        if (format === undefined || logging.kind !== "object") {
+        // Read without a StageLogging per stage, like the other stack checks.
+        const format = stageFormat(stage.props);
+        const given = format === undefined ? undefined : stageDestination(stage.props);
+        if (format === undefined || given === undefined) {
             continue;
         }
         let destination: LogGroupArn | typeof UNKNOWN;
-        if (logging.destinationArn.kind === "unknown") {
+        if (given === UNKNOWN) {
             destination = UNKNOWN;
-        } else if (logging.destinationArn.kind === "value") {
-            const parsed = parseLogGroupArn(logging.destinationArn.value);
+        } else {
+            const parsed = parseLogGroupArn(given);
             if (!parsed.ok) {
                 continue;
             }
             destination = parsed.arn;
-        } else {
-            continue;
         }
         index ??= new LogGroupIndex(resources);
         const match = index.match(stage, destination);

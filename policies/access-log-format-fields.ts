@@ -39,6 +39,18 @@ const readConfig = makeConfigReader<AccessLogFormatFieldsConfig>(accessLogFormat
 // does not repeat it when a format has neither ID variable.
 const requestIdVariables = new Set(["requestId", "extendedRequestId"]);
 
+// The parsed config is reused while it stays the same, and so is its list without repeats.
+let lastRequired: readonly string[] | undefined;
+let distinctRequired: readonly string[] = [];
+
+function distinct(list: readonly string[]): readonly string[] {
+    if (list !== lastRequired) {
+        distinctRequired = [...new Set(list)];
+        lastRequired = list;
+    }
+    return distinctRequired;
+}
+
 const shapeProblem: Record<string, string> = {
     invalid: "is not valid JSON once $context variables are substituted",
     array: "is a JSON array, not a JSON object",
@@ -65,7 +77,6 @@ export const accessLogFormatFields: ResourceValidationPolicy = governResourcePol
         if (format === undefined) {
             return;
         }
-        const label = stageLabel(args.name);
         // Built only for a report: most formats have nothing to report.
         const report = (problem: string): void => {
             const { summary, variants } = formatRepairFixes(args.type, args.name, format, protocolOfFormat(format) ?? protocolOfStageSettings(args.props),
@@ -76,14 +87,14 @@ export const accessLogFormatFields: ResourceValidationPolicy = governResourcePol
             const shape = jsonShapeOfFormat(format);
             if (shape !== "object") {
                 // A new shape breaks what parses the old one; the filters are another resource's defect, reported there.
-                report(`${label} has an access-log format that ${shapeProblem[shape]}. A metric or subscription filter of this stack that parses its current shape is reported by apigatewayv2-access-log-filter-match, with its new pattern: change both in one go.`);
+                report(`${stageLabel(args.name)} has an access-log format that ${shapeProblem[shape]}. A metric or subscription filter of this stack that parses its current shape is reported by apigatewayv2-access-log-filter-match, with its new pattern: change both in one go.`);
             }
         }
         const skipRequestId = !hasRequestIdVariable(format);
-        const missing = [...new Set(config.requiredVariables)]
+        const missing = distinct(config.requiredVariables)
             .filter((name) => !(skipRequestId && requestIdVariables.has(name)) && !hasVariable(format, name));
         if (missing.length > 0) {
-            report(`${label} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`);
+            report(`${stageLabel(args.name)} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`);
         }
     },
 }, { types: stageTypes, notEvaluated: formatNotEvaluated, readConfig });

@@ -59,7 +59,6 @@ export const accessLogFormat: ResourceValidationPolicy = governResourcePolicy({
         if (format === undefined) {
             return;
         }
-        const label = stageLabel(args.name);
         const lang = languageOfStackTags(args.stackTags);
         // Built only for a report: most formats have nothing to report. The other format policies'
         // settings are their documented defaults (a policy sees only its own config), so that
@@ -70,18 +69,18 @@ export const accessLogFormat: ResourceValidationPolicy = governResourcePolicy({
             reportViolation(withFixes(`${problem} ${summary}`, variants, lang));
         };
         if (!hasRequestIdVariable(format)) {
-            report(`${label} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`);
+            report(`${stageLabel(args.name)} has an access-log format without $context.requestId or $context.extendedRequestId, so AWS rejects it and log lines cannot be traced to requests.`);
         }
         const breakAt = lineBreakOffset(format);
         if (breakAt >= 0) {
-            report(`${label} has an access-log format with a line break at character ${breakAt + 1}; AWS accepts only a single line (one trailing newline at most).`);
+            report(`${stageLabel(args.name)} has an access-log format with a line break at character ${breakAt + 1}; AWS accepts only a single line (one trailing newline at most).`);
         }
         const additional = additionalVariableSet(config.additionalVariables);
         const unsupported = selectVariables(format, (name) => !isSupportedVariable(name, additional), 5);
         if (unsupported.names.length > 0) {
             const names = `${quoteList(unsupported.names.map((n) => `$context.${n}`))}${unsupported.more ? " and more" : ""}`;
             const plural = unsupported.names.length > 1 || unsupported.more;
-            report(`${label} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names} (names are case-sensitive; newer AWS variables go in additionalVariables).`);
+            report(`${stageLabel(args.name)} has an access-log format with ${plural ? "$context variables" : "a $context variable"} that neither HTTP nor WebSocket APIs support: ${names} (names are case-sensitive; newer AWS variables go in additionalVariables).`);
         }
     },
 }, { types: stageTypes, notEvaluated: formatNotEvaluated, readConfig });

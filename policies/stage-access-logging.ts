@@ -5,7 +5,7 @@ import {
     accessLoggingFix, byProtocol, defaultLogGroupSettings, describeLogGroupSettings, logGroupNameFor, stageLabel, withFixes,
 } from "../lib/messages";
 import { quote } from "../lib/quote";
-import { componentNote, componentOf, loggingSwitchAbove, rememberComponent } from "../lib/component";
+import { componentNote, componentOf, loggingSwitchAbove, mayBeComponentType, rememberComponent } from "../lib/component";
 import { makeConfigReader, toPolicyConfigSchema } from "../lib/policy-config";
 import { isPlainObject, rawOwnEntries, readProperty } from "../lib/read-property";
 import { recommendedAccessLogFormat, recommendedWebSocketAccessLogFormat } from "../lib/recommended-format";
@@ -160,5 +160,9 @@ export const stageAccessLogging: ResourceValidationPolicy = governResourcePolicy
 }, {
     types: stageTypes,
     notEvaluated: stageLoggingNotEvaluated,
-    observe: (args) => rememberComponent(args.urn, readProperty(args.opts, "parent"), args.props),
+    observe: (args) => {
+        if (mayBeComponentType(args.type)) {
+            rememberComponent(args.urn, readProperty(args.opts, "parent"), args.props);
+        }
+    },
 });

@@ -14,6 +14,7 @@ import { activeExemptionOf, ExemptionUsage, unmatchedExemptions } from "./exempt
 import { hasSeveralStacks, inputLabel } from "./input-label";
 import { InputReport, RunReport, summarize } from "./run-report";
 import { sourceFile } from "./source-label";
+import { replacedNote } from "./program-fixes";
 import { UncheckedResult } from "./unchecked";
 
 /** GitHub's limit on a comment (and on a job summary's step), in characters. */
@@ -128,6 +129,7 @@ function placedFix(row: Row): string[] {
             const where = e.endLine < e.startLine ? `after line ${e.endLine}, insert` : e.startLine === e.endLine ? `line ${e.startLine} becomes` : `lines ${e.startLine}-${e.endLine} become`;
             out.push(`${file}, ${where}:`, "", fenced(e.text.split("\n").map((l) => escapeControlChars(l)).join("\n"), "typescript"), "");
         }
+        out.push(...(f.replaces ?? []).map((r) => `Note: ${escapeMarkdown(escapeControlChars(replacedNote(r)))}`), ...(f.replaces?.length ? [""] : []));
     }
     return out;
 }

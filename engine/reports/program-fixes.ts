@@ -17,7 +17,7 @@ import type * as TS from "typescript";
 
 import { resourceTypeName, typeParts } from "../../lib/fix-snippets";
 import { isApiGatewayAccountType, isApiType, isStageType } from "../../lib/resource-types";
-import { EngineResource, FixEdit, ProgramFix, Violation } from "../resource-model";
+import { EngineResource, FixEdit, ProgramFix, ReplacedExpression, Violation } from "../resource-model";
 
 export type { FixEdit, ProgramFix };
 
@@ -275,11 +275,33 @@ function lineIndent(pf: ProgramFile, pos: number): string {
 }
 
 /**
+ * A value the program works out (a variable, a config read, a component's
+ * input, a call) rather than writes down: replacing it with the fix's literal
+ * passes, but the user should know the value no longer comes from there.
+ */
+function isComputed(node: TS.Expression): boolean {
+    const t = ts();
+    if (t.isParenthesizedExpression(node) || t.isAsExpression(node) || t.isNonNullExpression(node)) {
+        return isComputed(node.expression);
+    }
+    if (t.isPrefixUnaryExpression(node)) {
+        return isComputed(node.operand);
+    }
+    return t.isIdentifier(node) ? node.text !== "undefined" : t.isPropertyAccessExpression(node) || t.isElementAccessExpression(node) || t.isCallExpression(node) || t.isConditionalExpression(node) || t.isBinaryExpression(node);
+}
+
+/** A short, single-line excerpt of the program's code for a note. */
+function excerpt(code: string): string {
+    const line = code.replace(/\s+/g, " ");
+    return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
+
+/**
  * Merges the fix's properties into the user's object literal: a property the
  * fix names is replaced (or merged, where the fix keeps the rest with `...`),
  * a missing one is added after the last; the user's others stay as they are.
  */
-function mergeInto(fixObj: TS.ObjectLiteralExpression, userObj: TS.ObjectLiteralExpression, code: TS.SourceFile, pf: ProgramFile, renames: Renames, out: TextChange[]): string | undefined {
+function mergeInto(fixObj: TS.ObjectLiteralExpression, userObj: TS.ObjectLiteralExpression, code: TS.SourceFile, pf: ProgramFile, renames: Renames, out: TextChange[], replaced: ReplacedExpression[]): string | undefined {
     const t = ts();
     const added: string[] = [];
     for (const p of fixObj.properties) {
@@ -296,7 +318,7 @@ function mergeInto(fixObj: TS.ObjectLiteralExpression, userObj: TS.ObjectLiteral
             if (!t.isPropertyAssignment(mine) || !t.isObjectLiteralExpression(mine.initializer)) {
                 return `the program sets ${key} to an expression, not an object the fix can add to`;
             }
-            const why = mergeInto(value, mine.initializer, code, pf, renames, out);
+            const why = mergeInto(value, mine.initializer, code, pf, renames, out, replaced);
             if (why !== undefined) {
                 return why;
             }
@@ -309,6 +331,9 @@ function mergeInto(fixObj: TS.ObjectLiteralExpression, userObj: TS.ObjectLiteral
         if (mine === undefined) {
             added.push(`${p.name.getText(code)}: ${text}`);
         } else if (t.isPropertyAssignment(mine)) {
+            if (isComputed(mine.initializer) && !isComputed(value)) {
+                replaced.push({ property: key, was: excerpt(mine.initializer.getText(pf.file)), becomes: text });
+            }
             out.push({ start: mine.initializer.getStart(pf.file), end: mine.initializer.end, text });
         } else {
             out.push({ start: mine.getStart(pf.file), end: mine.end, text: `${key}: ${text}` });
@@ -440,7 +465,7 @@ function nameFor(s: FixStatement, changed: readonly FixStatement[], anchors: Rea
 }
 
 /** The fix placed in the program, or why it cannot be. */
-function place(ctx: FixContext, violation: Violation, parsed: NonNullable<ReturnType<typeof parseFixCode>>): { edits: FixEdit[] } | { unplaced: string } {
+function place(ctx: FixContext, violation: Violation, parsed: NonNullable<ReturnType<typeof parseFixCode>>): { edits: FixEdit[]; replaces: ReplacedExpression[] } | { unplaced: string } {
     const t = ts();
     let statements = parsed.statements;
     // The stack has the account-level role already: the fix says to leave its own out.
@@ -501,13 +526,14 @@ function place(ctx: FixContext, violation: Violation, parsed: NonNullable<Return
         }
     }
     const changes: TextChange[] = [];
+    const replaces: ReplacedExpression[] = [];
     for (const s of changed) {
         const decl = anchors.get(s) as Declaration;
         const userProps = decl.newExpr.arguments?.[1];
         if (userProps === undefined || !t.isObjectLiteralExpression(userProps)) {
             return { unplaced: `the program passes ${s.typeText} "${s.name}" its properties as an expression, not an object the fix can add to` };
         }
-        const why = mergeInto(s.props, userProps, parsed.file, pf, renames, changes);
+        const why = mergeInto(s.props, userProps, parsed.file, pf, renames, changes, replaces);
         if (why !== undefined) {
             return { unplaced: why };
         }
@@ -531,13 +557,13 @@ function place(ctx: FixContext, violation: Violation, parsed: NonNullable<Return
     if (statements.some((s) => s.typeText.startsWith("aws.")) && !pf.identifiers.has("aws")) {
         changes.push({ start: 0, end: 0, text: 'import * as aws from "@pulumi/aws";\n' });
     }
-    return { edits: lineEdits(pf, changes) };
+    return { edits: lineEdits(pf, changes), replaces };
 }
 
 /** The violation's TypeScript fixes, each placed in the program where it can be. */
 export function programFixes(ctx: FixContext, violation: Violation): ProgramFix[] {
     const protocol = protocolOf(ctx, violation);
-    return fixLines(violation.message).flatMap(({ when, body }) => {
+    return fixLines(violation.message).flatMap(({ when, body }): ProgramFix[] => {
         const parsed = parseFixCode(body);
         if (parsed === undefined) {
             return [];
@@ -549,13 +575,21 @@ export function programFixes(ctx: FixContext, violation: Violation): ProgramFix[
         if (!applies) {
             return [{ ...head, edits: [], unplaced: `the API is ${protocol === "WEBSOCKET" ? "a WebSocket" : "an HTTP"} API` }];
         }
-        let placed: { edits: FixEdit[] } | { unplaced: string };
+        let placed: { edits: FixEdit[]; replaces: ReplacedExpression[] } | { unplaced: string };
         try {
             placed = place(ctx, violation, parsed);
         } catch {
             // A program analyze cannot read the way it expects is no reason to fail the report.
             placed = { unplaced: "analyze could not read the program's source" };
         }
-        return [{ ...head, ...("edits" in placed ? { edits: placed.edits } : { edits: [], unplaced: placed.unplaced }) }];
+        if (!("edits" in placed)) {
+            return [{ ...head, edits: [], unplaced: placed.unplaced }];
+        }
+        return [{ ...head, edits: placed.edits, ...(placed.replaces.length > 0 ? { replaces: placed.replaces } : {}) }];
     });
+}
+
+/** The note under a placed fix that writes over the program's expression. */
+export function replacedNote(r: ReplacedExpression): string {
+    return `the fix writes ${r.property}: ${r.becomes} over the program's ${r.was}; pasted as it is, the stack passes. If that value comes from stack config or a component's input, set ${r.becomes} there instead and keep the line, so it stays configurable.`;
 }

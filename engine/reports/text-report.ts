@@ -7,6 +7,7 @@ import { ExemptionUsage, unmatchedExemptions } from "./exemptions";
 import { inputLabel } from "./input-label";
 import { countLevel, InputReport, RunReport, summarize, UpOutcome } from "./run-report";
 import { componentLabel, sourceFile, sourceLabel } from "./source-label";
+import { replacedNote } from "./program-fixes";
 
 function plural(n: number, one: string, many = `${one}s`): string {
     return `${n} ${n === 1 ? one : many}`;
@@ -81,6 +82,7 @@ function programFixLines(v: Violation, input: InputReport): string[] {
             out.push(`                ${editHeading(e, input)}`);
             out.push(...e.text.split("\n").map((l) => `                    ${escapeControlChars(l)}`));
         }
+        out.push(...(f.replaces ?? []).map((r) => `                Note: ${escapeControlChars(replacedNote(r))}`));
     }
     return out;
 }

@@ -59,6 +59,26 @@ const stageArgs: aws.apigatewayv2.StageArgs = { apiId: api.id, name: "$default",
 new aws.apigatewayv2.Stage("billing-stage", stageArgs);
 `;
 
+// Retention from stack config: the placed fix writes a literal over the config read, and says so.
+const retentionFromConfig = `import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+const config = new pulumi.Config();
+const logs = new aws.cloudwatch.LogGroup("orders-logs", {
+    retentionInDays: config.getNumber("retentionDays") ?? 7,
+});
+const api = new aws.apigatewayv2.Api("orders", { protocolType: "HTTP" });
+new aws.apigatewayv2.Stage("orders-stage", {
+    apiId: api.id,
+    name: "$default",
+    autoDeploy: true,
+    accessLogSettings: {
+        destinationArn: logs.arn,
+        format: JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", requestTime: "$context.requestTime", routeKey: "$context.routeKey", status: "$context.status" }),
+    },
+});
+`;
+
 describe("fixes in the program's own names (issue 15, item 7)", function () {
     this.timeout(120_000);
     const programs = tempPrograms("program-fixes-");
@@ -71,10 +91,11 @@ describe("fixes in the program's own names (issue 15, item 7)", function () {
         dirs.quick = programs.make({ "Pulumi.yaml": yaml("quick"), "index.ts": quickCreate });
         dirs.ws = programs.make({ "Pulumi.yaml": yaml("ws"), "index.ts": webSocketWithAccount });
         dirs.args = programs.make({ "Pulumi.yaml": yaml("args"), "index.ts": argsInVariable });
-        const json = await cli(["--format", "json", dirs.quick, dirs.ws, dirs.args]);
+        dirs.retention = programs.make({ "Pulumi.yaml": yaml("retention"), "index.ts": retentionFromConfig });
+        const json = await cli(["--format", "json", dirs.quick, dirs.ws, dirs.args, dirs.retention]);
         assert.strictEqual(json.code, 1, json.stderr);
         violations = (JSON.parse(json.stdout) as { violations: ReportViolation[] }).violations;
-        text = (await cli([dirs.quick])).stdout;
+        text = (await cli([dirs.quick, dirs.retention])).stdout;
         markdown = (await cli(["--format", "markdown", dirs.quick, dirs.ws])).stdout;
     });
 
@@ -97,6 +118,19 @@ describe("fixes in the program's own names (issue 15, item 7)", function () {
         assert.match(fix.edits[0].text, /new aws\.apigatewayv2\.Stage\("webhooks-default", \{ apiId: apigw\.id, name: "\$default"/);
         assert.doesNotMatch(fix.edits[0].text, /\bapi\.id/);
         assert.match(fix.instructions ?? "", /^remove target from "webhooks"/);
+    });
+
+    it("a fix that writes over the program's expression (retention from stack config) says so, in the JSON and the text report", function () {
+        const v = violations.find((x) => x.resourceUrn.endsWith("::orders-stage") && x.policyName === "apigatewayv2-access-log-group-retention");
+        assert.ok(v, `no retention violation on orders-stage: ${violations.map((x) => `${x.policyName} ${x.resourceUrn}`).join(", ")}`);
+        const [fix] = v.fixes ?? [];
+        assert.ok(fix, "no fixes in the JSON report");
+        assert.deepStrictEqual(fix.edits.map((e) => [e.file, e.startLine, e.endLine]), [["index.ts", 6, 6]]);
+        assert.match(fix.edits[0].text, /^ {4}retentionInDays: (\d+),$/);
+        const days = /retentionInDays: (\d+)/.exec(fix.edits[0].text)?.[1];
+        assert.deepStrictEqual(fix.replaces, [{ property: "retentionInDays", was: "config.getNumber(\"retentionDays\") ?? 7", becomes: days }]);
+        assert.match(text, new RegExp(`Note: the fix writes retentionInDays: ${days} over the program's config\\.getNumber\\("retentionDays"\\) \\?\\? 7; pasted as it is, the stack passes\\. If that value comes from stack config or a component's input, set ${days} there instead`));
+        assert.strictEqual(violationOn("webhooks").fixes?.[0].replaces, undefined, "a fix that writes over no expression has no note");
     });
 
     it("the text report shows the placed fix under the pack's message", function () {

@@ -193,6 +193,22 @@ describe("governance: exemptions with a reason and an expiry date", () => {
             assert.strictEqual(w.enforcementLevel, "mandatory");
         });
 
+        it("reads a changed config afresh: one policy object through exempt, not exempt, a bad config, and its own keys", async () => {
+            // The config is checked once while it stays the same; each change must still take effect.
+            const level = async (config: Record<string, unknown>) => (await validateResource(stageAccessLogging, legacy, config)).violations[0].enforcementLevel;
+            assert.strictEqual(await level(exemptLegacy("2030-06-30")), "advisory");
+            assert.strictEqual(await level({}), "mandatory");
+            await assert.rejects(validateResource(stageAccessLogging, legacy, { exemptions: [{ resources: ["legacy-stage"], reason: "short", expires: "2030-06-30" }] }), /"reason" "short" is too short/);
+            assert.strictEqual(await level(exemptLegacy("2030-06-30")), "advisory");
+            const json = withName(withProp(awsStage(), ["accessLogSettings", "format"], "$context.requestId $context.status"), "legacy-stage");
+            const fields = async (config: Record<string, unknown>) => (await validateResource(accessLogFormatFields, json, config)).violations.map((v) => v.message.startsWith("Exempt until"));
+            assert.deepStrictEqual(await fields({ requireJson: true, ...exemptLegacy("2030-06-30") }), [true, true]);
+            assert.deepStrictEqual(await fields({ requireJson: false, ...exemptLegacy("2030-06-30") }), [true]);
+            assert.deepStrictEqual(await fields({ requireJson: false }), [false]);
+            assert.deepStrictEqual(await fields({ requireJson: true }), [false, false]);
+            await assert.rejects(validateResource(accessLogFormatFields, json, { requireJson: "yes" }), /requireJson/);
+        });
+
         it("never raises a level: an advisory policy's exempted violation stays advisory", async () => {
             const json = withName(withProp(awsStage(), ["accessLogSettings", "format"], "$context.requestId $context.status"), "legacy-stage");
             const [v] = (await validateResource(accessLogFormatFields, json, exemptLegacy("2030-06-30"))).violations;
