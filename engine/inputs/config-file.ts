@@ -130,8 +130,33 @@ export function typeName(value: unknown): string {
     }
 }
 
+/**
+ * The one candidate that holds all of `word`'s hyphenated words in order: a
+ * name typed with a word left out ("access-log-retention" for
+ * "access-log-group-retention"), which edit distance ranks below a shorter,
+ * different name ("access-log-destination").
+ */
+function withWordsLeftOut(word: string, candidates: readonly string[]): string | undefined {
+    const parts = word.toLowerCase().split("-").filter((p) => p !== "");
+    if (parts.length < 2) {
+        return undefined;
+    }
+    const hits = candidates.filter((c) => holdsInOrder(c.toLowerCase().split("-"), parts));
+    return hits.length === 1 ? hits[0] : undefined;
+}
+
+function holdsInOrder(whole: readonly string[], parts: readonly string[]): boolean {
+    let i = 0;
+    for (const w of whole) {
+        if (i < parts.length && w === parts[i]) {
+            i++;
+        }
+    }
+    return i === parts.length;
+}
+
 function suggestion(word: string, candidates: readonly string[], what: string): string {
-    const near = nearest(word, candidates);
+    const near = withWordsLeftOut(word, candidates) ?? nearest(word, candidates);
     if (near !== undefined) {
         return `; did you mean ${quote(near)}?`;
     }

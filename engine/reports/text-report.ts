@@ -87,6 +87,19 @@ function programFixLines(v: Violation, input: InputReport): string[] {
     return out;
 }
 
+/**
+ * Why no fix could be placed, so the reader knows the Fix line is to be
+ * applied by hand; a transform's removal has its own note.
+ */
+function unplacedLines(v: Violation): string[] {
+    const fixes = (v.programFixes ?? []).filter((f) => f.applies);
+    if ((v.removedByTransform ?? []).length > 0 || fixes.some((f) => f.edits.length > 0)) {
+        return [];
+    }
+    const reasons = new Set(fixes.flatMap((f) => (f.unplaced !== undefined ? [f.unplaced] : [])));
+    return [...reasons].map((r) => `              Not placed in the program's own code: ${escapeControlChars(r)}; apply the Fix above by hand.`);
+}
+
 /** Why a property the program sets reached the pack unset: a transform removed it. */
 function transformLines(v: Violation, input: InputReport): string[] {
     return (v.removedByTransform ?? []).map((r) => {
@@ -145,6 +158,7 @@ export function humanReport(report: RunReport, colour = false): string {
                 }
                 out.push(...transformLines(v, input));
                 out.push(...programFixLines(v, input));
+                out.push(...unplacedLines(v));
             }
         }
         if (unchecked.length > 0) {

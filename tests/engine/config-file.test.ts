@@ -69,6 +69,8 @@ describe("engine config file", () => {
 
         it("rejects unknown policy names, suggesting the nearest", () => {
             rejects({ "bucket-encyption": "mandatory" }, /config file "c\.json": unknown policy "bucket-encyption"; did you mean "bucket-encryption"\?/);
+            rejects({ "no-ips": "mandatory" }, /unknown policy "no-ips"; did you mean "no-public-ips"\?/);
+            rejects({ "stack": "mandatory" }, /unknown policy "stack"; valid policy names:/);
             rejects({ "something-else-entirely": "mandatory" }, /unknown policy "something-else-entirely"; valid policy names: "bucket-encryption", "no-public-ips", "stack-budget", "all"/);
         });
 

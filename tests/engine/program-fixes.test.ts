@@ -95,7 +95,7 @@ describe("fixes in the program's own names (issue 15, item 7)", function () {
         const json = await cli(["--format", "json", dirs.quick, dirs.ws, dirs.args, dirs.retention]);
         assert.strictEqual(json.code, 1, json.stderr);
         violations = (JSON.parse(json.stdout) as { violations: ReportViolation[] }).violations;
-        text = (await cli([dirs.quick, dirs.retention])).stdout;
+        text = (await cli([dirs.quick, dirs.args, dirs.retention])).stdout;
         markdown = (await cli(["--format", "markdown", dirs.quick, dirs.ws])).stdout;
     });
 
@@ -160,6 +160,11 @@ describe("fixes in the program's own names (issue 15, item 7)", function () {
         assert.deepStrictEqual(http.edits, []);
         assert.match(http.unplaced ?? "", /passes aws\.apigatewayv2\.Stage "billing-stage" its properties as an expression/);
         assert.strictEqual(path.basename(dirs.args).startsWith("program-fixes-"), true);
+    });
+
+    it("the text report says why a fix was not placed, under its Fix line", function () {
+        assert.match(text, /\n {14}Fix on a WebSocket API: [^\n]*"billing-stage"[^\n]*\n {14}Not placed in the program's own code: the program passes aws\.apigatewayv2\.Stage "billing-stage" its properties as an expression, not an object the fix can add to; apply the Fix above by hand\.\n/);
+        assert.doesNotMatch(text, /Not placed in the program's own code: [^\n]*webhooks/, "a placed fix has no such line");
     });
 });
 

@@ -313,6 +313,20 @@ describe("program runner on real-world program shapes", function () {
             }
         });
 
+        it("says where analyze reads a missing config value from, not only `pulumi config set`", async function () {
+            const index = 'import * as pulumi from "@pulumi/pulumi";\nexport const days = new pulumi.Config().requireNumber("logRetentionDays");\n';
+            const withStack = tempProgram({
+                "Pulumi.yaml": "name: orders\nruntime: nodejs\n",
+                "Pulumi.prod.yaml": "config:\n  aws:region: eu-west-1\n",
+                "index.ts": index,
+            });
+            const e1 = await rejection(run(withStack, { mode: "preview" }));
+            assertOneLineInputError(e1, /Missing required configuration variable 'orders:logRetentionDays'.*; analyze reads config from Pulumi\.prod\.yaml, which does not set it: add it under config: there, or supply it with --config-value orders:logRetentionDays=VALUE/);
+            const noStack = tempProgram({ "Pulumi.yaml": "name: orders\nruntime: nodejs\n", "index.ts": index });
+            const e2 = await rejection(run(noStack, { mode: "preview" }));
+            assertOneLineInputError(e2, /; the program has no Pulumi\.<stack>\.yaml, so analyze runs it as stack "dev" with no config: add Pulumi\.dev\.yaml with the key under config:, or supply it with --config-value orders:logRetentionDays=VALUE/);
+        });
+
         it("notes encrypted config left unset when the program does not require it", async function () {
             const dir = tempProgram({
                 "Pulumi.yaml": "name: secrets\nruntime: nodejs\n",

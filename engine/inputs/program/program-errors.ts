@@ -82,6 +82,7 @@ function reExports(file: string, request: string): boolean {
 
 export interface FailureContext {
     root: string;
+    stack?: string;
     secureKeys: readonly string[];
     stackFile?: string;
 }
@@ -97,6 +98,8 @@ export function failureHints(e: unknown, layout: FailureContext, lookups?: { loo
             `${quote(configKey)} is set in ${file}, but encrypted (secure:), and the runner cannot decrypt it: ` +
                 `supply it with --config-value ${configKey}=VALUE (any placeholder will do unless a policy reads it)`,
         );
+    } else if (configKey !== undefined) {
+        hints.push(missingConfigHint(configKey, layout));
     }
     if (/Missing required property '/.test(message) && lookups) {
         const empty = [...lookups.lookups].filter(([, v]) => !v.fromSchema).map(([token]) => token);
@@ -105,6 +108,19 @@ export function failureHints(e: unknown, layout: FailureContext, lookups?: { loo
         }
     }
     return hints;
+}
+
+/**
+ * The SDK's own advice (`pulumi config set`) needs the CLI and a stack, which
+ * a user of analyze may have neither of; say where analyze reads config from.
+ */
+function missingConfigHint(configKey: string, layout: FailureContext): string {
+    const supply = `or supply it with --config-value ${configKey}=VALUE`;
+    if (layout.stackFile !== undefined) {
+        return `analyze reads config from ${path.basename(layout.stackFile)}, which does not set it: add it under config: there, ${supply}`;
+    }
+    const stack = layout.stack ?? "dev";
+    return `the program has no Pulumi.<stack>.yaml, so analyze runs it as stack "${stack}" with no config: add Pulumi.${stack}.yaml with the key under config:, ${supply}`;
 }
 
 /** Encrypted config the program may have read as unset. */
