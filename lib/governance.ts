@@ -231,6 +231,16 @@ export interface ResourceScope {
     movedKeys?: { keys: readonly string[]; to: string };
 }
 
+// The types each governed resource policy checks, so the bench's honest no-op
+// pack can mirror the registry (same policies, same types) instead of a list
+// written by hand that a new policy would have to edit.
+const typesByPolicy = new WeakMap<object, readonly string[]>();
+
+/** The resource types a policy made by governResourcePolicy checks; undefined for any other policy. */
+export function checkedTypes(policy: object): readonly string[] | undefined {
+    return typesByPolicy.get(policy);
+}
+
 /** The SDK's own wording for its type shortcut, with every type the policy checks. */
 export function typeReason(types: readonly string[]): string {
     return `Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(" or ")}`;
@@ -286,7 +296,7 @@ export function governResourcePolicy<P extends ResourceValidationPolicy>(policy:
         return checked;
     };
 
-    return {
+    const governed: P = {
         ...policy,
         configSchema,
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
@@ -326,6 +336,8 @@ export function governResourcePolicy<P extends ResourceValidationPolicy>(policy:
             return remediate(innerArgs(args));
         },
     };
+    typesByPolicy.set(governed, scope.types);
+    return governed;
 }
 
 export interface StackScope {

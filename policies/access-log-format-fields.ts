@@ -83,18 +83,19 @@ export const accessLogFormatFields: ResourceValidationPolicy = governResourcePol
                 (p) => ({ ...defaultRepairOptions(p), requireJson: config.requireJson, requiredVariables: config.requiredVariables }));
             reportViolation(withFixes(`${problem} ${summary}`, variants, languageOfStackTags(args.stackTags)));
         };
-        if (config.requireJson) {
-            const shape = jsonShapeOfFormat(format);
-            if (shape !== "object") {
-                // A new shape breaks what parses the old one; the filters are another resource's defect, reported there.
-                report(`${stageLabel(args.name)} has an access-log format that ${shapeProblem[shape]}. A metric or subscription filter of this stack that parses its current shape is reported by apigatewayv2-access-log-filter-match, with its new pattern: change both in one go.`);
-            }
-        }
+        const shape = config.requireJson ? jsonShapeOfFormat(format) : "object";
         const skipRequestId = !hasRequestIdVariable(format);
         const missing = distinct(config.requiredVariables)
             .filter((name) => !(skipRequestId && requestIdVariables.has(name)) && !hasVariable(format, name));
-        if (missing.length > 0) {
-            report(`${stageLabel(args.name)} has an access-log format without ${quoteList(missing.map((n) => `$context.${n}`))}.`);
+        // One violation per stage: both problems have the same fix, the format this policy's config asks for.
+        const problems = [
+            ...(shape !== "object" ? [`that ${shapeProblem[shape]}`] : []),
+            ...(missing.length > 0 ? [`without ${quoteList(missing.map((n) => `$context.${n}`))}`] : []),
+        ];
+        if (problems.length > 0) {
+            // A new shape breaks what parses the old one; the filters are another resource's defect, reported there.
+            const filters = shape !== "object" ? " A metric or subscription filter of this stack that parses its current shape is reported by apigatewayv2-access-log-filter-match, with its new pattern: change both in one go." : "";
+            report(`${stageLabel(args.name)} has an access-log format ${problems.join(", and ")}.${filters}`);
         }
     },
 }, { types: stageTypes, notEvaluated: formatNotEvaluated, readConfig });

@@ -6,6 +6,7 @@ import { readProperty } from "../lib/read-property";
 import { apiTypes, awsStage, isApiType, nativeApi, nativeStage } from "../lib/resource-types";
 import { nist80053 } from "../lib/frameworks";
 import { governResourcePolicy } from "../lib/governance";
+import { stageBaseline } from "../lib/stage-baseline";
 
 export const quickCreateApiName = "apigatewayv2-quick-create-api";
 
@@ -24,7 +25,8 @@ export function isQuickCreate(props: unknown): boolean {
 /**
  * Build the API without quick create: drop target, add the integration and
  * route it made, and a $default stage that logs. aws-native names the stage
- * stageName; the classic provider, name.
+ * stageName; the classic provider, name. What the other stage policies require
+ * comes from lib/stage-baseline.ts, so a new stage policy does not edit this fix.
  */
 function explicitStageFix(apiType: string, apiName: string): Fix {
     const native = apiType === nativeApi;
@@ -43,6 +45,7 @@ function explicitStageFix(apiType: string, apiName: string): Fix {
                 prop("autoDeploy", bool(true)),
                 // Quick create exists only for HTTP APIs, so the HTTP format fits.
                 accessLogSettings([prop("destinationArn", output(group.variable as string, "arn")), prop("format", formatValue(newFormat("HTTP")))], false),
+                ...stageBaseline(stageType),
             ],
         }],
     };

@@ -298,7 +298,6 @@ describe("engine CLI (npm run analyze)", () => {
                 "apigatewayv2-access-log-format mandatory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage",
                 "apigatewayv2-access-log-format-fields advisory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage",
                 "apigatewayv2-access-log-format-fields advisory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage",
-                "apigatewayv2-access-log-format-fields advisory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage",
                 "apigatewayv2-access-log-group-retention mandatory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::audit-stage",
                 "apigatewayv2-stage-access-logging mandatory urn:pulumi:prod::orders::aws:apigatewayv2/stage:Stage::orders-stage",
             ]);
@@ -307,7 +306,7 @@ describe("engine CLI (npm run analyze)", () => {
             assert.strictEqual(report.summary.resourcesAnalyzed, 22);
             assert.deepStrictEqual(report.summary.perInput.map((i: any) => [path.basename(i.path), i.kind, i.resources, i.mandatory, i.advisory]), [
                 ["compliant.json", "state", 5, 0, 0],
-                ["encrypted-secrets.json", "state", 5, 1, 2],
+                ["encrypted-secrets.json", "state", 5, 1, 1],
                 ["noncompliant.json", "state", 7, 2, 0],
                 ["plaintext-secrets.json", "state", 5, 1, 1],
             ]);

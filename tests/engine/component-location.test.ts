@@ -3,17 +3,19 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { cliPath, fixturesDir, repoRoot, stateFixture } from "./helpers";
+import { scopedArgs } from "./policy-scope";
 
 // Issue 15, item 6, through the compiled CLI and the real pack process: a
 // stage made inside a component names the component's input that turns its
 // logging on (a), and a state file, whose positions are the component's own
-// code, locates it by the parent chain in every report format (b).
+// code, locates it by the parent chain in every report format (b). Access
+// logging scenarios: policies about something else are disabled.
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
         const env = { ...process.env };
         delete env.INIT_CWD;
-        execFile(process.execPath, [cliPath, ...args], { cwd: repoRoot, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        execFile(process.execPath, [cliPath, ...scopedArgs(args)], { cwd: repoRoot, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
             resolve({ code: err ? Number((err as { code?: unknown }).code ?? -1) : 0, stdout, stderr });
         });
     });

@@ -272,6 +272,40 @@ describe("program runner", function () {
         }
     });
 
+    describe("registrations answered as the engine answers them", function () {
+        it("lets the event loop turn between registrations, so a pack's answers are read while the program runs", async function () {
+            // The engine answers each registration over gRPC. Answered within one microtask
+            // run instead, a program's registrations would starve the event loop until it
+            // ends, and streaming analysis could read no answer from the pack before that.
+            const dir = tempProgram({
+                "Pulumi.yaml": "name: turns\nruntime: nodejs\n",
+                "index.ts": [
+                    'import * as aws from "@pulumi/aws";',
+                    "for (let i = 0; i < 12; i++) {",
+                    "    new aws.cloudwatch.LogGroup(`logs-${i}`, { retentionInDays: 30 });",
+                    "}",
+                    "",
+                ].join("\n"),
+            });
+            const seen: { name: string; previousTurnDone: boolean }[] = [];
+            let previousTurn: { done: boolean } | undefined;
+            const got = await runProgram(dir, {
+                mode: "preview",
+                onResource: (r) => {
+                    seen.push({ name: r.name, previousTurnDone: previousTurn?.done ?? true });
+                    const turn = { done: false };
+                    setImmediate(() => (turn.done = true));
+                    previousTurn = turn;
+                },
+            });
+            assert.deepStrictEqual(seen.map((s) => s.name), got.map((r) => r.name));
+            const logGroups = seen.filter((s) => s.name.startsWith("logs-"));
+            assert.strictEqual(logGroups.length, 12);
+            // The first shares its turn with the default provider it brings into being.
+            assert.deepStrictEqual(logGroups.slice(1).filter((s) => !s.previousTurnDone).map((s) => s.name), []);
+        });
+    });
+
     describe("programs outside the repository", function () {
         it("runs a program in a temp dir without node_modules, with its project, stack config and invokes", async function () {
             const dir = tempProgram({

@@ -1,12 +1,13 @@
 import * as assert from "assert";
+import { ResourceValidationPolicy } from "@pulumi/policy";
 import { json, prop } from "../../lib/fix-snippets";
 import { accessLogSettings, stageFix } from "../../lib/messages";
 import { applyFix, fixFor, startRecordingFixes, stopRecordingFixes } from "./helpers/apply-fix";
 import {
     accountId, analyze, apiGatewayAccount, awsStage, compliantStack, formatWith, goodFormat, httpApi, logGroup, metricFilter,
-    nativeLogGroup, nativeStage, P, region, replaceIn, T, without, withProp, wsFormatWith, wsStage,
+    nativeApi, nativeLogGroup, nativeStage, P, packPolicies, region, replaceIn, T, without, withProp, wsFormatWith, wsStage,
 } from "./helpers/fixtures";
-import { PolicyConfigs, resourceUrn, TestResource, Violation } from "./helpers/policy-harness";
+import { analyzePack, PolicyConfigs, resourceUrn, TestResource, Violation } from "./helpers/policy-harness";
 
 // Issue 9, item 2, and issue 15: every fix, applied to the resource it
 // names, gives a stack that passes every policy of the pack with the default
@@ -57,6 +58,8 @@ function accountOn(role: TestResource): TestResource {
     return { ...withProp(apiGatewayAccount(), ["cloudwatchRoleArn"], role.props.arn), propertyDependencies: { cloudwatchRoleArn: [resourceUrn(role)] } };
 }
 
+const lambdaArn = "arn:aws:lambda:us-east-1:123456789012:function:f";
+
 const kmsOn = { [P.retention]: { requireKmsKey: true } };
 
 /** A metric filter on logGroup(), the log group of the HTTP stage, with a pattern. */
@@ -95,7 +98,11 @@ const cases: FixCase[] = [
     { title: "a CLF format read by a metric filter with a space-delimited pattern", stack: replaceIn(compliantStack(), withProp(awsStage(), format, clfFormat), filterOn("[ip, ..., status=4*, ...]")), severalDefects: true },
     { title: "a JSON format read by a metric filter with a space-delimited pattern", stack: replaceIn(compliantStack(), filterOn("[ip, id, user, timestamp, request, status=4*, size, rid]")) },
     { title: "a CLF format read by a metric filter with a JSON pattern", stack: replaceIn(compliantStack(), withProp(awsStage(), format, clfFormat), filterOn("{ $.status = \"5*\" }")) },
-    { title: "a quick-create API", stack: replaceIn(compliantStack(), withProp(httpApi(), ["target"], "arn:aws:lambda:us-east-1:123456789012:function:f")) },
+    // The quick-create fix writes a whole new stage (lib/stage-baseline.ts): this is where a stage policy whose
+    // compliant value is not in that baseline fails, on either provider.
+    { title: "a quick-create API", stack: replaceIn(compliantStack(), withProp(httpApi(), ["target"], lambdaArn)) },
+    // The fix binds the stage to `api.id`, the resource's id, which aws-native reports as apiId too.
+    { title: "an aws-native quick-create API", stack: replaceIn(compliantStack(), withProp(withProp(nativeApi(), ["target"], lambdaArn), ["id"], "n1a2t3i4v5")) },
     { title: "a log group without retention", stack: replaceIn(compliantStack(), withProp(logGroup(), ["retentionInDays"], undefined)) },
     { title: "a log group kept for 7 days", stack: replaceIn(compliantStack(), withProp(logGroup(), ["retentionInDays"], 7)) },
     { title: "a log group with a retention CloudWatch rejects", stack: replaceIn(compliantStack(), withProp(logGroup(), ["retentionInDays"], 45)) },
@@ -167,6 +174,27 @@ describe("the fix applier has teeth", () => {
         const [v] = await analyze(stack);
         const old = { type: T.account, name: "account", more: false, properties: [prop("cloudwatchRoleArn", { kind: "output" as const, variable: "role", property: "arn" })] };
         assert.throws(() => applyFix(stack, v, { resources: [old] }), /refers to role\.arn/);
+    });
+
+    it("a stage policy whose compliant value is not in lib/stage-baseline.ts fails the quick-create case", async () => {
+        // A throw-away stage policy on a property no real stage policy will ever check, so the baseline never
+        // holds it: the stage the quick-create fix writes lacks it, so the case above would fail for such a
+        // policy, while the compliant stages, given the property here, pass.
+        const throwAway: ResourceValidationPolicy = {
+            name: "test-only-stage-policy", description: "stages set testOnlySetting", enforcementLevel: "mandatory",
+            validateResource: (a, report) => {
+                if (a.type.endsWith(":Stage") && (a.props as { testOnlySetting?: unknown }).testOnlySetting !== true) {
+                    report("testOnlySetting is not true");
+                }
+            },
+        };
+        const given = (r: TestResource) => (r.type.endsWith(":Stage") ? withProp(r, ["testOnlySetting"], true) : r);
+        const stack = replaceIn(compliantStack(), withProp(httpApi(), ["target"], lambdaArn)).map(given);
+        const pack = [...packPolicies, throwAway];
+        const [v] = await analyzePack(pack, stack);
+        assert.strictEqual(v.policy, P.quickCreate);
+        const after = await analyzePack(pack, applyFix(stack, v, fixFor(v, false)));
+        assert.deepStrictEqual(after.map((x) => `${x.policy} @ ${x.resource}`), ["test-only-stage-policy @ http-api-default"]);
     });
 
     it("a fix for a resource that is not in the stack fails the test instead of passing it", async () => {

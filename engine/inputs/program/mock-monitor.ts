@@ -69,11 +69,11 @@ export class Recorder {
         monitor.registerResource = (req: any, cb: any) => {
             const chain = this.transforms.chain(req, (urn) => this.byUrn.get(urn)?.resource.parent);
             if (chain.length === 0) {
-                this.respond(cb, () => this.register(req, monitor));
+                this.answerLater(cb, () => this.register(req, monitor));
                 return;
             }
             this.transforms.run(chain, req, structToJs(req.getObject())).then(
-                (transformed) => this.respond(cb, () => this.register(req, monitor, transformed)),
+                (transformed) => this.answerLater(cb, () => this.register(req, monitor, transformed)),
                 (err) => cb(err),
             );
         };
@@ -90,9 +90,9 @@ export class Recorder {
             this.transforms.addStackTransform(callback);
             cb(null, {});
         };
-        monitor.readResource = (req: any, cb: any) => this.respond(cb, () => this.readResource(req, monitor));
+        monitor.readResource = (req: any, cb: any) => this.answerLater(cb, () => this.readResource(req, monitor));
         monitor.registerResourceOutputs = (req: any, cb: any) =>
-            this.respond(cb, () => {
+            this.answerLater(cb, () => {
                 const entry = this.byUrn.get(req.getUrn());
                 if (entry) {
                     entry.resource.outputs = structToJs(req.getOutputs());
@@ -113,6 +113,40 @@ export class Recorder {
             });
         };
     }
+
+    /**
+     * Answers a registration on a later turn of the event loop, one per turn,
+     * in the order they came. The engine answers over gRPC, so the program's
+     * registrations wait on I/O; answered at once, they would chain into one
+     * microtask run that lasts until the program ends, and the pack's answers
+     * (streaming analysis) could not be read before then: the pack would sit
+     * idle while the program runs, and analyze everything after it.
+     */
+    private answerLater(cb: (err: unknown, resp?: unknown) => void, work: () => unknown): void {
+        this.answers.push(() => this.respond(cb, work));
+        this.scheduleAnswer();
+    }
+
+    private readonly answers: (() => void)[] = [];
+    private answerScheduled = false;
+
+    private scheduleAnswer(): void {
+        if (!this.answerScheduled && this.answers.length > 0) {
+            this.answerScheduled = true;
+            // Set from an immediate, it runs on the next turn, after the loop has polled for I/O.
+            setImmediate(this.answerNext);
+        }
+    }
+
+    private readonly answerNext = (): void => {
+        this.answerScheduled = false;
+        const next = this.answers.shift();
+        try {
+            next?.();
+        } finally {
+            this.scheduleAnswer();
+        }
+    };
 
     private respond(cb: (err: unknown, resp?: unknown) => void, work: () => unknown): void {
         let resp: unknown;

@@ -259,30 +259,35 @@ function typesNamespace(pkgDir: string, which: "input" | "output", namespaces: s
     return found;
 }
 
-const typesFileText = new Map<string, string | undefined>();
+const typesChunks = new Map<string, string | undefined>();
 
-/** The text of one top-level namespace of types/<which>.d.ts (undefined: the declarations before the first). */
+/**
+ * The text of one top-level namespace of types/<which>.d.ts (undefined: the
+ * declarations before the first). Only the chunk is kept: decoded from the
+ * file's bytes, it holds no reference to the whole 5 MB text, which a run
+ * would otherwise keep alive (twice, input and output) for its whole length.
+ */
 function typesChunk(pkgDir: string, which: "input" | "output", namespace: string | undefined): string | undefined {
     const file = path.join(pkgDir, "types", `${which}.d.ts`);
-    const outputFileText = typesFileText;
-    if (!outputFileText.has(file)) {
-        let text: string | undefined;
-        try {
-            text = fs.readFileSync(file, "utf8");
-        } catch {
-            text = undefined;
-        }
-        outputFileText.set(file, text);
+    const key = `${file}\0${namespace ?? ""}`;
+    if (!typesChunks.has(key)) {
+        typesChunks.set(key, readTypesChunk(file, namespace));
     }
-    const text = outputFileText.get(file);
-    if (text === undefined) {
+    return typesChunks.get(key);
+}
+
+function readTypesChunk(file: string, namespace: string | undefined): string | undefined {
+    let bytes: Buffer;
+    try {
+        bytes = fs.readFileSync(file);
+    } catch {
         return undefined;
     }
     const header = "\nexport declare namespace ";
-    const start = namespace === undefined ? 0 : text.indexOf(`${header}${namespace} {`);
+    const start = namespace === undefined ? 0 : bytes.indexOf(`${header}${namespace} {`);
     if (start < 0) {
         return undefined;
     }
-    const end = text.indexOf(header, start + 1);
-    return text.slice(start, end < 0 ? undefined : end);
+    const end = bytes.indexOf(header, start + 1);
+    return bytes.toString("utf8", start, end < 0 ? undefined : end);
 }

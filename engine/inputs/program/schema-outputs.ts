@@ -172,7 +172,7 @@ function numberFor(prop: string): number {
 }
 
 function hex(ctx: ValueContext, at: string[], n: number): string {
-    return crypto.createHash("sha256").update(`${at.join(".")}\0${ctx.seed}`).digest("hex").slice(0, n);
+    return crypto.hash("sha256", `${at.join(".")}\0${ctx.seed}`, "hex").slice(0, n);
 }
 
 const ISO_DATE = "2024-01-01T00:00:00Z";
