@@ -4,6 +4,7 @@ import * as path from "path";
 import { quote } from "../../lib/quote";
 import { InputError } from "../errors";
 import { isPlainObject } from "../../lib/read-property";
+import { nearest } from "../../lib/policy-config";
 import type { InputKind } from "../reports/run-report";
 import { pickStack, projectName, readProjectFile, stackNames } from "./program/program-layout";
 
@@ -103,7 +104,9 @@ export function withStacks(input: InputSpec, stack: string | undefined): InputSp
     const project = projectName(readProjectFile(input.root), input.root);
     const known = stackNames(input.root);
     if (stack !== undefined && !known.includes(stack)) {
-        const has = known.length === 0 ? "it has no Pulumi.<stack>.yaml at all" : `its stacks: ${known.join(", ")}`;
+        // Stack files are matched exactly, as the Pulumi CLI does; a near miss (`Prod`) is suggested.
+        const near = known.find((k) => k.toLowerCase() === stack.toLowerCase()) ?? nearest(stack, known);
+        const has = known.length === 0 ? "it has no Pulumi.<stack>.yaml at all" : `its stacks: ${known.join(", ")}${near !== undefined ? `; did you mean ${quote(near)}?` : ""}`;
         throw new InputError(`--stack ${quote(stack)}: ${quote(input.label)} has no Pulumi.${stack}.yaml (${has})`);
     }
     const stacks = stack !== undefined ? [stack] : known.length > 1 ? known : [pickStack(input.root)];

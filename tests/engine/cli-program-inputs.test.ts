@@ -111,6 +111,10 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
             const before = listing(dir);
             const r = await run(["--stack", "staging", dir]);
             assertOneErrorLine(r, /^error: --stack "staging": ".*" has no Pulumi\.staging\.yaml \(its stacks: dev, prod\)$/);
+            // A stack named with the wrong case, or a letter off, gets the one it may mean.
+            const [upper, typo] = await Promise.all([run(["--stack", "Prod", dir]), run(["--stack", "prd", dir])]);
+            assertOneErrorLine(upper, /^error: --stack "Prod": ".*" has no Pulumi\.Prod\.yaml \(its stacks: dev, prod; did you mean "prod"\?\)$/);
+            assertOneErrorLine(typo, /^error: --stack "prd": ".*" has no Pulumi\.prd\.yaml \(its stacks: dev, prod; did you mean "prod"\?\)$/);
             assert.deepStrictEqual(listing(dir), before);
         });
     });
