@@ -23,8 +23,7 @@ export function componentOf(parentUrn: unknown): Component | undefined {
     const chain = parts[2];
     const type = chain.slice(chain.lastIndexOf("$") + 1);
     const name = parts.slice(3).join("::");
-    const pkg = type.split(":")[0];
-    if (type === "pulumi:pulumi:Stack" || pkg === "pulumi" || pkg === "aws" || pkg === "aws-native" || name === "") {
+    if (!mayBeComponentType(type) || name === "") {
         return undefined;
     }
     return { type, name };

@@ -9,6 +9,7 @@ import {
 import { Clock, defaultMaxExemptionDays, Exemption, exemptionProblem, maxExemptionDaysLimit, isCalendarDate, utcDate, exemptionsSchemaDescription, exemptLine, findExemption, minReasonChars, withExpiredNote } from "./exemptions";
 import { ConfigPropertySchema, makeConfigReader, PolicyConfigError, shallowEqual } from "./policy-config";
 import { quote } from "./quote";
+import { isPlainObject } from "./read-property";
 
 // What every policy of the pack needs for governance in Pulumi Cloud, in one
 // place, so each policy file only says which resources it checks:
@@ -125,10 +126,6 @@ interface CheckedConfig {
     raw: Record<string, unknown>;
     exemptions: Exemption[];
     own: Readonly<Record<string, unknown>>;
-}
-
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** The config without `exemptions` and `maxExemptionDays`, for the policy's own reader. */
@@ -278,7 +275,7 @@ export function governResourcePolicy<P extends ResourceValidationPolicy>(policy:
     /** Every config problem, whatever the resource's type: one config error fails the stack's first Analyze. */
     const readAll = (args: ResourceValidationArgs): CheckedConfig => {
         const raw = args.getConfig() as Record<string, unknown>;
-        if (last !== undefined && isPlainRecord(raw) && shallowEqual(last.raw, raw)) {
+        if (last !== undefined && isPlainObject(raw) && shallowEqual(last.raw, raw)) {
             return last;
         }
         for (const key of scope.movedKeys?.keys ?? []) {
@@ -290,7 +287,7 @@ export function governResourcePolicy<P extends ResourceValidationPolicy>(policy:
         const own = withoutExemptions(raw);
         scope.readConfig?.(own);
         const checked = { raw: { ...raw }, exemptions, own: Object.freeze({ ...own }) };
-        if (isPlainRecord(raw)) {
+        if (isPlainObject(raw)) {
             last = checked;
         }
         return checked;

@@ -17,6 +17,7 @@ import type * as TS from "typescript";
 
 import { resourceTypeName, typeParts } from "../../lib/fix-snippets";
 import { isApiGatewayAccountType, isApiType, isStageType } from "../../lib/resource-types";
+import { toOneLine } from "../errors";
 import { EngineResource, FixEdit, ProgramFix, ReplacedExpression, Violation } from "../resource-model";
 
 export type { FixEdit, ProgramFix };
@@ -292,7 +293,7 @@ function isComputed(node: TS.Expression): boolean {
 
 /** A short, single-line excerpt of the program's code for a note. */
 function excerpt(code: string): string {
-    const line = code.replace(/\s+/g, " ");
+    const line = toOneLine(code, " ");
     return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
 
