@@ -14,7 +14,7 @@ import { activeExemptionOf, ExemptionUsage, unmatchedExemptions } from "./exempt
 import { hasSeveralStacks, inputLabel } from "./input-label";
 import { InputReport, RunReport, summarize } from "./run-report";
 import { sourceFile } from "./source-label";
-import { replacedNote } from "./program-fixes";
+import { editPlace, replacedNote } from "./program-fixes";
 import { UncheckedResult } from "./unchecked";
 
 /** GitHub's limit on a comment (and on a job summary's step), in characters. */
@@ -126,8 +126,7 @@ function placedFix(row: Row): string[] {
         out.push(`In the program's own code${f.when !== undefined ? ` (${escapeMarkdown(f.when)})` : ""}${f.instructions !== undefined ? `, after you ${escapeMarkdown(f.instructions)}` : ""}:`, "");
         for (const e of f.edits) {
             const file = code(sourceFile({ file: e.file, line: 1, column: 1 }, row.input));
-            const where = e.endLine < e.startLine ? `after line ${e.endLine}, insert` : e.startLine === e.endLine ? `line ${e.startLine} becomes` : `lines ${e.startLine}-${e.endLine} become`;
-            out.push(`${file}, ${where}:`, "", fenced(e.text.split("\n").map((l) => escapeControlChars(l)).join("\n"), "typescript"), "");
+            out.push(`${file}, ${editPlace(e)}:`, "", fenced(e.text.split("\n").map((l) => escapeControlChars(l)).join("\n"), "typescript"), "");
         }
         out.push(...(f.replaces ?? []).map((r) => `Note: ${escapeMarkdown(escapeControlChars(replacedNote(r)))}`), ...(f.replaces?.length ? [""] : []));
     }

@@ -594,3 +594,11 @@ export function programFixes(ctx: FixContext, violation: Violation): ProgramFix[
 export function replacedNote(r: ReplacedExpression): string {
     return `the fix writes ${r.property}: ${r.becomes} over the program's ${r.was}; pasted as it is, the stack passes. If that value comes from stack config or a component's input, set ${r.becomes} there instead and keep the line, so it stays configurable.`;
 }
+
+/** Where an edit goes, for the reports: "after line 7, insert", "line 9 becomes", "lines 8-12 become". */
+export function editPlace(e: FixEdit): string {
+    if (e.endLine < e.startLine) {
+        return `after line ${e.endLine}, insert`;
+    }
+    return e.startLine === e.endLine ? `line ${e.startLine} becomes` : `lines ${e.startLine}-${e.endLine} become`;
+}

@@ -7,7 +7,7 @@ import { ExemptionUsage, unmatchedExemptions } from "./exemptions";
 import { inputLabel } from "./input-label";
 import { countLevel, InputReport, RunReport, summarize, UpOutcome } from "./run-report";
 import { componentLabel, sourceFile, sourceLabel } from "./source-label";
-import { replacedNote } from "./program-fixes";
+import { editPlace, replacedNote } from "./program-fixes";
 
 function plural(n: number, one: string, many = `${one}s`): string {
     return `${n} ${n === 1 ? one : many}`;
@@ -66,10 +66,7 @@ function exemptionsInUse(usage: readonly ExemptionUsage[]): string[] {
 /** Where an edit goes: "index.ts lines 8-12 become", "index.ts after line 7, insert". */
 function editHeading(e: FixEdit, input: InputReport): string {
     const file = escapeControlChars(sourceFile({ file: e.file, line: 1, column: 1 }, input));
-    if (e.endLine < e.startLine) {
-        return `${file}, after line ${e.endLine}, insert:`;
-    }
-    return e.startLine === e.endLine ? `${file} line ${e.startLine} becomes:` : `${file} lines ${e.startLine}-${e.endLine} become:`;
+    return `${file}${e.endLine < e.startLine ? "," : ""} ${editPlace(e)}:`;
 }
 
 /** The fixes analyze placed in the program's own code, as the user pastes them. */
