@@ -128,6 +128,12 @@ interface CheckedConfig {
     own: Readonly<Record<string, unknown>>;
 }
 
+/** The args with getConfig answering the policy's own keys, without `exemptions` and `maxExemptionDays`. */
+function withOwnConfig<A extends { getConfig: ResourceValidationArgs["getConfig"] }>(args: A): A {
+    const getConfig = args.getConfig;
+    return { ...args, getConfig: () => withoutExemptions(getConfig() as Record<string, unknown>) } as A;
+}
+
 /** The config without `exemptions` and `maxExemptionDays`, for the policy's own reader. */
 function withoutExemptions(config: Record<string, unknown>): Record<string, unknown> {
     const has = (key: string) => Object.prototype.hasOwnProperty.call(config, key);
@@ -262,11 +268,6 @@ export function governResourcePolicy<P extends ResourceValidationPolicy>(policy:
     }
     const remediate = policy.remediateResource;
 
-    const innerArgs = <A extends ResourceValidationArgs>(args: A): A => {
-        const getConfig = args.getConfig;
-        return { ...args, getConfig: () => withoutExemptions(getConfig() as Record<string, unknown>) } as A;
-    };
-
     // The SDK hands out a new copy of the same config on every call, and every
     // policy sees every resource: the config is checked once while it stays
     // the same, and the policy is handed the one copy without `exemptions`.
@@ -330,7 +331,7 @@ export function governResourcePolicy<P extends ResourceValidationPolicy>(policy:
                 // The team keeps this resource as it is until the date: leave it alone.
                 notApplicable(args, `${exemptLine(match.exemption)}; not remediated`);
             }
-            return remediate(innerArgs(args));
+            return remediate(withOwnConfig(args));
         },
     };
     typesByPolicy.set(governed, scope.types);
@@ -360,9 +361,7 @@ function governedStackCheck(
             reported++;
             report(message, urn);
         };
-        const getConfig = args.getConfig;
-        const inner = { ...args, getConfig: () => withoutExemptions(getConfig() as Record<string, unknown>) } as StackValidationArgs;
-        return after(validate(inner, counting), () => {
+        return after(validate(withOwnConfig(args), counting), () => {
             const reason = reported === 0 ? notEvaluated(args.resources) : undefined;
             if (reason !== undefined) {
                 notApplicable(args, reason);
