@@ -299,7 +299,11 @@ function readPort(child: ChildProcess, output: { stderr: string; exited?: string
             void waitForClose(child, output, 1000).then(() => finish(withStderr(`the policy pack ${how} before printing its port`)));
         };
         const onError = (err: Error) => finish(new PackError(`could not start the policy pack: ${err.message}`));
-        const timer = setTimeout(() => failAfterDrain(`the policy pack did not print its port within ${Math.round(timeoutMs / 100) / 10} s`), timeoutMs);
+        // The limit is checked after the loop has polled for I/O once more: a
+        // program the CLI runs meanwhile can block this thread for longer than
+        // the limit, and then the timer would fire before the port line that
+        // has long been waiting in the pipe is read.
+        const timer = setTimeout(() => setImmediate(() => failAfterDrain(`the policy pack did not print its port within ${Math.round(timeoutMs / 100) / 10} s`)), timeoutMs);
         child.stdout!.setEncoding("utf8");
         child.stdout!.on("data", onData);
         child.once("exit", onExit);

@@ -39,12 +39,23 @@ export class StreamingAnalysis {
     private failure: { error: unknown } | undefined;
     private readonly ready: Promise<unknown>;
 
+    /** Set once `ready` has resolved; no request is sent before. */
+    private session!: PolicySession;
+
+    /**
+     * `session` may still be starting: resources fed meanwhile wait for it
+     * (the CLI runs the first program while the pack starts), and if it fails
+     * they are not sent and finish() throws its error.
+     */
     constructor(
-        private readonly session: PolicySession,
+        session: PolicySession | Promise<PolicySession>,
         opts: AnalyzeResourcesOptions = {},
     ) {
         this.apply = opts.applyRemediations !== false;
-        const configured = session.configuration === undefined ? session.configure() : Promise.resolve();
+        const configured = Promise.resolve(session).then((s) => {
+            this.session = s;
+            return s.configuration === undefined ? s.configure() : undefined;
+        });
         // Never an unhandled rejection: a program run in this process counts those as its own errors.
         this.ready = configured.catch((e) => this.fail(e));
     }

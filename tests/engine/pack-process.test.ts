@@ -51,6 +51,20 @@ describe("engine pack process", () => {
         await startFails(packFixture("silent"), /did not print its port within 1\.5 s; it wrote nothing to stderr/, 1500);
     });
 
+    it("reads a port line that came in while this thread was busy for longer than the limit", async function () {
+        // As when the CLI runs a program's synchronous body while the pack starts.
+        const tiny = packFixture("tiny");
+        const starting = PackProcess.start({ packDir: tiny, preview: true, startTimeoutMs: 1500 });
+        // Blocks this thread (no I/O is read) well past the limit, long enough for the pack to start.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 8000);
+        const pack = await starting;
+        try {
+            assert.ok(pack.port > 0);
+        } finally {
+            await pack.close();
+        }
+    });
+
     describe("the start-up limit", () => {
         const cli = (env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
             execFile(process.execPath, [cliPath, "--policy-pack", packFixture("silent"), stateFixture("compliant.json")], { cwd: repoRoot, env: cleanEnv(env) }, (err, stdout, stderr) => {
