@@ -37,6 +37,8 @@ export interface RunOptions {
     timeoutMs?: number;
     /** Told of each resource the engine would analyze as it registers, so analysis can run alongside the program. */
     onResource?: (resource: EngineResource) => void;
+    /** Told how many registrations the program has started, as each starts: a large program shows itself early. */
+    onStarted?: (count: number) => void;
     /** The AWS account ARNs are built with (`--account-id`); default MOCK_ACCOUNT. */
     accountId?: string;
     /** The deployed stack to compare with (`--state FILE`). */
@@ -174,6 +176,9 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
         const rec = new Recorder(sdk, layout, mode, references, opts.accountId, opts.deployed);
         if (opts.onResource !== undefined) {
             rec.onResource = opts.onResource;
+        }
+        if (opts.onStarted !== undefined) {
+            rec.onStarted = opts.onStarted;
         }
         recorder = rec;
         restores.push(trackRegistrations(sdk, rec));
