@@ -13,8 +13,12 @@ import type { WorkerError, WorkerReply, WorkerRequest } from "./analysis-worker"
 function startThread(): Worker {
     const entry = path.join(__dirname, "analysis-worker");
     if (__filename.endsWith(".ts")) {
-        // Run from the TypeScript sources (ts-node): the thread compiles them the same way.
-        return new Worker(`require(${JSON.stringify(require.resolve("ts-node/register"))}); require(${JSON.stringify(`${entry}.ts`)});`, { eval: true });
+        // Run from the TypeScript sources (ts-node): the thread compiles them the
+        // same way, with this project's tsconfig (the thread starts in the
+        // program's directory, where the program runs).
+        const project = path.join(__dirname, "..", "..", "tsconfig.json");
+        const register = `require(${JSON.stringify(require.resolve("ts-node"))}).register({ project: ${JSON.stringify(project)}, transpileOnly: true })`;
+        return new Worker(`${register}; require(${JSON.stringify(`${entry}.ts`)});`, { eval: true });
     }
     return new Worker(`${entry}.js`);
 }
@@ -32,7 +36,7 @@ export class AnalysisWorkerClient {
 
     constructor() {
         this.thread.on("message", (reply: WorkerReply) => this.settle(reply));
-        this.thread.on("error", (e) => this.breakAll(new Error(`the analysis worker thread failed: ${e instanceof Error ? e.message : String(e)}`)));
+        this.thread.on("error", (e) => this.breakAll(new Error(`the analysis worker thread failed: ${messageOf(e)}`)));
         this.thread.on("exit", (code) => this.breakAll(new Error(`the analysis worker thread exited with code ${code}`)));
     }
 
@@ -99,5 +103,18 @@ export class AnalysisWorkerClient {
             waiter.reject(this.broken);
         }
         this.waiting.clear();
+    }
+}
+
+/** An error's message, for one that crossed from another thread and may have lost its prototype. */
+export function messageOf(e: unknown): string {
+    const message = (e as { message?: unknown } | null)?.message;
+    if (typeof message === "string") {
+        return message;
+    }
+    try {
+        return String(e);
+    } catch {
+        return Object.prototype.toString.call(e);
     }
 }

@@ -210,6 +210,8 @@ export class PackProcess implements PackConnection {
         setEnv("PULUMI_NODEJS_DRY_RUN", String(opts.preview));
         setEnv("PULUMI_CONFIG", opts.config && Object.keys(opts.config).length > 0 ? JSON.stringify(opts.config) : undefined);
 
+        // Read before the spawn: a bad value is the user's one error line, and no pack is left behind.
+        const timeoutMs = opts.startTimeoutMs ?? startTimeoutFromEnv();
         const started = process.hrtime.bigint();
         const child = spawn(process.execPath, [runner, opts.engineAddress ?? defaultEngineAddress, packDir], {
             cwd: packDir,
@@ -228,7 +230,6 @@ export class PackProcess implements PackConnection {
             output.closed = true;
         });
 
-        const timeoutMs = opts.startTimeoutMs ?? startTimeoutFromEnv();
         let port: number;
         try {
             port = await readPort(child, output, timeoutMs);

@@ -2,11 +2,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { execFile } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import { InputError } from "../../engine/errors";
 import { defaultStartTimeoutMs, grpcErrorSummary, PackError, PackProcess, resolveRunPolicyPack, startTimeoutFromEnv, startTimeoutVariable, stderrTail } from "../../engine/protocol/pack-process";
 import { PolicySession } from "../../engine/protocol/policy-session";
 import { StreamingAnalysis } from "../../engine/protocol/streaming-analysis";
+import { messageOf } from "../../engine/protocol/analysis-worker-client";
 import { pulumiPackageDir } from "../../engine/protocol/proto";
 import { cleanEnv, cliPath, packFixture, repoRoot, resource, stateFixture } from "./helpers";
 
@@ -99,6 +100,27 @@ describe("engine pack process", () => {
         });
     });
 
+    it("reads the start-up limit before it spawns the pack: a bad value leaves no pack running", async () => {
+        const saved = process.env[startTimeoutVariable];
+        process.env[startTimeoutVariable] = "soon";
+        try {
+            await assert.rejects(PackProcess.start({ packDir: packFixture("silent"), preview: true }), (e: unknown) => e instanceof InputError);
+        } finally {
+            if (saved === undefined) {
+                delete process.env[startTimeoutVariable];
+            } else {
+                process.env[startTimeoutVariable] = saved;
+            }
+        }
+        let children = "";
+        try {
+            children = execFileSync("ps", ["-o", "args=", "--ppid", String(process.pid)], { encoding: "utf8" });
+        } catch {
+            // ps exits 1 when this process has no children at all.
+        }
+        assert.ok(!/run-policy-pack/.test(children), children);
+    });
+
     it("refuses a directory that is not a pack", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-nopack-"));
         try {
@@ -106,6 +128,13 @@ describe("engine pack process", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+
+    it("shows an error from a worker thread even when it lost its prototype on the way", () => {
+        assert.strictEqual(messageOf(Object.assign(Object.create(null), { message: "kaboom" })), "kaboom");
+        assert.strictEqual(messageOf(Object.create(null)), "[object Object]");
+        assert.strictEqual(messageOf("plain"), "plain");
+        assert.strictEqual(messageOf(new Error("an error")), "an error");
     });
 
     it("escapes and cuts stderr to one line, keeping its end", () => {
