@@ -45,18 +45,18 @@ export function spawnCli(args: readonly string[], extra: Record<string, string> 
 }
 
 /**
- * Runs the CLI's main() here, from the repository's root, and returns what the
+ * Runs the CLI's main() here, from `cwd`, and returns what the
  * CLI process would print: the report and a newline on stdout, progress lines
  * and the one error line on stderr (engine/cli.ts, finish() and fail()).
  * `extra` reaches what main() reads of the environment (the organization,
  * colour); the pack process inherits this process's environment, as it
  * inherits the CLI's.
  */
-export async function cliInProcess(args: readonly string[], extra: Record<string, string> = {}): Promise<CliRun> {
+export async function cliInProcess(args: readonly string[], extra: Record<string, string> = {}, cwd = repoRoot): Promise<CliRun> {
     const stderr: string[] = [];
     const io: RunEnvironment = {
         env: runEnv(extra),
-        cwd: repoRoot,
+        cwd,
         stdoutIsTTY: false,
         stderrIsTTY: false,
         progress: (line) => stderr.push(`${line}\n`),
