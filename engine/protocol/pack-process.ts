@@ -53,11 +53,66 @@ export class PackError extends Error {
     readonly exitCode = 2;
     /** The gRPC status details as the pack sent them: what the real CLI prints. */
     readonly details?: string;
+    /** The failed call, for a connection that cannot see the process (a worker thread's) to hand to one that can. */
+    call?: FailedCall;
     constructor(message: string, details?: string) {
         super(oneLine(message));
         this.name = "PackError";
         this.details = details;
     }
+}
+
+/** A failed gRPC call, as plain data. */
+export interface FailedCall {
+    what: string;
+    code: number;
+    details: string;
+    message: string;
+}
+
+/**
+ * What requests go through: the pack process itself, or a second channel to
+ * its port (an analysis worker thread's), which cannot see the process.
+ */
+export interface PackConnection {
+    readonly client: analyzerGrpcTypes.AnalyzerClient;
+    readonly port: number;
+    readonly stderr: string;
+    readonly exited: string | undefined;
+    settle(ms: number): Promise<void>;
+    describeFailure(): string;
+    close(): Promise<void>;
+}
+
+/** A channel of its own to a pack another thread started. */
+export class PortConnection implements PackConnection {
+    readonly client: analyzerGrpcTypes.AnalyzerClient;
+    readonly stderr = "";
+    readonly exited = undefined;
+
+    constructor(readonly port: number) {
+        this.client = newClient(port);
+    }
+
+    settle(): Promise<void> {
+        return Promise.resolve();
+    }
+
+    describeFailure(): string {
+        return "";
+    }
+
+    async close(): Promise<void> {
+        this.client.close();
+    }
+}
+
+function newClient(port: number): analyzerGrpcTypes.AnalyzerClient {
+    const { grpc, analyzerGrpc } = loadProto();
+    return new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+        "grpc.max_receive_message_length": maxMessageBytes,
+        "grpc.max_send_message_length": maxMessageBytes,
+    });
 }
 
 /** Collapses line breaks and escapes control characters. */
@@ -93,7 +148,7 @@ export function resolveRunPolicyPack(packDir: string): string {
     return path.join(pulumiPackageDir(), "cmd", "run-policy-pack");
 }
 
-export class PackProcess {
+export class PackProcess implements PackConnection {
     /** Milliseconds from spawn to the port line (what a preview waits for the pack). */
     readonly startupMs: number;
     readonly port: number;
@@ -109,11 +164,7 @@ export class PackProcess {
     ) {
         this.port = port;
         this.startupMs = startupMs;
-        const { grpc, analyzerGrpc } = loadProto();
-        this.client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
-            "grpc.max_receive_message_length": maxMessageBytes,
-            "grpc.max_send_message_length": maxMessageBytes,
-        });
+        this.client = newClient(port);
         // A driver that exits without close() must not leave the pack behind.
         this.exitListener = () => {
             if (!this.closed) {
@@ -299,7 +350,11 @@ function readPort(child: ChildProcess, output: { stderr: string; exited?: string
             void waitForClose(child, output, 1000).then(() => finish(withStderr(`the policy pack ${how} before printing its port`)));
         };
         const onError = (err: Error) => finish(new PackError(`could not start the policy pack: ${err.message}`));
-        const timer = setTimeout(() => failAfterDrain(`the policy pack did not print its port within ${Math.round(timeoutMs / 100) / 10} s`), timeoutMs);
+        // The limit is checked after the loop has polled for I/O once more: a
+        // program the CLI runs meanwhile can block this thread for longer than
+        // the limit, and then the timer would fire before the port line that
+        // has long been waiting in the pipe is read.
+        const timer = setTimeout(() => setImmediate(() => failAfterDrain(`the policy pack did not print its port within ${Math.round(timeoutMs / 100) / 10} s`)), timeoutMs);
         child.stdout!.setEncoding("utf8");
         child.stdout!.on("data", onData);
         child.once("exit", onExit);
@@ -325,7 +380,7 @@ function waitForClose(child: ChildProcess, output: { closed?: boolean }, ms: num
 
 /** Turns a unary call into a promise; gRPC failures become one-line PackErrors. */
 export function unary<Req, Res>(
-    pack: PackProcess,
+    pack: PackConnection,
     what: string,
     call: (req: Req, meta: grpcTypes.Metadata, opts: Partial<grpcTypes.CallOptions>, cb: (err: grpcTypes.ServiceError | null, res: Res) => void) => unknown,
     req: Req,
@@ -372,7 +427,13 @@ export function configErrorOf(details: string): string | undefined {
     return line === undefined || !/^Error validating resource with policy '/.test(lines[0]) ? undefined : line.replace(/^PolicyConfigError: /, "");
 }
 
-function grpcError(pack: PackProcess, what: string, err: grpcTypes.ServiceError): PackError {
+export function grpcError(pack: PackConnection, what: string, err: Pick<grpcTypes.ServiceError, "code" | "details" | "message">): PackError {
+    const error = callError(pack, what, err);
+    error.call = { what, code: err.code, details: err.details ?? "", message: err.message ?? "" };
+    return error;
+}
+
+function callError(pack: PackConnection, what: string, err: Pick<grpcTypes.ServiceError, "code" | "details" | "message">): PackError {
     const { grpc } = loadProto();
     if (err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.CANCELLED || pack.exited) {
         const why = pack.describeFailure();
@@ -384,4 +445,13 @@ function grpcError(pack: PackProcess, what: string, err: grpcTypes.ServiceError)
     const details = err.details || err.message;
     const config = configErrorOf(details);
     return new PackError(config ?? `${what} failed: ${grpcErrorSummary(details)}`, details);
+}
+
+/** The error a call that failed on another connection gives on this one, which sees the process. */
+export async function rethrownCall(pack: PackConnection, call: FailedCall): Promise<PackError> {
+    const { grpc } = loadProto();
+    if (call.code === grpc.status.UNAVAILABLE || call.code === grpc.status.CANCELLED) {
+        await pack.settle(1000);
+    }
+    return grpcError(pack, call.what, call);
 }

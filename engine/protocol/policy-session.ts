@@ -18,7 +18,7 @@ import {
     ValidateOptions,
 } from "../inputs/config-file";
 import { findProvider, makeAnalyzeRequest, makeAnalyzerResource, ResourceWithOptions, unmarshalProperties } from "./marshal";
-import { PackProcess, unary } from "./pack-process";
+import { FailedCall, PackConnection, PackError, PackProcess, PortConnection, rethrownCall, unary } from "./pack-process";
 import { levelName, levelValue, policyDescriptorOf, policyMetadataOf, PolicyMetadata } from "./analyzer-info";
 import { loadProto } from "./proto";
 import { StreamingAnalysis } from "./streaming-analysis";
@@ -171,6 +171,14 @@ export function applyRemediationToOutputs(
     return result;
 }
 
+/** Plain data: what PolicySession.attach needs. */
+export interface SharedSession {
+    port: number;
+    info: AnalyzerInfo;
+    callTimeoutMs: number;
+    preview: boolean;
+}
+
 export class PolicySession {
     readonly info: AnalyzerInfo;
     /** Milliseconds from spawning the pack to its port line. */
@@ -183,15 +191,35 @@ export class PolicySession {
     private stackKey: string | undefined;
 
     private constructor(
-        private readonly pack: PackProcess,
+        private readonly pack: PackConnection,
         info: AnalyzerInfo,
         callTimeoutMs: number,
         preview: boolean,
+        startupMs = 0,
     ) {
         this.info = info;
-        this.startupMs = pack.startupMs;
+        this.startupMs = startupMs;
         this.callTimeoutMs = callTimeoutMs;
         this.preview = preview;
+    }
+
+    /** What another thread needs to open a session of its own on the same pack (attach). */
+    get shared(): SharedSession {
+        return { port: this.pack.port, info: this.info, callTimeoutMs: this.callTimeoutMs, preview: this.preview };
+    }
+
+    /**
+     * A session over a second channel to a pack another thread started and
+     * configured: the pack's configuration is the process's, not the channel's.
+     * It sends only Remediate, Analyze and AnalyzeStack.
+     */
+    static attach(shared: SharedSession): PolicySession {
+        return new PolicySession(new PortConnection(shared.port), shared.info, shared.callTimeoutMs, shared.preview);
+    }
+
+    /** The error for a call that failed on an attached session, with what this one knows of the process. */
+    failedCall(call: FailedCall): Promise<PackError> {
+        return rethrownCall(this.pack, call);
     }
 
     static async start(opts: PolicySessionOptions): Promise<PolicySession> {
@@ -213,7 +241,7 @@ export class PolicySession {
             const { empty } = loadProto();
             const raw = await unary<any, analyzerTypes.AnalyzerInfo>(pack, "GetAnalyzerInfo", pack.client.getAnalyzerInfo, new empty.Empty(), callTimeoutMs);
             const info = toAnalyzerInfo(raw, policyYamlVersion(path.resolve(opts.packDir)));
-            const session = new PolicySession(pack, info, callTimeoutMs, opts.preview);
+            const session = new PolicySession(pack, info, callTimeoutMs, opts.preview, pack.startupMs);
             session.stackKey = stackRequest?.key;
             return session;
         } catch (e) {

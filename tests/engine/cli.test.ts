@@ -142,10 +142,11 @@ describe("engine CLI (npm run analyze)", () => {
     const packRuns: Record<string, () => string[]> = {
         manyInputs: () => scopedArgs(["--json", stateFixture("compliant.json"), stateFixture("encrypted-secrets.json"), stateFixture("noncompliant.json"), stateFixture("plaintext-secrets.json")]),
         humanReport: () => scopedArgs([stateFixture("noncompliant.json"), stateFixture("compliant.json"), path.join("examples", "http-api-no-logging")]),
-        unknownConfigKey: () => ["--config", path.join(dir, "typo.json"), stateFixture("compliant.json")],
+        // A program first: it runs while the pack starts, and the config error still wins over its own failure.
+        unknownConfigKey: () => ["--config", path.join(dir, "typo.json"), path.join(dir, "failing-program"), stateFixture("compliant.json")],
         allAdvisory: () => scopedArgs(["--config", path.join(dir, "advisory.json"), "--json", stateFixture("noncompliant.json")]),
         remediateState: () => scopedArgs(["--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")]),
-        packDies: () => ["--policy-pack", packFixture("dies"), stateFixture("compliant.json")],
+        packDies: () => ["--policy-pack", packFixture("dies"), path.join("examples", "http-api-no-logging"), stateFixture("compliant.json")],
         docsPython: () => scopedArgs(["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")]),
         pythonState: () => scopedArgs(["--json", "--runtime", "python", stateFixture("noncompliant.json"), path.join("examples", "http-api-no-logging")]),
     };
@@ -163,6 +164,9 @@ describe("engine CLI (npm run analyze)", () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-cli-"));
         fs.writeFileSync(path.join(dir, "typo.json"), JSON.stringify({ "apigatewayv2-access-log-group-retention": { minRetentionDays: 7 } }));
         fs.writeFileSync(path.join(dir, "advisory.json"), JSON.stringify({ all: "advisory" }));
+        fs.mkdirSync(path.join(dir, "failing-program"));
+        fs.writeFileSync(path.join(dir, "failing-program", "Pulumi.yaml"), "name: failing\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(dir, "failing-program", "index.ts"), "throw new Error(\"the program failed\");\n");
         fs.writeFileSync(path.join(dir, "remediate.json"), JSON.stringify({ "apigatewayv2-stage-access-logging": "remediate" }));
         const names = Object.keys(packRuns);
         let next = 0;

@@ -6,6 +6,7 @@ import { execFile } from "child_process";
 import { InputError } from "../../engine/errors";
 import { defaultStartTimeoutMs, grpcErrorSummary, PackError, PackProcess, resolveRunPolicyPack, startTimeoutFromEnv, startTimeoutVariable, stderrTail } from "../../engine/protocol/pack-process";
 import { PolicySession } from "../../engine/protocol/policy-session";
+import { StreamingAnalysis } from "../../engine/protocol/streaming-analysis";
 import { pulumiPackageDir } from "../../engine/protocol/proto";
 import { cleanEnv, cliPath, packFixture, repoRoot, resource, stateFixture } from "./helpers";
 
@@ -49,6 +50,20 @@ describe("engine pack process", () => {
 
     it("gives up on a pack that never prints its port, and says it wrote nothing to stderr", async () => {
         await startFails(packFixture("silent"), /did not print its port within 1\.5 s; it wrote nothing to stderr/, 1500);
+    });
+
+    it("reads a port line that came in while this thread was busy for longer than the limit", async function () {
+        // As when the CLI runs a program's synchronous body while the pack starts.
+        const tiny = packFixture("tiny");
+        const starting = PackProcess.start({ packDir: tiny, preview: true, startTimeoutMs: 1500 });
+        // Blocks this thread (no I/O is read) well past the limit, long enough for the pack to start.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 8000);
+        const pack = await starting;
+        try {
+            assert.ok(pack.port > 0);
+        } finally {
+            await pack.close();
+        }
     });
 
     describe("the start-up limit", () => {
@@ -103,6 +118,43 @@ describe("engine pack process", () => {
     it("summarizes the SDK's error details without the stack trace", () => {
         const details = "Error validating resource with policy 'p' from policy pack 'x@v1':\nError: kaboom\n    at validate (/p/index.js:3:9)\n    at run (/p/index.js:9:1)";
         assert.strictEqual(grpcErrorSummary(details), "Error validating resource with policy 'p' from policy pack 'x@v1': Error: kaboom");
+    });
+
+    describe("a running pack, its requests sent by a worker thread", () => {
+        let session: PolicySession;
+        let pid: number;
+        before(async () => {
+            session = await PolicySession.start({ packDir: packFixture("tiny"), preview: true, project: "proj", stack: "dev" });
+            pid = (session as any).pack.pid;
+        });
+        after(async () => {
+            await session.close();
+        });
+
+        it("gives the same one-line errors when a worker thread sends the requests, and the pack dying is described by the thread that started it", async () => {
+            const throwing = new StreamingAnalysis(session);
+            throwing.useWorker();
+            const thrower = resource("test:index:Throw", "t", {});
+            throwing.add(thrower);
+            await assert.rejects(throwing.finish([thrower]), (e: unknown) => {
+                assert.ok(e instanceof PackError);
+                assert.match(e.message, /^Analyze of urn:pulumi:dev::proj::test:index:Throw::t failed: Error validating resource with policy 'thrower' from policy pack 'tiny-pack@v1\.2\.3': Error: kaboom from the fixture pack$/);
+                return true;
+            });
+            assert.strictEqual(throwing.sentByWorker, 1);
+            const crashing = new StreamingAnalysis(session);
+            crashing.useWorker();
+            const crash = resource("test:index:Crash", "c", {});
+            crashing.add(crash);
+            await assert.rejects(crashing.finish([crash]), (e: unknown) => {
+                assert.ok(e instanceof PackError);
+                // The worker's channel cannot see the process; the main thread's error says how it ended and what it wrote.
+                assert.match(e.message, /of .*Crash::c failed: the policy pack is not answering .*exited with code 7.*stderr: .*fixture pack crashing now/);
+                return true;
+            });
+            await session.close();
+            assert.strictEqual(isAlive(pid), false);
+        });
     });
 
     describe("a running pack", () => {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { StreamingAnalysis } from "../../engine/protocol/streaming-analysis";
 import { InputError } from "../../engine/errors";
 import { isCantRun, PolicySession } from "../../engine/protocol/policy-session";
 import { EngineResource, secret, unknownSentinels } from "../../engine/resource-model";
@@ -186,6 +187,28 @@ describe("engine policy session (fixture pack)", () => {
         const known = await session.analyzeResources([resource("test:index:Reader", "r", { value: "bad" })]);
         assert.deepStrictEqual(known.diagnostics.cantRun, []);
         assert.deepStrictEqual(verdicts(known.violations), ["unknown-reader@r:advisory"]);
+    });
+
+    it("gives the same results when a worker thread sends the requests, over a channel of its own", async () => {
+        await session.configure({ "bucket-acl": "remediate" });
+        const list = [
+            provider,
+            bucket("fixable", "public-read"),
+            bucket("stuck", "public-read-write"),
+            resource("test:index:Reader", "r", { value: unknownSentinels.string }),
+            ...Array.from({ length: 20 }, (_, i) => resource("test:index:Echo", `e${String(i).padStart(2, "0")}`, { i })),
+        ];
+        const inThread = await session.analyzeResources(list);
+        const streaming = new StreamingAnalysis(session);
+        streaming.useWorker();
+        // Fed as a program registers them: some before the worker has its channel, some after.
+        list.slice(0, 3).forEach((r) => streaming.add(r));
+        await new Promise((resolve) => setImmediate(resolve));
+        list.slice(3).forEach((r) => streaming.add(r));
+        const viaWorker = await streaming.finish(list);
+        assert.strictEqual(streaming.sentByWorker, list.length);
+        assert.ok(inThread.violations.length > 20 && inThread.remediated.size === 1 && inThread.diagnostics.cantRun.length === 1);
+        assert.deepStrictEqual(viaWorker, inThread);
     });
 
     it("keeps resource order in its results while analyzing resources concurrently", async () => {

@@ -395,6 +395,35 @@ describe("program runner", function () {
             assert.ok(names.includes("second") && !names.includes("first"), names.join(", "));
         });
 
+        it("gives every run its own store: alone, one after another and side by side", async function () {
+            // Each program reads its stack config and records what the SDK's store gave it.
+            const program = (team: string) => tempProgram({
+                "Pulumi.yaml": "name: store-check\nruntime: nodejs\n",
+                "Pulumi.dev.yaml": `config:\n  store-check:team: ${team}\n`,
+                "index.ts": [
+                    'import * as pulumi from "@pulumi/pulumi";',
+                    'import * as aws from "@pulumi/aws";',
+                    'const cfg = new pulumi.Config();',
+                    'new aws.cloudwatch.LogGroup("logs", { tags: { team: cfg.require("team"), other: cfg.get("other") ?? "none" } });',
+                    "",
+                ].join("\n"),
+            });
+            const teamOf = (rs: EngineResource[]) => byName(rs, "logs").inputs.tags;
+            const holder = globalThis as { globalStore?: unknown };
+            const before = holder.globalStore;
+            const a = program("alpha");
+            const b = program("beta");
+            assert.deepStrictEqual(teamOf(await runProgram(a, { mode: "preview", configValues: { "store-check:other": "set" } })), { team: "alpha", other: "set" });
+            // The next run must not see the previous run's config.
+            assert.deepStrictEqual(teamOf(await runProgram(b, { mode: "preview" })), { team: "beta", other: "none" });
+            assert.strictEqual(holder.globalStore, before, "the SDK's global store is put back after a run");
+            const [x, y] = await Promise.all([runProgram(a, { mode: "preview" }), runProgram(b, { mode: "update" })]);
+            assert.deepStrictEqual([teamOf(x), teamOf(y)], [{ team: "alpha", other: "none" }, { team: "beta", other: "none" }]);
+            assert.strictEqual(byName(x, "logs").outputs.arn, UNKNOWN, "the first run stays a preview while the second is an update");
+            assert.match(String(byName(y, "logs").outputs.arn), /^arn:aws:logs:/);
+            assert.strictEqual(holder.globalStore, before);
+        });
+
         it("restores cwd, console and the TypeScript hook after a run", async function () {
             // The program notes what it saw instead of printing, to keep test output clean.
             const dir = tempProgram({ "index.ts": "(globalThis as any).programSaw = { cwd: process.cwd(), write: process.stdout.write };\n" });

@@ -42,6 +42,9 @@ export class Recorder {
     readonly pending = new Map<string, number>();
     /** Told of each resource the engine would analyze, as it is registered (streaming analysis). */
     onResource: (resource: EngineResource) => void = () => undefined;
+    /** Told how many registrations the program has started, as each starts (inside the program's own calls). */
+    onStarted: (count: number) => void = () => undefined;
+    private startedCount = 0;
     readonly transforms: EngineTransforms;
     /** Where the program registered each transform callback, by its token. */
     private readonly transformLocations = new Map<string, SourceLocation>();
@@ -314,6 +317,7 @@ export class Recorder {
     started(type: string, name: string): void {
         const key = `${type}::${name}`;
         this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+        this.onStarted(++this.startedCount);
     }
 
     private settle(type: string, name: string): void {

@@ -62,15 +62,56 @@ export function loadPulumi(codeDir: string, root: string = codeDir): PulumiSdk {
         provproto: load("proto/provider_pb"),
         // The generated protobuf code checks instanceof against its own copy.
         struct: require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [dir] })),
-        // `withLocalStorage` arrived after 3.200; earlier SDKs keep the same
-        // AsyncLocalStorage and store class as exports.
-        withLocalStorage: (fn) =>
-            state === undefined
-                ? fn()
-                : typeof state.withLocalStorage === "function"
-                  ? state.withLocalStorage(fn)
-                  : state.asyncLocalStorage.run(new state.LocalStore(), fn),
+        withLocalStorage: (fn) => withFreshStore(state, fn),
     };
+}
+
+/** Runs using the SDK's global store (`global.globalStore`); at most one at a time. */
+let globalStoreRuns = 0;
+
+/**
+ * Runs `fn` with a fresh per-deployment store. The first run at a time gets a
+ * fresh global store, which the SDK reads outside any AsyncLocalStorage
+ * context, as a program under `setMocks` does: a run inside
+ * AsyncLocalStorage pays a promise hook on every promise (about 2 s of
+ * main-thread CPU on figure 8's 2,000-resource program, and 10 MB). Runs take
+ * turns (runProgramWithNotes), but one that timed out may still be settling
+ * when the next starts: that one gets its own AsyncLocalStorage store, so
+ * neither sees the other's settings.
+ */
+export function withFreshStore<T>(state: any, fn: () => Promise<T>): Promise<T> {
+    if (state === undefined) {
+        return fn();
+    }
+    const holder = globalThis as { globalStore?: unknown };
+    if (globalStoreRuns === 0 && typeof state.LocalStore === "function" && typeof state.getStore === "function") {
+        const saved = holder.globalStore;
+        const fresh = new state.LocalStore();
+        holder.globalStore = fresh;
+        // Only where the SDK falls back to the global store here (outside any
+        // local store, on an SDK that keeps it in `global.globalStore`).
+        if (state.getStore() === fresh) {
+            globalStoreRuns++;
+            const restore = () => {
+                globalStoreRuns--;
+                holder.globalStore = saved;
+            };
+            let running: Promise<T>;
+            try {
+                running = fn();
+            } catch (e) {
+                restore();
+                throw e;
+            }
+            return running.finally(restore);
+        }
+        holder.globalStore = saved;
+    }
+    // `withLocalStorage` arrived after 3.200; earlier SDKs keep the same
+    // AsyncLocalStorage and store class as exports.
+    return typeof state.withLocalStorage === "function"
+        ? state.withLocalStorage(fn)
+        : state.asyncLocalStorage.run(new state.LocalStore(), fn);
 }
 
 /**

@@ -19,7 +19,7 @@ import type * as TS from "typescript";
 export type Shape =
     | { kind: "string" | "number" | "boolean" | "any" }
     | { kind: "array" | "map"; of: Shape }
-    | { kind: "object"; fields: () => Field[]; requiredInputs: () => Set<string> | undefined }
+    | { kind: "object"; fields: () => readonly Field[]; requiredInputs: () => ReadonlySet<string> | undefined }
     | { kind: "skip" };
 
 export interface Field {
@@ -206,10 +206,18 @@ function qualifiedParts(name: TS.EntityName): string[] {
     return ts().isQualifiedName(name) ? [...qualifiedParts(name.left), name.right.text] : [name.text];
 }
 
-/** Fields of `outputs.<ns...>.<name>` from the package's types/output.d.ts. */
+const outputTypeCache = new Map<string, Field[]>();
+
+/** Fields of `outputs.<ns...>.<name>` from the package's types/output.d.ts (read once: every registration of the type asks). */
 function outputTypeFields(pkgDir: string, namespaces: string[], name: string): Field[] {
-    const decl = typesNamespace(pkgDir, "output", namespaces).get(name);
-    return decl ? interfaceFields(pkgDir, decl) : [];
+    const key = `${pkgDir}\0${namespaces.join(".")}\0${name}`;
+    let fields = outputTypeCache.get(key);
+    if (fields === undefined) {
+        const decl = typesNamespace(pkgDir, "output", namespaces).get(name);
+        fields = decl ? interfaceFields(pkgDir, decl) : [];
+        outputTypeCache.set(key, fields);
+    }
+    return fields;
 }
 
 /**
@@ -217,19 +225,26 @@ function outputTypeFields(pkgDir: string, namespaces: string[], name: string): F
  * (types/input.d.ts). The others, when the output type always has them, are
  * the ones the provider computes inside an object the program gave.
  */
-function requiredInputFields(pkgDir: string, namespaces: string[], name: string): Set<string> | undefined {
-    const decl = typesNamespace(pkgDir, "input", namespaces).get(name);
-    if (!decl) {
-        return undefined;
+function requiredInputFields(pkgDir: string, namespaces: string[], name: string): ReadonlySet<string> | undefined {
+    const key = `${pkgDir}\0${namespaces.join(".")}\0${name}`;
+    if (requiredInputCache.has(key)) {
+        return requiredInputCache.get(key);
     }
-    const required = new Set<string>();
-    for (const member of decl.members) {
-        if (ts().isPropertySignature(member) && ts().isIdentifier(member.name) && member.questionToken === undefined) {
-            required.add(member.name.text);
+    const decl = typesNamespace(pkgDir, "input", namespaces).get(name);
+    let required: Set<string> | undefined;
+    if (decl) {
+        required = new Set<string>();
+        for (const member of decl.members) {
+            if (ts().isPropertySignature(member) && ts().isIdentifier(member.name) && member.questionToken === undefined) {
+                required.add(member.name.text);
+            }
         }
     }
+    requiredInputCache.set(key, required);
     return required;
 }
+
+const requiredInputCache = new Map<string, ReadonlySet<string> | undefined>();
 
 function typesNamespace(pkgDir: string, which: "input" | "output", namespaces: string[]): Map<string, TS.InterfaceDeclaration> {
     const key = `${pkgDir}\0${which}\0${namespaces.join(".")}`;

@@ -3,9 +3,9 @@
 //
 // Isolation: runs happen in this process, one at a time. The Pulumi SDK keeps
 // its per-deployment state (settings, monitor, config, stack resource, pending
-// registrations) in a store that `withLocalStorage` scopes to one async
-// context; the Automation API's inline programs rely on the same mechanism, so
-// a fresh store per run resets the runtime cleanly without a child process.
+// registrations) in a store: each run gets a fresh one (withFreshStore: the
+// SDK's global store, swapped in for the run, as cheap as a plain program), so
+// the runtime resets cleanly without a child process.
 // Modules the program loads from node_modules (@pulumi/aws takes ~1 s) stay
 // cached across runs, which is what makes a second run cheap; the program's own
 // files are evicted from the module cache before and after each run. Process
@@ -37,6 +37,8 @@ export interface RunOptions {
     timeoutMs?: number;
     /** Told of each resource the engine would analyze as it registers, so analysis can run alongside the program. */
     onResource?: (resource: EngineResource) => void;
+    /** Told how many registrations the program has started, as each starts: a large program shows itself early. */
+    onStarted?: (count: number) => void;
     /** The AWS account ARNs are built with (`--account-id`); default MOCK_ACCOUNT. */
     accountId?: string;
     /** The deployed stack to compare with (`--state FILE`). */
@@ -174,6 +176,9 @@ export async function runOnce(dir: string, opts: RunOptions): Promise<ProgramRun
         const rec = new Recorder(sdk, layout, mode, references, opts.accountId, opts.deployed);
         if (opts.onResource !== undefined) {
             rec.onResource = opts.onResource;
+        }
+        if (opts.onStarted !== undefined) {
+            rec.onStarted = opts.onStarted;
         }
         recorder = rec;
         restores.push(trackRegistrations(sdk, rec));
