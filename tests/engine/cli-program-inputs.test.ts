@@ -1,33 +1,19 @@
 import * as assert from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { cliPath, repoRoot, tempPrograms } from "./helpers";
+import { repoRoot, tempPrograms } from "./helpers";
+import { CliRun, cliInProcess, spawnCli } from "./cli-in-process";
 import { scopedArgs } from "./policy-scope";
 
 // Programs as people write them, through the compiled CLI and the real pack
 // process: several stacks, the organization, a StackReference the run cannot
-// read, a program that prints, and a main that was never built.
+// read, a program that prints, and a main that was never built. Reports are
+// checked through the CLI's main() in this process; exit codes and stderr of
+// a real process, and a program's own output, through the spawned CLI
+// (cli-in-process.ts).
 
-interface Run {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-    const clean: NodeJS.ProcessEnv = { ...process.env, ...env };
-    for (const k of ["INIT_CWD", "npm_lifecycle_event", "FORCE_COLOR", "NO_COLOR", "PULUMI_ORGANIZATION"]) {
-        if (!(k in env)) {
-            delete clean[k];
-        }
-    }
-    return new Promise((resolve) => {
-        execFile(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: clean, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-            resolve({ code: err ? (typeof (err as any).code === "number" ? (err as any).code : -1) : 0, stdout, stderr });
-        });
-    });
-}
+type Run = CliRun;
+const run = spawnCli;
 
 function assertOneErrorLine(r: Run, expected: RegExp): void {
     assert.strictEqual(r.code, 2, r.stderr);
@@ -71,7 +57,7 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
         });
 
         it("analyzes every stack without --stack, each under its name, so prod's short retention fails the run", async () => {
-            const [json, text] = await Promise.all([run(scopedArgs(["--json", dir])), run(scopedArgs(["--no-color", dir]))]);
+            const [json, text] = await Promise.all([cliInProcess(scopedArgs(["--json", dir])), cliInProcess(scopedArgs(["--no-color", dir]))]);
             assert.strictEqual(json.code, 1, json.stderr);
             const report = JSON.parse(json.stdout);
             assert.deepStrictEqual(report.summary.perInput.map((i: any) => [i.stack, i.mandatory]), [["dev", 0], ["prod", 1]]);
@@ -84,9 +70,9 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
 
         it("--stack picks one stack's config, and pulumi.getStack(), getProject() and getOrganization() name it", async () => {
             const [dev, prod, env] = await Promise.all([
-                run(scopedArgs(["--json", "--stack", "dev", dir])),
-                run(scopedArgs(["--json", "--stack=prod", "--organization", "acme", dir])),
-                run(scopedArgs(["--json", "--stack", "dev", dir]), { PULUMI_ORGANIZATION: "from-env" }),
+                cliInProcess(scopedArgs(["--json", "--stack", "dev", dir])),
+                cliInProcess(scopedArgs(["--json", "--stack=prod", "--organization", "acme", dir])),
+                cliInProcess(scopedArgs(["--json", "--stack", "dev", dir]), { PULUMI_ORGANIZATION: "from-env" }),
             ]);
             assert.strictEqual(dev.code, 0, dev.stderr);
             assert.strictEqual(prod.code, 1, prod.stderr);
@@ -99,7 +85,7 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
         });
 
         it("names the stack in SARIF results and JUnit suites", async () => {
-            const [sarif, junit] = await Promise.all([run(scopedArgs(["--format", "sarif", dir])), run(scopedArgs(["--format", "junit", dir]))]);
+            const [sarif, junit] = await Promise.all([cliInProcess(scopedArgs(["--format", "sarif", dir])), cliInProcess(scopedArgs(["--format", "junit", dir]))]);
             assert.strictEqual(sarif.code, 1, sarif.stderr);
             const results = JSON.parse(sarif.stdout).runs[0].results;
             assert.deepStrictEqual(results.map((r: any) => r.properties.stack), ["prod"]);
@@ -125,11 +111,11 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
 
         it("a destination from an unread StackReference is unchecked, never a pass, even under --update; --strict fails it", async () => {
             const [json, text, strict, sarif, junit] = await Promise.all([
-                run(scopedArgs(["--json", "--update", program])),
-                run(scopedArgs(["--no-color", "--update", program])),
+                cliInProcess(scopedArgs(["--json", "--update", program])),
+                cliInProcess(scopedArgs(["--no-color", "--update", program])),
                 run(scopedArgs(["--strict", "--update", program])),
-                run(scopedArgs(["--format", "sarif", "--update", program])),
-                run(scopedArgs(["--format", "junit", "--update", program])),
+                cliInProcess(scopedArgs(["--format", "sarif", "--update", program])),
+                cliInProcess(scopedArgs(["--format", "junit", "--update", program])),
             ]);
             assert.strictEqual(json.code, 0, json.stderr);
             const report = JSON.parse(json.stdout);
@@ -156,8 +142,8 @@ describe("engine CLI on programs: stacks, names, unchecked stages, program outpu
 
         it("is checked once the referenced stack's outputs are supplied, and a stage bound to a new log group of the stack is not unchecked in a preview", async () => {
             const [given, compliant] = await Promise.all([
-                run(scopedArgs(["--json", "--strict", "--update", "--stack-reference-outputs", path.join(program, "stack-outputs.json"), program])),
-                run(scopedArgs(["--json", "--strict", path.join(repoRoot, "examples", "http-api-compliant")])),
+                cliInProcess(scopedArgs(["--json", "--strict", "--update", "--stack-reference-outputs", path.join(program, "stack-outputs.json"), program])),
+                cliInProcess(scopedArgs(["--json", "--strict", path.join(repoRoot, "examples", "http-api-compliant")])),
             ]);
             assert.deepStrictEqual(JSON.parse(given.stdout).unchecked, []);
             assert.strictEqual(compliant.code, 0, compliant.stderr);

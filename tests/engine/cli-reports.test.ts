@@ -8,10 +8,13 @@ import { policies } from "../../policies";
 import { cleanEnv, cliPath, repoRoot, stateFixture } from "./helpers";
 import { outOfScope, scopedArgs, scopedConfig } from "./policy-scope";
 import { validateSarif } from "./sarif-multitool";
+import { cliInProcess } from "./cli-in-process";
 
 // The reports CI tools read (SARIF, JUnit, JSON with sources), the text report's
 // colour and progress, --output, and runs from inside a user's program folder
-// through `npm --prefix`. Each runs the compiled CLI as a user would.
+// through `npm --prefix`. What a terminal, a pipe or npm sees runs the compiled
+// CLI as a user would; the reports' content, through its main() in this
+// process (cli-in-process.ts).
 
 interface Run {
     code: number;
@@ -56,11 +59,11 @@ describe("engine CLI reports (SARIF, JUnit, JSON sources, colour, --output, npm 
 
     // Every run asserts its verdicts, so each runs the access-logging policies only (policy-scope.ts).
     const runs: Record<string, () => Promise<Run>> = {
-        sarif: () => cli(scopedArgs(["--format", "sarif", "--output", sarifFile(), ...sarifInputs()])),
-        sarifAgain: () => cli(scopedArgs(["--format=sarif", ...sarifInputs().slice(0, 2)])),
-        junit: () => cli(scopedArgs(["--format", "junit", stateFixture("plaintext-secrets.json"), stateFixture("compliant.json")])),
-        junitAll: () => cli(scopedArgs(["--format", "junit", "--junit-not-applicable", stateFixture("plaintext-secrets.json"), stateFixture("compliant.json")])),
-        remediationJson: () => cli(scopedArgs(["--json", "--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")])),
+        sarif: () => cliInProcess(scopedArgs(["--format", "sarif", "--output", sarifFile(), ...sarifInputs()])),
+        sarifAgain: () => cliInProcess(scopedArgs(["--format=sarif", ...sarifInputs().slice(0, 2)])),
+        junit: () => cliInProcess(scopedArgs(["--format", "junit", stateFixture("plaintext-secrets.json"), stateFixture("compliant.json")])),
+        junitAll: () => cliInProcess(scopedArgs(["--format", "junit", "--junit-not-applicable", stateFixture("plaintext-secrets.json"), stateFixture("compliant.json")])),
+        remediationJson: () => cliInProcess(scopedArgs(["--json", "--config", path.join(dir, "remediate.json"), stateFixture("stage-without-format.json")])),
         terminal: () => onTerminal(scopedArgs([stateFixture("noncompliant.json"), stateFixture("plaintext-secrets.json")])),
         terminalNoColorFlag: () => onTerminal(scopedArgs(["--no-color", stateFixture("plaintext-secrets.json")])),
         terminalNoColorEnv: () => onTerminal(scopedArgs([stateFixture("plaintext-secrets.json")]), { NO_COLOR: "1" }),
@@ -68,7 +71,7 @@ describe("engine CLI reports (SARIF, JUnit, JSON sources, colour, --output, npm 
         fileForced: () => onTerminal(scopedArgs(["--output", path.join(dir, "report.txt"), stateFixture("plaintext-secrets.json")]), { FORCE_COLOR: "1" }),
         // The user's own folder, outside this repository: `.`, --config and --output are theirs.
         npmPrefix: () => exec("npm", ["--prefix", repoRoot, "run", "-s", "analyze", "--", "--json", "--config", "levels.json", "--output", "out/report.json", "."], userProgram, cleanEnv()),
-        stateSourceText: () => cli(scopedArgs([stateFixture("source-positions.json")])),
+        stateSourceText: () => cliInProcess(scopedArgs([stateFixture("source-positions.json")])),
     };
 
     before(async function () {

@@ -11,25 +11,14 @@ import { resolveInputs, userDirectory } from "../../engine/inputs/resolve-inputs
 import { InputError } from "../../engine/errors";
 import { PackError } from "../../engine/protocol/pack-process";
 import { cleanEnv, cliPath, packFixture, repoRoot, stateFixture } from "./helpers";
+import { CliRun, cliInProcess, spawnCli } from "./cli-in-process";
 import { scopedArgs } from "./policy-scope";
 
 // Runs the compiled CLI (bin/engine/cli.js, built by `npm run build`) as a
 // user would, and checks exit codes, stdout and the one-line errors.
 
-interface Run {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-function run(args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-        execFile(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: cleanEnv(), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-            const code = err ? (typeof (err as any).code === "number" ? (err as any).code : -1) : 0;
-            resolve({ code, stdout, stderr });
-        });
-    });
-}
+type Run = CliRun;
+const run = spawnCli;
 
 function assertUsageError(r: Run, pattern: RegExp): void {
     assert.strictEqual(r.code, 2, `exit code; stderr: ${r.stderr}`);
@@ -147,6 +136,8 @@ describe("engine CLI (npm run analyze)", () => {
     const hashFile = (p: string) => crypto.createHash("sha256").update(fs.readFileSync(p)).digest("hex");
 
     // The runs that start the pack go concurrently, so the file stays fast.
+    // These spawn the CLI (the exit code and stderr of a real process, a pack
+    // that dies); the others call its main() here (cli-in-process.ts).
     // Those whose verdicts are asserted run the access-logging policies only (policy-scope.ts).
     const packRuns: Record<string, () => string[]> = {
         manyInputs: () => scopedArgs(["--json", stateFixture("compliant.json"), stateFixture("encrypted-secrets.json"), stateFixture("noncompliant.json"), stateFixture("plaintext-secrets.json")]),
@@ -159,6 +150,8 @@ describe("engine CLI (npm run analyze)", () => {
         docsPython: () => scopedArgs(["--update", "--runtime", "python", path.join("examples", "python-orders-stack.json")]),
         pythonState: () => scopedArgs(["--json", "--runtime", "python", stateFixture("noncompliant.json"), path.join("examples", "http-api-no-logging")]),
     };
+
+    const spawned = new Set(["manyInputs", "unknownConfigKey", "packDies"]);
 
     before(async function () {
         this.timeout(180000);
@@ -180,7 +173,7 @@ describe("engine CLI (npm run analyze)", () => {
         await Promise.all([0, 1, 2].map(async () => {
             while (next < names.length) {
                 const name = names[next++];
-                results.set(name, await run(packRuns[name]()));
+                results.set(name, await (spawned.has(name) ? run : cliInProcess)(packRuns[name]()));
             }
         }));
     });
@@ -265,14 +258,14 @@ describe("engine CLI (npm run analyze)", () => {
         });
 
         it("a state file with a dangling propertyDependencies entry runs, with a note, as the SDK drops the entry", async () => {
-            const r = await run(["--json", stateFixture("dangling-property-dependency.json")]);
+            const r = await cliInProcess(["--json", stateFixture("dangling-property-dependency.json")]);
             assert.strictEqual(r.code, 0, r.stderr);
             assert.deepStrictEqual(JSON.parse(r.stdout).summary.perInput[0].notes,
                 ["1 propertyDependencies entry names a resource not in the file; dropped, as the policy SDK drops them"]);
         });
 
         it("a version 4 export, which newer CLIs write", async () => {
-            const r = await run(["--json", stateFixture("version-4.json")]);
+            const r = await cliInProcess(["--json", stateFixture("version-4.json")]);
             assert.strictEqual(r.code, 0, r.stderr);
             assert.strictEqual(JSON.parse(r.stdout).summary.resourcesAnalyzed, 5);
         });
@@ -400,7 +393,7 @@ describe("engine CLI: --preview and --update agree on programs", function () {
     }
 
     it("gives the same violations on every example and test program in both modes", async () => {
-        const [preview, update] = await Promise.all([run(["--json", "--preview", ...programs]), run(["--json", "--update", ...programs])]);
+        const [preview, update] = await Promise.all([cliInProcess(["--json", "--preview", ...programs]), cliInProcess(["--json", "--update", ...programs])]);
         assert.strictEqual(preview.code, 1, preview.stderr);
         assert.strictEqual(update.code, 1, update.stderr);
         assert.deepStrictEqual(verdicts(update), verdicts(preview));
@@ -410,7 +403,7 @@ describe("engine CLI: --preview and --update agree on programs", function () {
 
     it("a stage made inside a vendored component: the location is the user's own call, and the message names the component", async () => {
         // Issue 15, item 6: before, the location was the component's `new Stage(...)` in vendor/websocket-api/index.ts.
-        const r = await run(["--json", path.join(programsDir, "vendored-component")]);
+        const r = await cliInProcess(["--json", path.join(programsDir, "vendored-component")]);
         assert.strictEqual(r.code, 1, r.stderr);
         const [v] = JSON.parse(r.stdout).violations;
         assert.strictEqual(v.source.location, "src/setup-websocket-api.ts:5:9");
@@ -419,10 +412,10 @@ describe("engine CLI: --preview and --update agree on programs", function () {
 
     it("checks a StackReference's log group once its outputs are supplied, and notes them otherwise", async () => {
         const program = path.join(programsDir, "stack-reference-logs");
-        const without = await run(scopedArgs(["--update", program]));
+        const without = await cliInProcess(scopedArgs(["--update", program]));
         assert.strictEqual(without.code, 0, without.stderr);
         assert.match(without.stdout, /note: the outputs of stack reference "acme\/logging\/prod" were not supplied/);
-        const withFile = await run(scopedArgs(["--json", "--update", "--stack-reference-outputs", path.join(program, "stack-outputs.json"), program]));
+        const withFile = await cliInProcess(scopedArgs(["--json", "--update", "--stack-reference-outputs", path.join(program, "stack-outputs.json"), program]));
         assert.strictEqual(withFile.code, 1, withFile.stderr);
         assert.deepStrictEqual(verdicts(withFile), [
             "apigatewayv2-access-log-group-retention mandatory urn:pulumi:dev::stack-reference-logs::aws:apigatewayv2/stage:Stage::shipping-api-stage",

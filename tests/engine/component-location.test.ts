@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { cliPath, fixturesDir, repoRoot, stateFixture } from "./helpers";
+import { fixturesDir, stateFixture } from "./helpers";
+import { CliRun, cliInProcess } from "./cli-in-process";
 import { scopedArgs } from "./policy-scope";
 
 // Issue 15, item 6, through the compiled CLI and the real pack process: a
@@ -11,14 +11,9 @@ import { scopedArgs } from "./policy-scope";
 // code, locates it by the parent chain in every report format (b). Access
 // logging scenarios: policies about something else are disabled.
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-        const env = { ...process.env };
-        delete env.INIT_CWD;
-        execFile(process.execPath, [cliPath, ...scopedArgs(args)], { cwd: repoRoot, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-            resolve({ code: err ? Number((err as { code?: unknown }).code ?? -1) : 0, stdout, stderr });
-        });
-    });
+/** The reports are what these tests check: the CLI's main() runs in this process (cli-in-process.ts). */
+function run(args: string[]): Promise<CliRun> {
+    return cliInProcess(scopedArgs(args));
 }
 
 const state = stateFixture("component-stages.json");

@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { cliPath, packFixture, repoRoot, scratchFiles, stateFixture } from "./helpers";
+import { packFixture, repoRoot, scratchFiles, stateFixture } from "./helpers";
+import { cliInProcess } from "./cli-in-process";
 
 // ConfigureStack as the real engine sends it (CLI 3.170+): once, before any
 // other call, GetAnalyzerInfo included, with project, stack, organization,
@@ -24,23 +24,27 @@ interface Call {
 
 const scratch = scratchFiles("configure-stack-");
 
-function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-    const e: NodeJS.ProcessEnv = { ...process.env, ...extra };
-    delete e.INIT_CWD;
-    return e;
-}
-
-function runRecorded(args: string[]): Promise<{ code: number; calls: Call[]; stdout: string; stderr: string }> {
+/**
+ * The CLI's main() in this process (cli-in-process.ts) with the recorder pack;
+ * the pack inherits RECORDER_LOG from this process's environment, set for the
+ * run (the tests of this file run one at a time).
+ */
+async function runRecorded(args: string[]): Promise<{ code: number; calls: Call[]; stdout: string; stderr: string }> {
     const log = path.join(scratch.dir(), `calls-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
-    return new Promise((resolve) => {
-        execFile(process.execPath, [cliPath, "--policy-pack", packFixture("recorder"), ...args],
-            { cwd: repoRoot, env: env({ RECORDER_LOG: log }) }, (err, stdout, stderr) => {
-                const code = err ? (typeof (err as any).code === "number" ? (err as any).code : -1) : 0;
-                const text = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
-                const calls = text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Call);
-                resolve({ code, calls, stdout, stderr });
-            });
-    });
+    const previous = process.env.RECORDER_LOG;
+    process.env.RECORDER_LOG = log;
+    try {
+        const { code, stdout, stderr } = await cliInProcess(["--policy-pack", packFixture("recorder"), ...args]);
+        const text = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
+        const calls = text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Call);
+        return { code, calls, stdout, stderr };
+    } finally {
+        if (previous === undefined) {
+            delete process.env.RECORDER_LOG;
+        } else {
+            process.env.RECORDER_LOG = previous;
+        }
+    }
 }
 
 describe("ConfigureStack as the engine sends it", () => {

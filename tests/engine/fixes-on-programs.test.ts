@@ -14,7 +14,8 @@ import * as os from "os";
 import * as path from "path";
 
 import type { FixEdit, ProgramFix } from "../../engine/resource-model";
-import { cliPath, fixturesDir, repoRoot } from "./helpers";
+import { fixturesDir, repoRoot } from "./helpers";
+import { cliInProcess } from "./cli-in-process";
 import { scopedArgs } from "./policy-scope";
 
 interface ReportViolation {
@@ -32,22 +33,16 @@ function programDirs(): string[] {
     return [...examples, ...fixturePrograms.map((d) => path.join(fixturesDir, "programs", d))];
 }
 
-/** The CLI's JSON over the access-logging policies (policy-scope.ts), which these programs are about. */
-function analyzeJson(cwd: string, dirs: readonly string[]): Promise<{ code: number; violations: ReportViolation[]; stderr: string }> {
-    const env = { ...process.env };
-    delete env.INIT_CWD;
-    return new Promise((resolve) => {
-        execFile(process.execPath, [cliPath, ...scopedArgs(["--format", "json", ...dirs])], { cwd, env, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-            const code = err ? Number((err as { code?: unknown }).code ?? -1) : 0;
-            let violations: ReportViolation[] = [];
-            try {
-                violations = (JSON.parse(stdout) as { violations: ReportViolation[] }).violations;
-            } catch {
-                assert.fail(`analyze printed no JSON report (exit ${code}): ${stderr.slice(0, 2000)}`);
-            }
-            resolve({ code, violations, stderr });
-        });
-    });
+/** The CLI's JSON over the access-logging policies (policy-scope.ts), which these programs are about; main() runs in this process (cli-in-process.ts). */
+async function analyzeJson(cwd: string, dirs: readonly string[]): Promise<{ code: number; violations: ReportViolation[]; stderr: string }> {
+    const { code, stdout, stderr } = await cliInProcess(scopedArgs(["--format", "json", ...dirs]), {}, cwd);
+    let violations: ReportViolation[] = [];
+    try {
+        violations = (JSON.parse(stdout) as { violations: ReportViolation[] }).violations;
+    } catch {
+        assert.fail(`analyze printed no JSON report (exit ${code}): ${stderr.slice(0, 2000)}`);
+    }
+    return { code, violations, stderr };
 }
 
 function projectOf(urn: string): string {

@@ -12,6 +12,7 @@ import { runProgramWithNotes, RunOptions } from "../../engine/inputs/program/run
 import { EngineResource, unknownSentinels, Violation } from "../../engine/resource-model";
 import { readDeployedStack } from "../../engine/inputs/program/deployed-stack";
 import { assertNoCantRun, cliPath, repoRoot, tempPrograms, verdicts } from "./helpers";
+import { cliInProcess } from "./cli-in-process";
 import { inScope, scopedArgs } from "./policy-scope";
 
 const UNKNOWN = unknownSentinels.string;
@@ -345,9 +346,9 @@ describe("analyze --state and --account-id on the command line", function () {
             }),
         });
         const config = path.join(dir, "policy.json");
-        const ours = await cli(scopedArgs(["--format", "json", "--config", config, "--account-id", "111122223333", dir]));
+        const ours = await cliInProcess(scopedArgs(["--format", "json", "--config", config, "--account-id", "111122223333", dir]));
         assert.strictEqual(ours.code, 0, ours.stdout + ours.stderr);
-        const placeholder = await cli(scopedArgs(["--format", "json", "--config", config, dir]));
+        const placeholder = await cliInProcess(scopedArgs(["--format", "json", "--config", config, dir]));
         assert.strictEqual(placeholder.code, 1, placeholder.stderr);
         assert.match(placeholder.stdout, /logs to account 123456789012, which is not in allowedAccountIds/);
     });

@@ -4,11 +4,11 @@
 // declared, places each TypeScript fix in the program's files, with the
 // program's variables, in the JSON report's `fixes` and the text report.
 import * as assert from "assert";
-import { execFile } from "child_process";
 import * as path from "path";
 
 import type { ProgramFix } from "../../engine/resource-model";
-import { cliPath, tempPrograms } from "./helpers";
+import { tempPrograms } from "./helpers";
+import { CliRun, cliInProcess } from "./cli-in-process";
 import { scopedArgs } from "./policy-scope";
 
 interface ReportViolation {
@@ -18,15 +18,13 @@ interface ReportViolation {
     fixes?: ProgramFix[];
 }
 
-/** The CLI over the access-logging policies (policy-scope.ts): the tests pick violations by resource. */
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = { ...process.env };
-    delete env.INIT_CWD;
-    return new Promise((resolve) => {
-        execFile(process.execPath, [cliPath, ...scopedArgs(args)], { env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-            resolve({ code: err ? Number((err as { code?: unknown }).code ?? -1) : 0, stdout, stderr });
-        });
-    });
+/**
+ * The CLI over the access-logging policies (policy-scope.ts): the tests pick
+ * violations by resource. The reports are what they check, so main() runs in
+ * this process (cli-in-process.ts).
+ */
+function cli(args: string[]): Promise<CliRun> {
+    return cliInProcess(scopedArgs(args));
 }
 
 const yaml = (name: string) => `name: ${name}\nruntime: nodejs\n`;

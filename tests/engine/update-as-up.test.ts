@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { execFile } from "child_process";
 import * as path from "path";
-import { cliPath, repoRoot, stateFixture } from "./helpers";
+import { stateFixture } from "./helpers";
+import { CliRun, cliInProcess } from "./cli-in-process";
 import { scopedArgs } from "./policy-scope";
 
 // `--update` says what `pulumi up` would do. `up` runs a preview first and
@@ -10,15 +10,9 @@ import { scopedArgs } from "./policy-scope";
 // deployment before AnalyzeStack, so stack policies' results are never
 // reached. Those results are labelled, not hidden.
 
-/** The CLI over the access-logging policies only (policy-scope.ts): every run asserts its verdicts. */
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.INIT_CWD;
-    return new Promise((resolve) => {
-        execFile(process.execPath, [cliPath, ...scopedArgs(args)], { cwd: repoRoot, env }, (err, stdout, stderr) => {
-            resolve({ code: err ? (typeof (err as any).code === "number" ? (err as any).code : -1) : 0, stdout, stderr });
-        });
-    });
+/** The CLI over the access-logging policies only (policy-scope.ts): every run asserts its verdicts, from its main() in this process (cli-in-process.ts). */
+function run(args: string[]): Promise<CliRun> {
+    return cliInProcess(scopedArgs(args));
 }
 
 describe("--update says what `pulumi up` would do (real pack process)", () => {

@@ -56,57 +56,109 @@ export function collectStrings(value: unknown, out: Set<string>): void {
 }
 
 const hashBase = 65599;
-const hashMod = 1_000_000_007;
+/** Which top 20 bits of a window's hash some message has: most input windows are ruled out here, without a Map lookup. */
+const seenTopBits = new Uint8Array(1 << 20);
+/** Inputs this long are few and recur (hostile-values' megabyte strings): the top bits of their windows' hashes are kept. */
+const bigInput = 1 << 16;
+const bigInputBits = new Map<string, Uint8Array>();
+
+/** Calls `visit` with the Rabin-Karp hash of each window of `w` characters of `text`, modulo 2^32 (Math.imul). */
+function eachWindowHash(text: string, w: number, pow: number, visit: (hash: number, at: number) => void): void {
+    let h = 0;
+    for (let i = 0; i < text.length; i++) {
+        if (i >= w) {
+            h = (h - Math.imul(text.charCodeAt(i - w), pow)) | 0;
+        }
+        h = (Math.imul(h, hashBase) + text.charCodeAt(i)) | 0;
+        if (i >= w - 1) {
+            visit(h, i - w + 1);
+        }
+    }
+}
+
+/** A bit per possible top 20 bits of a window hash of a big input: set when one of its windows has them. */
+function topBitsOf(input: string, w: number, pow: number): Uint8Array {
+    let bits = bigInputBits.get(input);
+    if (bits === undefined) {
+        const set = new Uint8Array(1 << 17);
+        eachWindowHash(input, w, pow, (h) => {
+            set[h >>> 15] |= 1 << ((h >>> 12) & 7);
+        });
+        if (bigInputBits.size >= 64) {
+            bigInputBits.clear();
+        }
+        bigInputBits.set(input, set);
+        bits = set;
+    }
+    return bits;
+}
 
 /**
  * A run of more than `maxQuoted` characters that some input string shares with
  * some message, if any. Rabin-Karp over windows of maxQuoted + 1 characters:
- * linear in the total input, which includes megabyte strings.
+ * linear in the total input, which includes megabyte strings. The hash is a
+ * polynomial modulo 2^32 in 32-bit integer arithmetic; an input's window is
+ * looked up only when a message has a window with the same top bits, and a
+ * big input is scanned only when one of its windows may match (its windows'
+ * top bits are kept between calls). A float `%` and a Map lookup per
+ * character made this check most of the property run's CPU. Equal windows
+ * hash equal; a collision is ruled out by comparing the text.
  */
 export function longestShared(messages: readonly string[], inputs: Iterable<string>): { input: string; message: string; at: number } | undefined {
     const w = maxQuoted + 1;
     let pow = 1;
     for (let i = 1; i < w; i++) {
-        pow = (pow * hashBase) % hashMod;
+        pow = Math.imul(pow, hashBase);
     }
     const windows = new Map<number, { message: string; at: number }[]>();
     for (const message of messages) {
-        let h = 0;
-        for (let i = 0; i < message.length; i++) {
-            if (i >= w) {
-                h = (h - ((message.charCodeAt(i - w) * pow) % hashMod) + hashMod) % hashMod;
+        eachWindowHash(message, w, pow, (h, at) => {
+            const list = windows.get(h);
+            if (list === undefined) {
+                windows.set(h, [{ message, at }]);
+            } else {
+                list.push({ message, at });
             }
-            h = (h * hashBase + message.charCodeAt(i)) % hashMod;
-            if (i >= w - 1) {
-                const list = windows.get(h) ?? [];
-                list.push({ message, at: i - w + 1 });
-                windows.set(h, list);
-            }
-        }
+        });
     }
     if (windows.size === 0) {
         return undefined;
     }
-    for (const input of inputs) {
-        let h = 0;
-        for (let i = 0; i < input.length; i++) {
-            if (i >= w) {
-                h = (h - ((input.charCodeAt(i - w) * pow) % hashMod) + hashMod) % hashMod;
+    for (const h of windows.keys()) {
+        seenTopBits[h >>> 12] = 1;
+    }
+    try {
+        for (const input of inputs) {
+            if (input.length >= bigInput) {
+                const bits = topBitsOf(input, w, pow);
+                if (![...windows.keys()].some((h) => (bits[h >>> 15] & (1 << ((h >>> 12) & 7))) !== 0)) {
+                    continue;
+                }
             }
-            h = (h * hashBase + input.charCodeAt(i)) % hashMod;
-            if (i >= w - 1) {
-                const hits = windows.get(h);
-                if (hits !== undefined) {
-                    const piece = input.slice(i - w + 1, i + 1);
-                    const hit = hits.find((x) => x.message.startsWith(piece, x.at));
-                    if (hit !== undefined) {
-                        return { input, ...hit };
+            let h = 0;
+            for (let i = 0; i < input.length; i++) {
+                if (i >= w) {
+                    h = (h - Math.imul(input.charCodeAt(i - w), pow)) | 0;
+                }
+                h = (Math.imul(h, hashBase) + input.charCodeAt(i)) | 0;
+                if (i >= w - 1 && seenTopBits[h >>> 12] === 1) {
+                    const hits = windows.get(h);
+                    if (hits !== undefined) {
+                        const piece = input.slice(i - w + 1, i + 1);
+                        const hit = hits.find((x) => x.message.startsWith(piece, x.at));
+                        if (hit !== undefined) {
+                            return { input, ...hit };
+                        }
                     }
                 }
             }
         }
+        return undefined;
+    } finally {
+        for (const h of windows.keys()) {
+            seenTopBits[h >>> 12] = 0;
+        }
     }
-    return undefined;
 }
 
 function unwrapSecrets(value: unknown): unknown {
