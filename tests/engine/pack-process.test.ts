@@ -160,27 +160,22 @@ describe("engine pack process", () => {
             await session.close();
         });
 
+        /** The error finish() gives for one resource whose requests the worker thread sent. */
+        async function workerFailure(type: string, name: string): Promise<PackError> {
+            const streaming = new StreamingAnalysis(session);
+            streaming.useWorker();
+            const r = resource(type, name, {});
+            streaming.add(r);
+            const e = await streaming.finish([r]).then(() => undefined, (err: unknown) => err);
+            assert.ok(e instanceof PackError, `expected PackError, got ${e}`);
+            assert.strictEqual(streaming.sentByWorker, 1);
+            return e;
+        }
+
         it("gives the same one-line errors when a worker thread sends the requests, and the pack dying is described by the thread that started it", async () => {
-            const throwing = new StreamingAnalysis(session);
-            throwing.useWorker();
-            const thrower = resource("test:index:Throw", "t", {});
-            throwing.add(thrower);
-            await assert.rejects(throwing.finish([thrower]), (e: unknown) => {
-                assert.ok(e instanceof PackError);
-                assert.match(e.message, /^Analyze of urn:pulumi:dev::proj::test:index:Throw::t failed: Error validating resource with policy 'thrower' from policy pack 'tiny-pack@v1\.2\.3': Error: kaboom from the fixture pack$/);
-                return true;
-            });
-            assert.strictEqual(throwing.sentByWorker, 1);
-            const crashing = new StreamingAnalysis(session);
-            crashing.useWorker();
-            const crash = resource("test:index:Crash", "c", {});
-            crashing.add(crash);
-            await assert.rejects(crashing.finish([crash]), (e: unknown) => {
-                assert.ok(e instanceof PackError);
-                // The worker's channel cannot see the process; the main thread's error says how it ended and what it wrote.
-                assert.match(e.message, /of .*Crash::c failed: the policy pack is not answering .*exited with code 7.*stderr: .*fixture pack crashing now/);
-                return true;
-            });
+            assert.match((await workerFailure("test:index:Throw", "t")).message, /^Analyze of urn:pulumi:dev::proj::test:index:Throw::t failed: Error validating resource with policy 'thrower' from policy pack 'tiny-pack@v1\.2\.3': Error: kaboom from the fixture pack$/);
+            // The worker's channel cannot see the process; the main thread's error says how it ended and what it wrote.
+            assert.match((await workerFailure("test:index:Crash", "c")).message, /of .*Crash::c failed: the policy pack is not answering .*exited with code 7.*stderr: .*fixture pack crashing now/);
             await session.close();
             assert.strictEqual(isAlive(pid), false);
         });
